@@ -1,0 +1,228 @@
+//! One function per command. Each resolves its settings, calls the library, prints, and
+//! returns the exit code.
+
+use super::{Cli, Command, GlobalArgs, report};
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::pipeline::{self, Outcome};
+use crate::project::{self, Project};
+use std::path::PathBuf;
+
+pub fn run(cli: Cli) -> u8 {
+    let g = &cli.global;
+    match cli.command {
+        Command::Schema => {
+            print!("{}", crate::spec::schema::text());
+            0
+        }
+        Command::Rules { code } => rules(g, code.as_deref()),
+        Command::Validate { specs } => match project(g) {
+            Ok(p) => validate(g, &p, specs),
+            Err(code) => code,
+        },
+        Command::Render { .. }
+        | Command::Explain { .. }
+        | Command::Verify { .. }
+        | Command::Init { .. } => report::fatal("this command is not available yet", None),
+    }
+}
+
+/// The project settings of the working folder, with command-line flags applied.
+fn project(g: &GlobalArgs) -> Result<Project, u8> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| report::fatal(&format!("cannot read the working folder: {e}"), None))?;
+    match project::discover(&cwd) {
+        Ok(mut p) => {
+            if g.deny_warnings {
+                p.deny_warnings = true;
+            }
+            Ok(p)
+        }
+        Err(diags) => {
+            report::print(g, &diags, 0);
+            Err(2)
+        }
+    }
+}
+
+/// The specs named on the command line, or every spec of the project.
+fn spec_paths(project: &Project, specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, u8> {
+    if !specs.is_empty() {
+        return Ok(specs);
+    }
+    match pipeline::discover_specs(project) {
+        Ok(v) if !v.is_empty() => Ok(v),
+        Ok(_) => Err(report::fatal(
+            &format!(
+                "no specs found: `{}` has no <environment>/cache.yaml",
+                crate::load::display_path(&project.environments)
+            ),
+            Some("pass spec files explicitly, or run `cachegen init` to start a project"),
+        )),
+        Err(e) => Err(report::fatal(
+            &format!(
+                "cannot list `{}`: {e}",
+                crate::load::display_path(&project.environments)
+            ),
+            Some("run cachegen from the project root (where cachegen.toml is), or pass spec files"),
+        )),
+    }
+}
+
+/// Diagnostics of all outcomes, sorted, and the exit code they mean.
+pub fn summarize(project: &Project, outcomes: &[Outcome]) -> (Vec<Diagnostic>, u8) {
+    let mut diags: Vec<Diagnostic> = outcomes
+        .iter()
+        .flat_map(|o| o.diagnostics().iter().cloned())
+        .collect();
+    diagnostics::sort_and_dedup(&mut diags);
+    let unreadable = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Unreadable { .. }));
+    let counts = diagnostics::count(&diags);
+    let code = if unreadable {
+        2
+    } else if counts.errors > 0 || (project.deny_warnings && counts.warnings > 0) {
+        1
+    } else {
+        0
+    };
+    (diags, code)
+}
+
+fn print_unreadable(outcomes: &[Outcome]) {
+    for o in outcomes {
+        if let Outcome::Unreadable { failure, .. } = o {
+            report::fatal(&failure.message, Some(&failure.help));
+        }
+    }
+}
+
+fn validate(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> u8 {
+    let paths = match spec_paths(project, specs) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let outcomes = pipeline::check_all(project, &paths);
+    print_unreadable(&outcomes);
+    let (diags, code) = summarize(project, &outcomes);
+    report::print(g, &diags, paths.len());
+    code
+}
+
+fn tiers_text(t: &crate::rules::Tiers) -> String {
+    let f = |s: Option<Severity>| s.map(|s| s.as_str()).unwrap_or("off");
+    format!(
+        "development: {}, staging: {}, production: {}",
+        f(t.development),
+        f(t.staging),
+        f(t.production)
+    )
+}
+
+fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
+    use crate::rules::{catalog, input};
+    let json = matches!(g.format, diagnostics::Format::Json);
+    match code {
+        None => {
+            if json {
+                let v: Vec<serde_json::Value> = catalog::RULES
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "code": r.code, "name": r.name, "family": r.family, "summary": r.summary,
+                            "rationale": r.rationale,
+                            "severity": {
+                                "development": r.severity.development.map(Severity::as_str),
+                                "staging": r.severity.staging.map(Severity::as_str),
+                                "production": r.severity.production.map(Severity::as_str),
+                            },
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
+                return 0;
+            }
+            println!("Input codes (cannot be waived):");
+            for c in input::CODES {
+                println!("  {}  {:<28} {}", c.code, c.name, c.summary);
+            }
+            let mut family = "";
+            for r in catalog::RULES {
+                if r.family != family {
+                    family = r.family;
+                    println!("\nRules: {family}");
+                }
+                let sev = |s: Option<Severity>| match s {
+                    Some(Severity::Error) => "E",
+                    Some(Severity::Warning) => "W",
+                    Some(Severity::Note) => "N",
+                    None => "-",
+                };
+                println!(
+                    "  {}  {:<36} {}{}{}  {}",
+                    r.code,
+                    r.name,
+                    sev(r.severity.development),
+                    sev(r.severity.staging),
+                    sev(r.severity.production),
+                    r.summary
+                );
+            }
+            println!(
+                "\nSeverity columns: development, staging, production (E error, W warning, N note, - off)."
+            );
+            println!("`cachegen rules CODE` explains a rule with a failing and a passing example.");
+            0
+        }
+        Some(code) => {
+            let code = code.to_ascii_uppercase();
+            if let Some(r) = catalog::rule(&code) {
+                println!("{} {}  ({} rule)\n", r.code, r.name, r.family);
+                println!("{}\n", r.summary);
+                println!("Severity: {}\n", tiers_text(&r.severity));
+                println!("Why:\n  {}\n", r.rationale);
+                println!(
+                    "Fails (tier {}):\n{}\n",
+                    r.examples.tier.as_str(),
+                    indent(r.examples.failing)
+                );
+                println!("Passes:\n{}\n", indent(r.examples.passing));
+                println!(
+                    "Waive it for one spec, with a reason that is kept in the generated files:"
+                );
+                println!(
+                    "  policy:\n    exceptions:\n      - {{ rule: {}, reason: \"...\" }}",
+                    r.code
+                );
+                0
+            } else if let Some(c) = input::CODES.iter().find(|c| c.code == code) {
+                println!(
+                    "{} {}  (input)\n\n{}\n\nInput problems stop a spec before rules run; they cannot be waived.",
+                    c.code, c.name, c.summary
+                );
+                0
+            } else {
+                let all = catalog::RULES
+                    .iter()
+                    .map(|r| r.code)
+                    .chain(input::CODES.iter().map(|c| c.code));
+                let help = crate::spec::schema::did_you_mean(&code, all)
+                    .map(|s| format!("did you mean {s}?"));
+                report::fatal(
+                    &format!("no rule `{code}`"),
+                    Some(
+                        help.as_deref()
+                            .unwrap_or("`cachegen rules` lists every code"),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

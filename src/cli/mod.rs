@@ -1,0 +1,129 @@
+//! The command line: raw arguments (clap), then resolved settings (flags over `cachegen.toml`
+//! over defaults), then the work, done by the library. Exit codes: 0 clean (warnings allowed),
+//! 1 errors in a spec or drift under `--check`, 2 usage or I/O errors.
+
+mod commands;
+mod report;
+
+use crate::diagnostics::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  cachegen validate                          check every environments/*/cache.yaml
+  cachegen validate environments/staging/cache.yaml --format json
+  cachegen render                            write generated/<environment>/ for every spec
+  cachegen render --check                    in CI: fail with a diff when generated files are stale
+  cachegen explain environments/production/cache.yaml
+  cachegen rules CG1003                      what a rule checks, and why
+  cachegen schema > schema/cache.schema.json";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cachegen",
+    version,
+    about = "Validate one declarative cache.yaml per environment and render Redis for AWS, Azure, Google Cloud, docker-compose, redis.conf and .env",
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Diagnostics format: human (stderr), json or sarif (stdout).
+    #[arg(long, value_enum, global = true, default_value = "human")]
+    pub format: Format,
+    /// Print only errors and drift, no summary or progress.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Colour in human output (`NO_COLOR` is respected with `auto`).
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Treat warnings as errors (overrides `deny_warnings` in cachegen.toml).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load, schema-check and rule-check specs; print diagnostics.
+    Validate {
+        /// Spec files; default: every `environments/*/cache.yaml` of the project.
+        specs: Vec<PathBuf>,
+    },
+    /// Validate, then write generated/<environment>/ (or, with --check, compare with the disk).
+    Render {
+        /// Spec files; default: every `environments/*/cache.yaml` of the project.
+        specs: Vec<PathBuf>,
+        /// Output folder (default `generated`, or `output` in cachegen.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; exit 1 with a unified diff when the files on disk differ.
+        #[arg(long)]
+        check: bool,
+        /// Folder of templates that override the built-in ones (`<target>/<file>.j2`).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of cache.yaml.
+    Schema,
+    /// Show the resolved spec, derived sizes, waivers, and what each target honours.
+    Explain {
+        /// The spec to explain.
+        spec: PathBuf,
+    },
+    /// List every rule, or explain one with examples.
+    Rules {
+        /// A rule code, e.g. CG1003.
+        code: Option<String>,
+    },
+    /// Compare a live Redis with its spec and report drift.
+    Verify {
+        /// The spec the server should match.
+        spec: PathBuf,
+        /// redis://[user[:password]@]host:port or rediss://... for TLS.
+        #[arg(long)]
+        url: String,
+        /// Read the password from this environment variable (default REDIS_PASSWORD).
+        #[arg(long)]
+        password_env: Option<String>,
+        /// CA certificate (PEM) to trust for rediss://.
+        #[arg(long)]
+        tls_ca: Option<PathBuf>,
+        /// Connect and command timeout, in milliseconds.
+        #[arg(long, default_value_t = 5000)]
+        timeout_ms: u64,
+    },
+    /// Scaffold cachegen.toml, a first environment, .gitignore entries and a CI workflow.
+    Init {
+        /// Folder to set up (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(commands::run(cli))
+}

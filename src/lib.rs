@@ -1,0 +1,20 @@
+//! cachegen: one declarative `cache.yaml` per environment, validated and rendered into
+//! Terraform (AWS, Azure, Google Cloud), a docker-compose stack, `redis.conf` and `.env`.
+//!
+//! The pipeline runs one way: `load` (YAML with spans, `extends`) -> `spec` (JSON Schema, typed
+//! spec) -> `plan` (tier defaults, derived values) -> `rules` (diagnostics) -> `targets`
+//! (files) -> `output` (atomic writes, `--check`). The command line (`cli`) is a thin face.
+
+
+// A diagnostic is the error value of the input stages; it is built once per problem, on the
+// cold path, so its size does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod diagnostics;
+pub mod load;
+pub mod pipeline;
+pub mod plan;
+pub mod project;
+pub mod rules;
+pub mod spec;

@@ -1,0 +1,191 @@
+//! Loading: a spec file and the chain of bases it `extends`, merged into one source tree in
+//! which every value still knows its file, line and column. Loading knows nothing of targets.
+
+pub mod limits;
+pub mod tree;
+mod yaml;
+
+pub use tree::{Node, Value, dotted};
+pub use yaml::ReadFailure;
+
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// A spec and its bases, merged.
+#[derive(Debug)]
+pub struct LoadedSpec {
+    /// The spec file as given.
+    pub path: PathBuf,
+    /// The merged tree (`extends` taken out).
+    pub root: Node,
+    /// The spec file first, then each base it extends, in order.
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+impl LoadedSpec {
+    pub fn file(&self) -> &Arc<SourceFile> {
+        &self.files[0]
+    }
+
+    pub fn display_path(&self) -> &str {
+        self.files[0].display_path()
+    }
+
+    /// Where a setting is written, or the nearest section that holds it.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.root.locate(pointer)
+    }
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// The spec named on the command line cannot be read at all (exit 2).
+    Unreadable(ReadFailure),
+    /// The spec, or a base it extends, is wrong (exit 1).
+    Invalid(Vec<Diagnostic>),
+}
+
+/// Load a spec and its `extends` chain.
+pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
+    let bytes = yaml::read_bytes(path).map_err(|f| {
+        if f.too_large {
+            LoadError::Invalid(vec![Diagnostic::error("CG0003", f.message).help(f.help)])
+        } else {
+            LoadError::Unreadable(f)
+        }
+    })?;
+    let file =
+        yaml::decode(path, display_path(path), bytes).map_err(|d| LoadError::Invalid(vec![d]))?;
+    let root = yaml::parse(&file).map_err(|d| LoadError::Invalid(vec![d]))?;
+    check_root(&root, &file).map_err(|d| LoadError::Invalid(vec![d]))?;
+
+    let mut files = vec![file];
+    let mut trees = vec![root];
+    let mut seen = vec![canonical(path)];
+    loop {
+        let current = trees.last_mut().expect("chain has the spec");
+        let Some(ext) = current.remove_key("extends") else {
+            break;
+        };
+        let including = files.last().expect("chain has the spec").clone();
+        let base_path = match &ext.value {
+            Value::Str(s) if !s.trim().is_empty() => {
+                let dir = including.path().parent().unwrap_or(Path::new("."));
+                dir.join(s)
+            }
+            _ => {
+                return Err(LoadError::Invalid(vec![
+                    Diagnostic::error("CG0005", format!("`extends` must be a path to a base spec, found a {}", ext.kind_name()))
+                        .at(ext.loc.clone())
+                        .help("write the path of the base file, relative to this file: `extends: ../base.yaml`"),
+                ]));
+            }
+        };
+        if files.len() >= limits::MAX_EXTENDS_DEPTH {
+            return Err(LoadError::Invalid(vec![
+                Diagnostic::error(
+                    "CG0004",
+                    format!(
+                        "the `extends` chain is longer than {} files",
+                        limits::MAX_EXTENDS_DEPTH
+                    ),
+                )
+                .at(ext.loc.clone())
+                .help("flatten the chain: one shared base is usually enough"),
+            ]));
+        }
+        let canon = canonical(&base_path);
+        if let Some(i) = seen.iter().position(|s| *s == canon) {
+            let mut d = Diagnostic::error(
+                "CG0006",
+                format!("`extends` cycle: `{}` is already in the chain", display_path(&base_path)),
+            )
+            .at(ext.loc.clone())
+            .help("remove the `extends` that points back; a base must not extend the specs built on it");
+            for f in &files[i..] {
+                d = d.related(
+                    format!("`{}` is part of the cycle", f.display_path()),
+                    Location::file_start(f),
+                );
+            }
+            return Err(LoadError::Invalid(vec![d]));
+        }
+        let bytes = match yaml::read_bytes(&base_path) {
+            Ok(b) => b,
+            Err(f) => {
+                let code = if f.too_large { "CG0003" } else { "CG0005" };
+                return Err(LoadError::Invalid(vec![
+                    Diagnostic::error(code, format!("cannot load the base spec: {}", f.message))
+                        .at(ext.loc.clone())
+                        .help(f.help),
+                ]));
+            }
+        };
+        let base_file = yaml::decode(&base_path, display_path(&base_path), bytes)
+            .map_err(|d| LoadError::Invalid(vec![d]))?;
+        let base_root = yaml::parse(&base_file).map_err(|d| LoadError::Invalid(vec![d]))?;
+        check_root(&base_root, &base_file).map_err(|d| LoadError::Invalid(vec![d]))?;
+        seen.push(canon);
+        files.push(base_file);
+        trees.push(base_root);
+    }
+
+    // Merge from the deepest base up to the spec itself.
+    let mut merged = trees.pop().expect("chain has the spec");
+    while let Some(over) = trees.pop() {
+        merged = tree::merge(merged, over);
+    }
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        root: merged,
+        files,
+    })
+}
+
+fn check_root(root: &Node, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+    match &root.value {
+        Value::Map(m) if !m.is_empty() => Ok(()),
+        Value::Map(_) | Value::Null => Err(Diagnostic::error("CG0007", "the spec is empty")
+            .at(Location::file_start(file))
+            .help("start from `cachegen init`, or write at least `spec_version`, `name`, `environment` and `tier`")),
+        _ => Err(
+            Diagnostic::error("CG0007", format!("the spec must be a mapping of settings, found a {}", root.kind_name()))
+                .at(root.loc.clone())
+                .help("a spec is a YAML mapping: `spec_version: 1`, `name: ...`, ..."),
+        ),
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| normalize(p))
+}
+
+/// `a/b/../c` -> `a/c`, without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A path as diagnostics print it: relative to the working folder when under it, normalized,
+/// with `/` separators, so that output is the same on every machine.
+pub fn display_path(p: &Path) -> String {
+    let normalized = normalize(p);
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| normalized.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(normalized);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".into() } else { s }
+}

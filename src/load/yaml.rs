@@ -1,0 +1,398 @@
+//! One YAML file into a source tree, with the limits that keep a hostile file harmless.
+//! serde-saphyr parses (it reports a position for every error, refuses duplicate keys, and
+//! enforces depth and alias budgets); we keep a span for every key and value.
+
+use super::limits::{MAX_ALIASES, MAX_DEPTH, MAX_NODES, MAX_SPEC_BYTES};
+use super::tree::{Node, Value};
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::spec::secrets;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why a file could not be read at all (as opposed to read and found wrong).
+#[derive(Debug)]
+pub struct ReadFailure {
+    pub message: String,
+    pub help: String,
+    /// The file is there but over the size limit: a problem of the spec, not of I/O.
+    pub too_large: bool,
+}
+
+/// Read a spec file's bytes, refusing what is not a regular file and what is too large
+/// before reading it whole (a FIFO would block, `/dev/zero` would never end).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadFailure> {
+    let meta = std::fs::metadata(path).map_err(|e| io_failure(path, &e))?;
+    if meta.is_dir() {
+        return Err(ReadFailure {
+            message: format!("`{}` is a directory, not a spec file", path.display()),
+            help: "point at the cache.yaml inside it".into(),
+            too_large: false,
+        });
+    }
+    if !meta.is_file() {
+        return Err(ReadFailure {
+            message: format!(
+                "`{}` is not a regular file (a FIFO, socket or device)",
+                path.display()
+            ),
+            help: "a spec must be a regular YAML file".into(),
+            too_large: false,
+        });
+    }
+    if meta.len() > MAX_SPEC_BYTES {
+        return Err(too_large(path, meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_failure(path, &e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The size can change between stat and read; never read more than the limit.
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_failure(path, &e))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(path: &Path, len: u64) -> ReadFailure {
+    ReadFailure {
+        message: format!(
+            "`{}` is {} bytes, more than the {} byte limit for a spec",
+            path.display(),
+            len,
+            MAX_SPEC_BYTES
+        ),
+        help:
+            "a cache spec is a few kilobytes; split shared settings into a base file with `extends`"
+                .into(),
+        too_large: true,
+    }
+}
+
+fn io_failure(path: &Path, e: &std::io::Error) -> ReadFailure {
+    let help = match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "check the path; `extends` paths are relative to the file that names them"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "make the file readable by the user running cachegen"
+        }
+        _ if e.raw_os_error() == Some(40) => "a symbolic link in the path points back at itself",
+        _ => "check that the path names a readable file",
+    };
+    ReadFailure {
+        message: format!("cannot read `{}`: {}", path.display(), e),
+        help: help.into(),
+        too_large: false,
+    }
+}
+
+/// Decode a spec's bytes as UTF-8 (a leading byte-order mark is accepted and dropped) and
+/// register the file. NUL bytes are refused: YAML does not allow them and they usually mean a
+/// binary file. On failure the file is still registered (lossily decoded) so that the
+/// diagnostic can point at the offending byte.
+pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let nul = text.find('\0');
+            let file = SourceFile::new(path.to_path_buf(), display, text);
+            match nul {
+                None => Ok(file),
+                Some(pos) => {
+                    file.set_redactions(Vec::new());
+                    Err(Diagnostic::error(
+                        "CG0008",
+                        "the spec contains a NUL byte, which YAML does not allow",
+                    )
+                    .at(Location::from_span(&file, pos..pos + 1))
+                    .help("remove the NUL byte; a spec is a plain text file"))
+                }
+            }
+        }
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Lossy text: valid up to the bad byte, so the offset of the problem is exact.
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = SourceFile::new(path.to_path_buf(), display, text);
+            file.set_redactions(Vec::new());
+            Err(Diagnostic::error(
+                "CG0008",
+                format!("the spec is not valid UTF-8 (byte {good} starts an invalid sequence)"),
+            )
+            .at(Location::from_span(&file, good..good + 1))
+            .help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Parse a decoded spec into a source tree. The file is registered with the spans of its
+/// secret values so that no diagnostic can show them.
+pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ALIASES,
+        },
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    };
+    let raw = match serde_saphyr::from_str_with_options::<Spanned<Raw>>(file.text(), options) {
+        Ok(r) => r,
+        Err(e) => {
+            file.set_redactions(Vec::new());
+            return Err(syntax_diagnostic(file, &e));
+        }
+    };
+    let mut redactions = Vec::new();
+    let root = convert(file, raw, None, "", false, &mut redactions);
+    file.set_redactions(redactions);
+    Ok(root)
+}
+
+fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnostic {
+    let inner = e.without_snippet();
+    let mut text = inner.to_string();
+    // The position is shown by the diagnostic itself.
+    if let Some(i) = text.rfind(" at line ") {
+        text.truncate(i);
+    }
+    let (code, help) = match inner {
+        serde_saphyr::Error::DuplicateMappingKey { .. } => (
+            "CG0002",
+            "a key may appear once per mapping; remove one of them (a later one would silently win elsewhere)",
+        ),
+        serde_saphyr::Error::Budget { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => (
+            "CG0004",
+            "a spec is small and shallow; remove the deep nesting or the repeated aliases",
+        ),
+        _ => ("CG0001", "fix the YAML syntax at this position"),
+    };
+    let message = match code {
+        "CG0002" => format!(
+            "duplicate key: {}",
+            text.trim_start_matches("duplicate mapping key: ")
+                .split(", set ")
+                .next()
+                .unwrap_or(&text)
+        ),
+        "CG0004" => format!("the spec exceeds a safety limit ({text})"),
+        _ => format!("YAML syntax error: {text}"),
+    };
+    let loc = match e.location() {
+        Some(l) if l.line() > 0 => {
+            let line = l.line() as u32;
+            let column = l.column() as u32;
+            let start = l
+                .span()
+                .byte_offset()
+                .map(|o| o as usize)
+                .unwrap_or_else(|| offset_of(file.text(), line, column));
+            let len = l.span().byte_len().unwrap_or(0) as usize;
+            Location {
+                file: file.clone(),
+                line,
+                column,
+                span: start..start + len.min(200),
+            }
+        }
+        _ => Location::file_start(file),
+    };
+    Diagnostic::error(code, message).at(loc).help(help)
+}
+
+fn offset_of(text: &str, line: u32, column: u32) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            return offset
+                + l.char_indices()
+                    .nth(column.saturating_sub(1) as usize)
+                    .map(|(b, _)| b)
+                    .unwrap_or(l.len());
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+fn location(file: &Arc<SourceFile>, l: &serde_saphyr::Location) -> Location {
+    let start = l
+        .span()
+        .byte_offset()
+        .map(|o| o as usize)
+        .unwrap_or_else(|| offset_of(file.text(), l.line() as u32, l.column() as u32));
+    let len = l.span().byte_len().unwrap_or(0) as usize;
+    Location {
+        file: file.clone(),
+        line: l.line() as u32,
+        column: l.column() as u32,
+        span: start..(start + len).min(file.text().len()),
+    }
+}
+
+/// Raw parse tree, as serde-saphyr hands it over.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+fn key_text(k: &Raw) -> String {
+    match k {
+        Raw::Null => "null".into(),
+        Raw::Bool(b) => b.to_string(),
+        Raw::Int(i) => i.to_string(),
+        Raw::UInt(u) => u.to_string(),
+        Raw::Float(f) => f.to_string(),
+        Raw::Str(s) => s.clone(),
+        // A mapping or list as a key: keep a readable stand-in so that the schema rejects it.
+        Raw::Seq(_) | Raw::Map(_) => "<complex key>".into(),
+    }
+}
+
+fn convert(
+    file: &Arc<SourceFile>,
+    raw: Spanned<Raw>,
+    key_loc: Option<Location>,
+    pointer: &str,
+    secret_context: bool,
+    redactions: &mut Vec<Range<usize>>,
+) -> Node {
+    let loc = location(file, &raw.referenced);
+    let is_scalar = !matches!(raw.value, Raw::Seq(_) | Raw::Map(_) | Raw::Null);
+    let secret = secret_context && is_scalar;
+    if secret {
+        redactions.push(loc.span.clone());
+    }
+    let value = match raw.value {
+        Raw::Null => Value::Null,
+        Raw::Bool(b) => Value::Bool(b),
+        Raw::Int(i) => Value::Int(i),
+        Raw::UInt(u) => Value::UInt(u),
+        Raw::Float(f) => Value::Float(f),
+        Raw::Str(s) => Value::Str(s),
+        Raw::Seq(items) => Value::Seq(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    convert(
+                        file,
+                        item,
+                        None,
+                        &format!("{pointer}/{i}"),
+                        secret_context,
+                        redactions,
+                    )
+                })
+                .collect(),
+        ),
+        Raw::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let name = key_text(&k.value);
+                    let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+                    let child_secret = secrets::is_secret_value(&child, &name, secret_context);
+                    let kl = location(file, &k.referenced);
+                    (
+                        name,
+                        convert(file, v, Some(kl), &child, child_secret, redactions),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        loc,
+        key_loc,
+        secret,
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Raw, D2::Error> {
+                Raw::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
+                Ok(Raw::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
+                Ok(Raw::UInt(v))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
+                Ok(Raw::Float(v as f64))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
+                Ok(Raw::Float(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
+                Ok(Raw::Str(v))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
+                Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Raw::Seq(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut v = Vec::new();
+                while let Some(k) = a.next_key::<Spanned<Raw>>()? {
+                    let val = a.next_value()?;
+                    v.push((k, val));
+                }
+                Ok(Raw::Map(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,193 @@
+//! One spec through the pipeline: load -> schema -> typed spec -> plan -> rules. And a run
+//! over many specs, spread over the machine's cores, with the checks that span specs.
+
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::load::{self, LoadError, LoadedSpec, ReadFailure};
+use crate::plan::{self, Plan};
+use crate::project::Project;
+use crate::rules::{self, Context};
+use crate::spec::{Spec, schema};
+use std::path::{Path, PathBuf};
+
+/// A spec that loaded and resolved. `diagnostics` may still hold errors from the rules.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: LoadedSpec,
+    pub spec: Spec,
+    pub plan: Plan,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            spec: &self.spec,
+            plan: &self.plan,
+            loaded: &self.loaded,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The spec file named on the command line cannot be read (exit 2).
+    Unreadable {
+        path: PathBuf,
+        failure: ReadFailure,
+    },
+    /// Input errors: the spec cannot be resolved.
+    Invalid {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Checked(Box<Checked>),
+}
+
+impl Outcome {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Outcome::Unreadable { .. } => &[],
+            Outcome::Invalid { diagnostics, .. } => diagnostics,
+            Outcome::Checked(c) => &c.diagnostics,
+        }
+    }
+}
+
+/// The spec's path relative to the project root, with `/`, as generated headers name it.
+pub fn source_name(project: &Project, path: &Path) -> String {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let root = std::fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
+    let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+    abs.strip_prefix(&root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| load::display_path(path))
+}
+
+/// Run one spec through every stage that judges it.
+pub fn check_spec(project: &Project, path: &Path) -> Outcome {
+    let loaded = match load::load(path) {
+        Ok(l) => l,
+        Err(LoadError::Unreadable(failure)) => {
+            return Outcome::Unreadable {
+                path: path.to_path_buf(),
+                failure,
+            };
+        }
+        Err(LoadError::Invalid(diagnostics)) => {
+            return Outcome::Invalid {
+                path: path.to_path_buf(),
+                diagnostics,
+            };
+        }
+    };
+    let mut diagnostics = schema::validate(&loaded);
+    if !diagnostics.is_empty() {
+        return Outcome::Invalid {
+            path: path.to_path_buf(),
+            diagnostics,
+        };
+    }
+    let spec = match schema::to_spec(&loaded) {
+        Ok(s) => s,
+        Err(d) => {
+            return Outcome::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: vec![d],
+            };
+        }
+    };
+    let plan = plan::resolve(&spec, &source_name(project, path));
+    let cx = Context {
+        spec: &spec,
+        plan: &plan,
+        loaded: &loaded,
+    };
+    diagnostics.extend(rules::check(&cx, &project.overrides));
+    Outcome::Checked(Box::new(Checked {
+        loaded,
+        spec,
+        plan,
+        diagnostics,
+    }))
+}
+
+/// Check many specs, in parallel where there are enough to pay for threads. Results keep the
+/// order of `paths`.
+pub fn check_all(project: &Project, paths: &[PathBuf]) -> Vec<Outcome> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len());
+    let mut outcomes: Vec<Outcome> = if workers <= 1 || paths.len() < 8 {
+        paths.iter().map(|p| check_spec(project, p)).collect()
+    } else {
+        let chunk = paths.len().div_ceil(workers);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = paths
+                .chunks(chunk)
+                .map(|c| {
+                    s.spawn(move || c.iter().map(|p| check_spec(project, p)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a checker thread panicked"))
+                .collect()
+        })
+    };
+    duplicate_environments(&mut outcomes);
+    outcomes
+}
+
+/// Two specs that name the same environment would write the same folder.
+fn duplicate_environments(outcomes: &mut [Outcome]) {
+    let mut first: std::collections::HashMap<String, Location> = std::collections::HashMap::new();
+    for o in outcomes.iter_mut() {
+        let Outcome::Checked(c) = o else { continue };
+        let env = c.plan.environment.clone();
+        let here = c.loaded.locate("/environment");
+        match first.get(&env) {
+            Some(prev) => c.diagnostics.push(
+                Diagnostic::error(
+                    "CG0040",
+                    format!(
+                        "environment `{env}` is already described by `{}`",
+                        prev.file.display_path()
+                    ),
+                )
+                .at(here)
+                .related("the first spec for this environment", prev.clone())
+                .help("give each spec its own `environment`: it names the output folder"),
+            ),
+            None => {
+                first.insert(env, here);
+            }
+        }
+    }
+}
+
+/// Every `environments/*/cache.yaml` of a project, sorted.
+pub fn discover_specs(project: &Project) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&project.environments)? {
+        let entry = entry?;
+        let candidate = entry.path().join("cache.yaml");
+        if candidate.is_file() {
+            out.push(candidate);
+        }
+    }
+    out.sort();
+    Ok(out)
+}

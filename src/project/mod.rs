@@ -1,0 +1,204 @@
+//! Project settings: an optional `cachegen.toml` at the repository root, found by walking up
+//! from the working folder (like `Cargo.toml`). Command-line flags win over it.
+
+use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile};
+use crate::rules::Overrides;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "cachegen.toml";
+
+/// `cachegen.toml`, every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    /// Folder that holds one folder per environment, each with a `cache.yaml` (default `environments`).
+    pub environments: Option<String>,
+    /// Folder the generated files go to, one folder per environment (default `generated`).
+    pub output: Option<String>,
+    /// Folder with templates that override the built-in ones, as `<target>/<file>.j2`.
+    pub templates: Option<String>,
+    /// Treat warnings as errors (exit 1 on any warning).
+    pub deny_warnings: Option<bool>,
+    /// Severity per rule code: `error`, `warning`, `note` or `off`.
+    pub rules: Option<BTreeMap<String, String>>,
+    /// Version constraints written into `versions.tf`.
+    pub providers: Option<Providers>,
+}
+
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Providers {
+    /// `required_version` of Terraform (default `>= 1.5`).
+    pub terraform: Option<String>,
+    /// hashicorp/aws (default `>= 5.100, < 7.0`).
+    pub aws: Option<String>,
+    /// hashicorp/azurerm (default `>= 4.55, < 5.0`).
+    pub azurerm: Option<String>,
+    /// hashicorp/google (default `>= 6.50, < 8.0`).
+    pub google: Option<String>,
+}
+
+/// Provider constraints with defaults applied.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProviderVersions {
+    pub terraform: String,
+    pub aws: String,
+    pub azurerm: String,
+    pub google: String,
+}
+
+impl Default for ProviderVersions {
+    fn default() -> Self {
+        ProviderVersions {
+            terraform: ">= 1.5".into(),
+            aws: ">= 5.100, < 7.0".into(),
+            azurerm: ">= 4.55, < 5.0".into(),
+            google: ">= 6.50, < 8.0".into(),
+        }
+    }
+}
+
+/// The resolved project: where things are and how strict to be.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// The folder of `cachegen.toml`, or the working folder when there is none.
+    pub root: PathBuf,
+    /// Whether a `cachegen.toml` was found.
+    pub has_file: bool,
+    pub environments: PathBuf,
+    pub output: PathBuf,
+    pub templates: Option<PathBuf>,
+    pub deny_warnings: bool,
+    pub overrides: Overrides,
+    pub providers: ProviderVersions,
+}
+
+/// Find `cachegen.toml` from `start` upwards.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Load the project settings found from `cwd`; problems in the file are diagnostics.
+pub fn discover(cwd: &Path) -> Result<Project, Vec<Diagnostic>> {
+    match find(cwd) {
+        Some(file) => load(&file),
+        None => Ok(defaults(cwd.to_path_buf(), false, ProjectFile::default())),
+    }
+}
+
+fn defaults(root: PathBuf, has_file: bool, f: ProjectFile) -> Project {
+    let mut providers = ProviderVersions::default();
+    if let Some(p) = f.providers {
+        if let Some(v) = p.terraform {
+            providers.terraform = v;
+        }
+        if let Some(v) = p.aws {
+            providers.aws = v;
+        }
+        if let Some(v) = p.azurerm {
+            providers.azurerm = v;
+        }
+        if let Some(v) = p.google {
+            providers.google = v;
+        }
+    }
+    Project {
+        environments: root.join(f.environments.as_deref().unwrap_or("environments")),
+        output: root.join(f.output.as_deref().unwrap_or("generated")),
+        templates: f.templates.map(|t| root.join(t)),
+        deny_warnings: f.deny_warnings.unwrap_or(false),
+        overrides: Overrides::new(),
+        providers,
+        root,
+        has_file,
+    }
+}
+
+pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
+    let root = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "CG0041",
+            format!("cannot read `{}`: {e}", path.display()),
+        )]
+    })?;
+    let file = SourceFile::new(path.to_path_buf(), crate::load::display_path(path), text);
+    file.set_redactions(Vec::new());
+    let parsed: ProjectFile = match toml::from_str(file.text()) {
+        Ok(p) => p,
+        Err(e) => {
+            let loc = e
+                .span()
+                .map(|s| Location::from_span(&file, s))
+                .unwrap_or_else(|| Location::file_start(&file));
+            let msg = e.message().trim().to_string();
+            let help = if msg.contains("unknown field") {
+                "known keys: environments, output, templates, deny_warnings, [rules], [providers] (terraform, aws, azurerm, google)"
+            } else {
+                "see the README's \"Project settings\" section for every key"
+            };
+            return Err(vec![
+                Diagnostic::error("CG0041", format!("cachegen.toml: {msg}"))
+                    .at(loc)
+                    .help(help),
+            ]);
+        }
+    };
+    let rules = parsed.rules.clone().unwrap_or_default();
+    let mut project = defaults(root, true, parsed);
+    let mut diags = Vec::new();
+    for (code, level) in rules {
+        let known = crate::rules::catalog::rule(&code).is_some();
+        let value = if level == "off" {
+            Some(None)
+        } else {
+            Severity::parse(&level).map(Some)
+        };
+        match (known, value) {
+            (true, Some(v)) => {
+                project.overrides.insert(code, v);
+            }
+            (false, _) => diags.push(
+                Diagnostic::error(
+                    "CG0041",
+                    format!("cachegen.toml: `[rules]` names `{code}`, which is not a rule"),
+                )
+                .at(locate_key(&file, &code))
+                .help("`cachegen rules` lists every rule code"),
+            ),
+            (true, None) => diags.push(
+                Diagnostic::error(
+                    "CG0041",
+                    format!("cachegen.toml: `{level}` is not a severity"),
+                )
+                .at(locate_key(&file, &code))
+                .help("use `error`, `warning`, `note` or `off`"),
+            ),
+        }
+    }
+    if diags.is_empty() {
+        Ok(project)
+    } else {
+        Err(diags)
+    }
+}
+
+fn locate_key(file: &std::sync::Arc<SourceFile>, key: &str) -> Location {
+    match file.text().find(key) {
+        Some(i) => Location::from_span(file, i..i + key.len()),
+        None => Location::file_start(file),
+    }
+}

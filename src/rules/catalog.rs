@@ -1,0 +1,87 @@
+//! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
+
+use super::{Rule, input, spec};
+use crate::diagnostics::{RuleInfo, Severity};
+use crate::spec::Tier;
+
+pub static RULES: &[&Rule] = &[
+    &spec::decimal_memory_unit::RULE,
+    &spec::keyspace_events_without_channel::RULE,
+    &spec::shards_without_cluster::RULE,
+    &spec::replicas_in_standalone::RULE,
+    &spec::replicated_without_replicas::RULE,
+    &spec::failover_needs_replica::RULE,
+    &spec::multi_zone_needs_failover::RULE,
+    &spec::invalid_cidr::RULE,
+    &spec::unknown_command::RULE,
+    &spec::db_beyond_databases::RULE,
+    &spec::windows_overlap::RULE,
+    &spec::memory_size_overflow::RULE,
+    &spec::one_cloud::RULE,
+    &spec::no_target::RULE,
+    &spec::io_threads_do_reads::RULE,
+    &spec::cluster_databases::RULE,
+    &spec::cluster_db_nonzero::RULE,
+    &spec::cluster_bus_port::RULE,
+    &spec::password_while_auth_off::RULE,
+    &spec::tiny_max_memory::RULE,
+    &spec::soft_limit_above_hard::RULE,
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.code == code)
+}
+
+/// Every code cachegen can report, for SARIF's `tool.driver.rules`.
+pub fn rule_infos() -> Vec<RuleInfo> {
+    let mut v: Vec<RuleInfo> = input::CODES
+        .iter()
+        .map(|c| RuleInfo {
+            code: c.code,
+            name: c.name,
+            summary: c.summary,
+            rationale: c.summary,
+            default_severity: if c.code == "CG0030" {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+        })
+        .collect();
+    v.extend(RULES.iter().map(|r| RuleInfo {
+        code: r.code,
+        name: r.name,
+        summary: r.summary,
+        rationale: r.rationale,
+        default_severity: r.severity.strongest(),
+    }));
+    v.sort_by_key(|r| r.code);
+    v
+}
+
+/// The spec a rule's examples are written against: a small spec of the tier that passes
+/// every rule. An example is YAML merged over it.
+pub fn example_base(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Development => {
+            "spec_version: 1\nname: example\nenvironment: example\ntier: development\ntargets:\n  compose: {}\n"
+        }
+        Tier::Staging => {
+            "spec_version: 1\nname: example\nenvironment: example\ntier: staging\ntargets:\n  compose: {}\n"
+        }
+        Tier::Production => {
+            "spec_version: 1
+name: example
+environment: example
+tier: production
+memory: { max_memory: 8gb, eviction_policy: allkeys-lru }
+persistence: { snapshots: { retention_days: 7, window: \"03:00-05:00\" } }
+maintenance: { window: \"sun:05:00-sun:07:00\" }
+network: { allowed_cidrs: [\"10.0.0.0/16\"] }
+security: { auth: { password: { aws_secret: example/redis/auth } } }
+targets:
+  aws: { region: us-east-1, node_type: cache.r7g.large }
+"
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Rules judge a resolved spec and never write. One rule per file, grouped by family:
+//! `spec/` (what any target needs), `aws/`, `azure/`, `gcp/`, `self_hosted/` (compose and
+//! redis.conf), `policy/` (the tier policy) and `sizing/`. Each rule has a stable code, a
+//! rationale, a severity per tier, and a failing and a passing example that the tests run.
+
+pub mod catalog;
+pub mod input;
+pub mod spec;
+
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::load::LoadedSpec;
+use crate::plan::Plan;
+use crate::spec::{Spec, Tier};
+use std::collections::BTreeMap;
+
+/// What a rule sees: the typed spec (what was written), the plan (with defaults), and the
+/// source tree (where it was written).
+pub struct Context<'a> {
+    pub spec: &'a Spec,
+    pub plan: &'a Plan,
+    pub loaded: &'a LoadedSpec,
+}
+
+impl Context<'_> {
+    /// The place of a setting, or of the nearest section that would hold it.
+    pub fn loc(&self, pointer: &str) -> Location {
+        self.loaded.locate(pointer)
+    }
+
+    /// Whether the spec (or a base it extends) writes this setting.
+    pub fn is_set(&self, pointer: &str) -> bool {
+        self.loaded.root.is_set(pointer)
+    }
+}
+
+/// One problem a rule found.
+pub struct Finding {
+    pub location: Location,
+    pub message: String,
+    pub help: String,
+    pub related: Vec<(String, Location)>,
+}
+
+impl Finding {
+    pub fn new(location: Location, message: impl Into<String>, help: impl Into<String>) -> Finding {
+        Finding {
+            location,
+            message: message.into(),
+            help: help.into(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn related(mut self, message: impl Into<String>, location: Location) -> Finding {
+        self.related.push((message.into(), location));
+        self
+    }
+}
+
+/// Severity of a rule in each tier (`None`: the rule does not apply there).
+#[derive(Clone, Copy, Debug)]
+pub struct Tiers {
+    pub development: Option<Severity>,
+    pub staging: Option<Severity>,
+    pub production: Option<Severity>,
+}
+
+impl Tiers {
+    pub const fn all(s: Severity) -> Tiers {
+        Tiers {
+            development: Some(s),
+            staging: Some(s),
+            production: Some(s),
+        }
+    }
+
+    pub fn get(&self, tier: Tier) -> Option<Severity> {
+        match tier {
+            Tier::Development => self.development,
+            Tier::Staging => self.staging,
+            Tier::Production => self.production,
+        }
+    }
+
+    /// The most severe level in any tier, for SARIF's default level.
+    pub fn strongest(&self) -> Severity {
+        [self.development, self.staging, self.production]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(Severity::Note)
+    }
+}
+
+/// A failing and a passing example of a rule: YAML merged over `base_spec(tier)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Examples {
+    pub tier: Tier,
+    pub failing: &'static str,
+    pub passing: &'static str,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    /// kebab-case name, e.g. `shards-without-cluster`.
+    pub name: &'static str,
+    /// Which family (folder) the rule belongs to.
+    pub family: &'static str,
+    pub summary: &'static str,
+    pub rationale: &'static str,
+    pub severity: Tiers,
+    pub check: fn(&Context) -> Vec<Finding>,
+    pub examples: Examples,
+}
+
+/// Project-wide severity overrides (`[rules]` in cachegen.toml): a level or `off`.
+pub type Overrides = BTreeMap<String, Option<Severity>>;
+
+/// Run every rule on a spec. Waived findings are dropped; exceptions that waive nothing, or
+/// name no rule, are reported.
+pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut used = vec![false; cx.plan.exceptions.len()];
+    for rule in catalog::RULES {
+        let severity = match overrides.get(rule.code) {
+            Some(o) => *o,
+            None => rule.severity.get(cx.plan.tier),
+        };
+        let Some(severity) = severity else { continue };
+        for f in (rule.check)(cx) {
+            if let Some(i) = cx.plan.exceptions.iter().position(|e| e.rule == rule.code) {
+                used[i] = true;
+                continue;
+            }
+            let mut d = Diagnostic::new(rule.code, severity, f.message)
+                .at(f.location)
+                .help(f.help);
+            for (m, l) in f.related {
+                d = d.related(m, l);
+            }
+            out.push(d);
+        }
+    }
+    for (i, e) in cx.plan.exceptions.iter().enumerate() {
+        let ptr = format!("/policy/exceptions/{i}/rule");
+        if catalog::rule(&e.rule).is_none() {
+            let d = Diagnostic::error(
+                "CG0031",
+                format!(
+                    "the exception names `{}`, which is not a rule that can be waived",
+                    e.rule
+                ),
+            )
+            .at(cx.loc(&ptr));
+            let known = catalog::RULES.iter().map(|r| r.code);
+            out.push(match crate::spec::schema::did_you_mean(&e.rule, known) {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? `cachegen rules` lists every rule"
+                )),
+                None => d.help(
+                    "`cachegen rules` lists every rule; input errors (CG00xx) cannot be waived",
+                ),
+            });
+        } else if !used[i] {
+            out.push(
+                Diagnostic::warning(
+                    "CG0030",
+                    format!(
+                        "the exception for `{}` waives nothing: the rule passes",
+                        e.rule
+                    ),
+                )
+                .at(cx.loc(&ptr))
+                .help("remove the exception, so that the rule protects this spec again"),
+            );
+        }
+    }
+    out
+}
+
+/// Which exceptions waived something, for `explain` and for the comments in generated files.
+pub fn waived(cx: &Context) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in &cx.plan.exceptions {
+        if let Some(rule) = catalog::rule(&e.rule)
+            && rule.severity.get(cx.plan.tier).is_some()
+            && !(rule.check)(cx).is_empty()
+        {
+            out.push((e.rule.clone(), e.reason.clone()));
+        }
+    }
+    out
+}

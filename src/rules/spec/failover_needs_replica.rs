@@ -1,0 +1,31 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG1006",
+    name: "failover-needs-replica",
+    family: "spec",
+    summary: "`automatic_failover` is on but there is no replica to promote.",
+    rationale: "Failover promotes a replica when the primary fails. Without a replica there is nothing to promote: ElastiCache rejects the combination, and self-hosted failover would never happen.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Development,
+        failing: "topology: { mode: standalone, automatic_failover: true }",
+        passing: "topology: { mode: replicated, replicas: 1, automatic_failover: true }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let t = &cx.plan.topology;
+    if t.automatic_failover && t.replicas == 0 {
+        vec![Finding::new(
+            cx.loc("/topology/automatic_failover"),
+            "`automatic_failover: true` with no replica to fail over to",
+            "add `replicas: 1` (in `replicated` or `cluster` mode), or set `automatic_failover: false`",
+        )]
+    } else {
+        Vec::new()
+    }
+}

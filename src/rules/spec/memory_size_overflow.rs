@@ -1,0 +1,35 @@
+use super::MEMORY_SIZE_FIELDS;
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::{Tier, units};
+
+pub static RULE: Rule = Rule {
+    code: "CG1012",
+    name: "memory-size-overflow",
+    family: "spec",
+    summary: "A memory size is too large to be a number of bytes.",
+    rationale: "Redis stores memory sizes as 64-bit byte counts; a size beyond that cannot be configured and is always a typo.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Development,
+        failing: "memory: { max_memory: 99999999999999gb }",
+        passing: "memory: { max_memory: 2gb }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    MEMORY_SIZE_FIELDS
+        .iter()
+        .filter_map(|f| cx.loaded.root.pointer(f))
+        .filter_map(|n| n.as_str().map(|s| (n, s)))
+        .filter(|(_, s)| units::parse_memory(s).is_none())
+        .map(|(n, s)| {
+            Finding::new(
+                n.loc.clone(),
+                format!("`{s}` does not fit in 64 bits of bytes"),
+                "check the number of digits",
+            )
+        })
+        .collect()
+}

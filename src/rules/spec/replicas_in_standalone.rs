@@ -1,0 +1,34 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::{Tier, TopologyMode};
+
+pub static RULE: Rule = Rule {
+    code: "CG1004",
+    name: "replicas-in-standalone",
+    family: "spec",
+    summary: "`topology.replicas` is above 0 in `standalone` mode.",
+    rationale: "A standalone cache is one node; replicas exist only in `replicated` or `cluster` mode. Asking for replicas in standalone mode means the author expects a redundancy the cache will not have.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Development,
+        failing: "topology: { mode: standalone, replicas: 1 }",
+        passing: "topology: { mode: replicated, replicas: 1 }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let t = &cx.plan.topology;
+    if t.mode == TopologyMode::Standalone && t.replicas > 0 {
+        vec![Finding::new(
+            cx.loc("/topology/replicas"),
+            format!(
+                "`replicas: {}` in standalone mode: a standalone cache has no replicas",
+                t.replicas
+            ),
+            "set `topology.mode: replicated` for a primary with replicas, or `replicas: 0`",
+        )]
+    } else {
+        Vec::new()
+    }
+}

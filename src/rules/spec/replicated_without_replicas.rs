@@ -1,0 +1,31 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::{Tier, TopologyMode};
+
+pub static RULE: Rule = Rule {
+    code: "CG1005",
+    name: "replicated-without-replicas",
+    family: "spec",
+    summary: "`topology.mode: replicated` with `replicas: 0`.",
+    rationale: "Replicated mode means a primary and at least one replica. With none, the cache is standalone in all but name, and anyone reading the spec believes it survives the loss of a node.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Development,
+        failing: "topology: { mode: replicated, replicas: 0 }",
+        passing: "topology: { mode: replicated, replicas: 1 }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let t = &cx.plan.topology;
+    if t.mode == TopologyMode::Replicated && t.replicas == 0 {
+        vec![Finding::new(
+            cx.loc("/topology/replicas"),
+            "`mode: replicated` with no replica",
+            "set `replicas: 1` or more, or `mode: standalone`",
+        )]
+    } else {
+        Vec::new()
+    }
+}

@@ -1,0 +1,564 @@
+//! The JSON Schema of `cache.yaml`, generated from the Rust types (so the two cannot drift),
+//! and the first validation pass: every schema error of a spec, each mapped to the line and
+//! column of the value it is about, with a help line and a "did you mean" for typos.
+
+use super::Spec;
+use super::secrets::{self, SECRET_FIELDS};
+use crate::diagnostics::Diagnostic;
+use crate::load::{LoadedSpec, Node, dotted};
+use jsonschema::error::ValidationErrorKind;
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// Where the schema is published in a project, relative to an environment's `cache.yaml`.
+pub const MODELINE: &str = "# yaml-language-server: $schema=../../schema/cache.schema.json";
+
+/// The schema document, generated from `Spec`.
+pub fn generate() -> Value {
+    let generator = SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<Spec>();
+    let mut value = serde_json::to_value(schema).expect("a schema is JSON");
+    drop_null_branches(&mut value);
+    unwrap_descriptions(&mut value);
+    value
+}
+
+/// The schema as `cachegen schema` prints it and `schema/cache.schema.json` holds it.
+pub fn text() -> String {
+    let mut s = serde_json::to_string_pretty(&generate()).expect("a schema is JSON");
+    s.push('\n');
+    s
+}
+
+/// Doc comments are wrapped at 100 columns; editors wrap themselves, so join the lines.
+fn unwrap_descriptions(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(d)) = o.get_mut("description") {
+                *d = d
+                    .split("\n\n")
+                    .map(|p| p.replace('\n', " "))
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+            }
+            o.values_mut().for_each(unwrap_descriptions);
+        }
+        Value::Array(a) => a.iter_mut().for_each(unwrap_descriptions),
+        _ => {}
+    }
+}
+
+/// `Option<T>` fields are optional, not nullable: a `null` in a spec is a mistake (or, with
+/// `extends`, a removal that the loader has already applied). Take `null` out of the schema.
+fn drop_null_branches(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(types)) = o.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let t = types.remove(0);
+                    o.insert("type".into(), t);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(branches)) = o.get(key) {
+                    let kept: Vec<Value> = branches
+                        .iter()
+                        .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+                        .cloned()
+                        .collect();
+                    if kept.len() == 1 && branches.len() == 2 {
+                        o.remove(key);
+                        if let Value::Object(only) = kept.into_iter().next().expect("one branch") {
+                            for (k, val) in only {
+                                o.entry(k).or_insert(val);
+                            }
+                        }
+                    }
+                }
+            }
+            for (_, child) in o.iter_mut() {
+                drop_null_branches(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_null_branches),
+        _ => {}
+    }
+}
+
+struct Compiled {
+    schema: Value,
+    validator: jsonschema::Validator,
+}
+
+/// Compiled once per process and shared by every spec of a run.
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema = generate();
+        let validator =
+            jsonschema::draft202012::new(&schema).expect("the generated schema is valid");
+        Compiled { schema, validator }
+    })
+}
+
+/// The subschema that describes the value at an instance pointer, following `$ref`s.
+fn subschema<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut node = resolve_ref(root, root)?;
+    for seg in crate::load::tree::segments(pointer) {
+        let props = node.get("properties").and_then(|p| p.get(seg.as_str()));
+        node = if let Some(p) = props {
+            p
+        } else if let (Some(items), true) =
+            (node.get("items"), seg.chars().all(|c| c.is_ascii_digit()))
+        {
+            items
+        } else if let Some(ap @ Value::Object(_)) = node.get("additionalProperties") {
+            ap
+        } else {
+            return None;
+        };
+        node = resolve_ref(root, node)?;
+    }
+    Some(node)
+}
+
+fn resolve_ref<'a>(root: &'a Value, node: &'a Value) -> Option<&'a Value> {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let target = root.pointer(r.strip_prefix('#')?)?;
+            // A property's own description sits beside its `$ref`; keep the target for structure.
+            Some(target)
+        }
+        None => Some(node),
+    }
+}
+
+/// The description of the property at a pointer (the property's own text wins over its type's).
+fn description(root: &Value, pointer: &str) -> Option<String> {
+    let (parent, key) = match pointer.rfind('/') {
+        Some(i) => (&pointer[..i], &pointer[i + 1..]),
+        None => return None,
+    };
+    let own = subschema(root, parent)
+        .and_then(|p| p.get("properties"))
+        .and_then(|p| p.get(key))
+        .and_then(|p| p.get("description"))
+        .and_then(Value::as_str);
+    own.or_else(|| {
+        subschema(root, pointer)
+            .and_then(|s| s.get("description"))
+            .and_then(Value::as_str)
+    })
+    .map(str::to_string)
+}
+
+fn allowed_keys(root: &Value, pointer: &str) -> Vec<String> {
+    subschema(root, pointer)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The closest candidate to a misspelling, when it is close enough to be the likely intent.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn under_secret_field(pointer: &str) -> bool {
+    SECRET_FIELDS
+        .iter()
+        .any(|s| pointer == *s || pointer.starts_with(&format!("{s}/")))
+}
+
+/// Secrets first: a literal where a reference belongs is its own, clearer error, and the value
+/// is never repeated. Returns the diagnostics and the pointers they cover.
+fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for field in SECRET_FIELDS {
+        let Some(node) = loaded.root.pointer(field) else {
+            continue;
+        };
+        let literal = match &node.value {
+            crate::load::Value::Str(s) => Some(s.as_str()),
+            crate::load::Value::Int(_)
+            | crate::load::Value::UInt(_)
+            | crate::load::Value::Float(_) => Some(""),
+            _ => None,
+        };
+        let Some(literal) = literal else { continue };
+        let d = if !literal.is_empty() && secrets::is_placeholder(literal) {
+            Diagnostic::error(
+                "CG0021",
+                format!(
+                    "`{}` is a placeholder password copied from an example (value hidden)",
+                    dotted(field)
+                ),
+            )
+        } else {
+            Diagnostic::error(
+                "CG0020",
+                format!(
+                    "`{}` is a literal secret; a spec names where a secret comes from, never its value (value hidden)",
+                    dotted(field)
+                ),
+            )
+        };
+        out.push(d.at(node.loc.clone()).help(
+            "write a reference instead, e.g. `password: { env: REDIS_PASSWORD }` or `{ aws_secret: prod/redis/auth }`, and remove the value from version control history",
+        ));
+    }
+    out
+}
+
+/// All schema errors of a spec, each at the line of the value it is about.
+pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
+    let compiled = compiled();
+    let mut diags = check_secret_literals(loaded);
+    let covered: Vec<&str> = SECRET_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| {
+            loaded
+                .root
+                .pointer(f)
+                .is_some_and(|n| !matches!(n.value, crate::load::Value::Map(_)))
+        })
+        .collect();
+    let instance = loaded.root.to_json();
+    for err in compiled.validator.iter_errors(&instance) {
+        let pointer = err.instance_path().as_str().to_string();
+        if covered
+            .iter()
+            .any(|c| pointer == *c || pointer.starts_with(&format!("{c}/")))
+        {
+            continue;
+        }
+        diags.extend(diagnose(
+            &compiled.schema,
+            loaded,
+            &pointer,
+            err.kind(),
+            &err.to_string(),
+        ));
+    }
+    diags
+}
+
+fn show(node: Option<&Node>, value: &Value) -> String {
+    if node.is_some_and(|n| n.secret) {
+        return "(value hidden)".into();
+    }
+    let s = value.to_string();
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+fn diagnose(
+    schema: &Value,
+    loaded: &LoadedSpec,
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    fallback: &str,
+) -> Vec<Diagnostic> {
+    let root = &loaded.root;
+    let node = root.pointer(pointer);
+    let here = loaded.locate(pointer);
+    let field = dotted(pointer);
+    let instance = node.map(Node::to_json).unwrap_or(Value::Null);
+    let secret_context = under_secret_field(pointer) || node.is_some_and(|n| n.secret);
+    let desc = description(schema, pointer);
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, pointer);
+            unexpected
+                .iter()
+                .map(|key| {
+                    let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    let loc = root
+                        .pointer(&child)
+                        .and_then(|n| n.key_loc.clone())
+                        .unwrap_or_else(|| here.clone());
+                    let within = if pointer.is_empty() {
+                        "at the top level".to_string()
+                    } else {
+                        format!("in `{field}`")
+                    };
+                    let d = Diagnostic::error("CG0010", format!("unknown key `{key}` {within}"))
+                        .at(loc);
+                    if let Some(hint) = redis_conf_name(key) {
+                        return d.help(hint);
+                    }
+                    match did_you_mean(key, allowed.iter().map(String::as_str)) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("allowed keys {within}: {}", allowed.join(", "))),
+                    }
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let child = if pointer.is_empty() {
+                format!("/{name}")
+            } else {
+                format!("{pointer}/{name}")
+            };
+            let what = description(schema, &child).unwrap_or_default();
+            let within = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{field}`")
+            };
+            vec![
+                Diagnostic::error("CG0012", format!("missing required key `{name}`{within}"))
+                    .at(here)
+                    .help(format!("add `{name}`: {what}")),
+            ]
+        }
+        ValidationErrorKind::Type { .. } => {
+            let expected = subschema(schema, pointer)
+                .and_then(|s| s.get("type"))
+                .map(|t| match t {
+                    Value::String(s) => type_word(s).to_string(),
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(type_word)
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    _ => "another type".into(),
+                })
+                .unwrap_or_else(|| "another type".into());
+            let found = node.map(Node::kind_name).unwrap_or("nothing");
+            let mut help = desc.unwrap_or_default();
+            if expected == "a string" && matches!(found, "number" | "integer" | "boolean") {
+                let example = if secret_context {
+                    "...".to_string()
+                } else {
+                    instance.to_string()
+                };
+                help = format!("put the value in quotes, e.g. `\"{example}\"`; {help}");
+            }
+            vec![
+                Diagnostic::error(
+                    "CG0011",
+                    format!("`{field}` must be {expected}, found {}", article(found)),
+                )
+                .at(here)
+                .help(help),
+            ]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let d = Diagnostic::error(
+                "CG0013",
+                format!(
+                    "`{field}` must be one of {}; found {}",
+                    opts.join(", "),
+                    show(node, &instance)
+                ),
+            )
+            .at(here);
+            let typed = instance.as_str().unwrap_or_default();
+            vec![match did_you_mean(typed, opts.iter().map(String::as_str)) {
+                Some(s) if !secret_context => d.help(format!("did you mean `{s}`?")),
+                _ => d.help(desc.unwrap_or_else(|| format!("use one of: {}", opts.join(", ")))),
+            }]
+        }
+        ValidationErrorKind::Pattern { .. } => {
+            let expected = subschema(schema, pointer)
+                .and_then(|s| s.get("x-expected"))
+                .and_then(Value::as_str)
+                .map(|s| format!("is not {s}"))
+                .unwrap_or_else(|| "has the wrong format".into());
+            vec![
+                Diagnostic::error(
+                    "CG0013",
+                    format!("`{field}`: {} {expected}", show(node, &instance)),
+                )
+                .at(here)
+                .help(desc.unwrap_or_default()),
+            ]
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => vec![
+            Diagnostic::error(
+                "CG0013",
+                format!(
+                    "`{field}` must be at least {limit}, found {}",
+                    show(node, &instance)
+                ),
+            )
+            .at(here)
+            .help(desc.unwrap_or_default()),
+        ],
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => vec![
+            Diagnostic::error(
+                "CG0013",
+                format!(
+                    "`{field}` must be at most {limit}, found {}",
+                    show(node, &instance)
+                ),
+            )
+            .at(here)
+            .help(desc.unwrap_or_default()),
+        ],
+        ValidationErrorKind::MinLength { limit } => vec![
+            Diagnostic::error(
+                "CG0013",
+                format!("`{field}` must be at least {limit} characters long"),
+            )
+            .at(here)
+            .help(desc.unwrap_or_default()),
+        ],
+        ValidationErrorKind::MaxLength { limit } => vec![
+            Diagnostic::error(
+                "CG0013",
+                format!("`{field}` must be at most {limit} characters long"),
+            )
+            .at(here)
+            .help(desc.unwrap_or_default()),
+        ],
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if secret_context =>
+        {
+            vec![
+                Diagnostic::error(
+                    "CG0013",
+                    format!(
+                        "`{field}` must be a secret reference with one key: {}",
+                        secrets::REFERENCE_KINDS.join(", ")
+                    ),
+                )
+                .at(here)
+                .help("e.g. `{ env: REDIS_PASSWORD }`; the value itself never belongs in a spec"),
+            ]
+        }
+        ValidationErrorKind::PropertyNames { .. } => {
+            // Name the offending key rather than the whole mapping.
+            let bad = node.and_then(Node::as_map).and_then(|m| {
+                m.iter().find(|(k, _)| {
+                    !k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                        || !k.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                        })
+                        || k.len() > 63
+                })
+            });
+            let (name, loc) = match bad {
+                Some((k, n)) => (k.clone(), n.key_loc.clone().unwrap_or(here.clone())),
+                None => (String::new(), here),
+            };
+            vec![
+                Diagnostic::error("CG0013", format!("`{field}` has an invalid key `{name}`"))
+                    .at(loc)
+                    .help("keys are lowercase letters, digits, `_` and `-`, starting with a letter, at most 63 characters (the rule every cloud accepts)"),
+            ]
+        }
+        _ => {
+            let message = if secret_context {
+                format!("`{field}` is not valid (value hidden)")
+            } else {
+                format!("`{field}`: {fallback}")
+            };
+            vec![
+                Diagnostic::error("CG0013", message)
+                    .at(here)
+                    .help(desc.unwrap_or_default()),
+            ]
+        }
+    }
+}
+
+/// Keys that people carry over from redis.conf or provider consoles, and where the setting
+/// lives in a spec.
+fn redis_conf_name(key: &str) -> Option<String> {
+    let k = key.to_ascii_lowercase().replace('-', "_");
+    let target = match k.as_str() {
+        "maxmemory" => "memory.max_memory",
+        "maxmemory_policy" => "memory.eviction_policy",
+        "maxmemory_samples" => "memory.eviction_samples",
+        "requirepass" | "auth_token" | "masterauth" => {
+            "security.auth.password (as a reference: `{ env: NAME }`)"
+        }
+        "appendonly" => "persistence.aof.enabled",
+        "appendfsync" => "persistence.aof.fsync",
+        "save" => "persistence.snapshots.save",
+        "notify_keyspace_events" => "server.keyspace_events",
+        "timeout" => "network.idle_timeout_seconds",
+        "tcp_keepalive" => "network.tcp_keepalive_seconds",
+        "io_threads" | "databases" | "slowlog" | "latency_monitor_threshold" => {
+            return Some(format!("`{key}` belongs under `server`"));
+        }
+        "rename_command" => "security.disabled_commands",
+        "snapshot_retention_limit" => "persistence.snapshots.retention_days",
+        "snapshot_window" => "persistence.snapshots.window",
+        "maintenance_window" | "preferred_maintenance_window" => "maintenance.window",
+        "num_cache_clusters" | "replicas_per_node_group" => "topology.replicas",
+        "num_node_groups" | "shard_count" => "topology.shards",
+        _ => return None,
+    };
+    Some(format!("`{key}` is written `{target}` in a cachegen spec"))
+}
+
+fn type_word(t: &str) -> &'static str {
+    match t {
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping",
+        "null" => "empty",
+        _ => "another type",
+    }
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "integer" => "an integer".into(),
+        "null" => "nothing (an empty value)".into(),
+        "boolean" => "a boolean".into(),
+        k => format!("a {k}"),
+    }
+}
+
+/// After the schema passed: the typed spec. The schema and the types agree (a test proves it),
+/// so this fails only on what the schema cannot express; it still reports a location.
+pub fn to_spec(loaded: &LoadedSpec) -> Result<Spec, Diagnostic> {
+    serde_json::from_value::<Spec>(loaded.root.to_json()).map_err(|e| {
+        Diagnostic::error(
+            "CG0013",
+            format!("the spec does not match the expected structure: {e}"),
+        )
+        .at(loaded.locate(""))
+        .help("run `cachegen schema` to see the expected structure")
+    })
+}
