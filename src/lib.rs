@@ -5,7 +5,6 @@
 //! spec) -> `plan` (tier defaults, derived values) -> `rules` (diagnostics) -> `targets`
 //! (files) -> `output` (atomic writes, `--check`). The command line (`cli`) is a thin face.
 
-
 // A diagnostic is the error value of the input stages; it is built once per problem, on the
 // cold path, so its size does not matter and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
@@ -13,8 +12,10 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod load;
+pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
 pub mod rules;
 pub mod spec;
+pub mod targets;

@@ -19,10 +19,18 @@ pub fn run(cli: Cli) -> u8 {
             Ok(p) => validate(g, &p, specs),
             Err(code) => code,
         },
-        Command::Render { .. }
-        | Command::Explain { .. }
-        | Command::Verify { .. }
-        | Command::Init { .. } => report::fatal("this command is not available yet", None),
+        Command::Render {
+            specs,
+            out,
+            check,
+            templates,
+        } => match project(g) {
+            Ok(p) => render(g, &p, specs, out, check, templates),
+            Err(code) => code,
+        },
+        Command::Explain { .. } | Command::Verify { .. } | Command::Init { .. } => {
+            report::fatal("this command is not available yet", None)
+        }
     }
 }
 
@@ -225,4 +233,155 @@ fn indent(s: &str) -> String {
         .map(|l| format!("  {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// One environment rendered in memory.
+struct Rendered {
+    environment: String,
+    source: String,
+    files: Vec<crate::targets::OutFile>,
+}
+
+fn render(
+    g: &GlobalArgs,
+    project: &Project,
+    specs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    check: bool,
+    templates: Option<PathBuf>,
+) -> u8 {
+    let paths = match spec_paths(project, specs) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let outcomes = pipeline::check_all(project, &paths);
+    print_unreadable(&outcomes);
+    let (diags, code) = summarize(project, &outcomes);
+    if code != 0 {
+        report::print(g, &diags, paths.len());
+        if code == 1 && !g.quiet && g.format == diagnostics::Format::Human {
+            eprintln!("nothing was written: fix the errors above, then render again");
+        }
+        return code;
+    }
+    let templates = templates.or_else(|| project.templates.clone());
+    let engine = match crate::targets::Engine::new(templates.as_deref()) {
+        Ok(e) => e,
+        Err(e) => {
+            return report::fatal(
+                &e,
+                Some("fix the template override, or remove it to use the built-in templates"),
+            );
+        }
+    };
+    // Everything is rendered before anything is written: a template error writes nothing.
+    let mut rendered = Vec::new();
+    for o in &outcomes {
+        let Outcome::Checked(c) = o else { continue };
+        let waivers = crate::rules::waived(&c.context());
+        let input = crate::targets::RenderInput {
+            plan: &c.plan,
+            engine: &engine,
+            providers: &project.providers,
+            waivers: &waivers,
+        };
+        match crate::targets::render_all(&input) {
+            Ok(files) => rendered.push(Rendered {
+                environment: c.plan.environment.clone(),
+                source: c.plan.source.clone(),
+                files,
+            }),
+            Err(e) => {
+                return report::fatal(
+                    &format!("rendering {} failed: {e}", c.plan.source),
+                    Some(
+                        "this is a bug in a template (or in a --templates override); nothing was written",
+                    ),
+                );
+            }
+        }
+    }
+    let out = out.unwrap_or_else(|| project.output.clone());
+    let shown_root = crate::load::display_path(&out);
+    report::print(g, &diags, paths.len());
+    if check {
+        check_rendered(g, &out, &shown_root, &rendered)
+    } else {
+        write_rendered(g, &out, &shown_root, &rendered)
+    }
+}
+
+fn write_rendered(
+    g: &GlobalArgs,
+    out: &std::path::Path,
+    shown_root: &str,
+    rendered: &[Rendered],
+) -> u8 {
+    if out.exists() && !out.is_dir() {
+        return report::fatal(
+            &format!("the output `{shown_root}` is not a folder"),
+            Some("choose another --out, or remove the file"),
+        );
+    }
+    for r in rendered {
+        if let Err(e) = crate::output::write_env(out, &r.environment, &r.files) {
+            return report::fatal(
+                &format!("cannot write `{shown_root}/{}`: {e}", r.environment),
+                Some(
+                    "the previous output of this environment is unchanged; check the folder's permissions and free space",
+                ),
+            );
+        }
+        if !g.quiet && g.format == diagnostics::Format::Human {
+            eprintln!(
+                "wrote {shown_root}/{}/ ({} files) from {}",
+                r.environment,
+                r.files.len(),
+                r.source
+            );
+        }
+    }
+    0
+}
+
+fn check_rendered(
+    g: &GlobalArgs,
+    out: &std::path::Path,
+    shown_root: &str,
+    rendered: &[Rendered],
+) -> u8 {
+    use std::io::Write;
+    let (mut changed, mut missing, mut extra, mut envs) = (0, 0, 0, 0);
+    let mut stdout = std::io::stdout().lock();
+    for r in rendered {
+        let shown = format!("{shown_root}/{}", r.environment);
+        match crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files) {
+            Ok(d) => {
+                if !d.is_clean() {
+                    envs += 1;
+                    changed += d.changed.len();
+                    missing += d.missing.len();
+                    extra += d.extra.len();
+                    let _ = stdout.write_all(d.report.as_bytes());
+                }
+            }
+            Err(e) => return report::fatal(&format!("cannot read `{shown}`: {e}"), None),
+        }
+    }
+    if envs == 0 {
+        if !g.quiet && g.format == diagnostics::Format::Human {
+            eprintln!(
+                "generated files are up to date ({} environments)",
+                rendered.len()
+            );
+        }
+        0
+    } else {
+        eprintln!(
+            "error: generated files are stale: {changed} changed, {missing} missing, {extra} extra in {envs} environment{}",
+            if envs == 1 { "" } else { "s" }
+        );
+        eprintln!("help: run `cachegen render` and commit the result");
+        1
+    }
 }

@@ -125,11 +125,16 @@ pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<Source
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let file = SourceFile::new(path.to_path_buf(), display, text);
             file.set_redactions(Vec::new());
+            let bad_len = file.text()[good..]
+                .chars()
+                .next()
+                .map(char::len_utf8)
+                .unwrap_or(0);
             Err(Diagnostic::error(
                 "CG0008",
                 format!("the spec is not valid UTF-8 (byte {good} starts an invalid sequence)"),
             )
-            .at(Location::from_span(&file, good..good + 1))
+            .at(Location::from_span(&file, good..good + bad_len))
             .help("save the file as UTF-8"))
         }
     }
@@ -163,7 +168,13 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
 }
 
 fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnostic {
-    let inner = e.without_snippet();
+    // Unwrap the snippet and alias wrappers to the error that happened.
+    let mut inner = e;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
+        inner = error;
+    }
     let mut text = inner.to_string();
     // The position is shown by the diagnostic itself.
     if let Some(i) = text.rfind(" at line ") {
@@ -192,7 +203,7 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
                 .next()
                 .unwrap_or(&text)
         ),
-        "CG0004" => format!("the spec exceeds a safety limit ({text})"),
+        "CG0004" => format!("the spec exceeds a safety limit: {}", limit_words(&text)),
         _ => format!("YAML syntax error: {text}"),
     };
     let loc = match e.location() {
@@ -215,6 +226,19 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
         _ => Location::file_start(file),
     };
     Diagnostic::error(code, message).at(loc).help(help)
+}
+
+/// serde-saphyr names the budget it enforced (`Nodes { nodes: 50001 }`); say it in words.
+fn limit_words(text: &str) -> String {
+    if text.contains("Depth") {
+        format!("nesting deeper than {MAX_DEPTH} levels")
+    } else if text.contains("Nodes") {
+        format!("more than {MAX_NODES} values once aliases are expanded (an alias bomb?)")
+    } else if text.contains("Alias") || text.contains("Anchor") {
+        format!("more than {MAX_ALIASES} aliases or anchors")
+    } else {
+        text.trim_start_matches("budget breached: ").to_string()
+    }
 }
 
 fn offset_of(text: &str, line: u32, column: u32) -> usize {

@@ -1,0 +1,175 @@
+//! Writing and checking generated files. Each environment's folder is replaced as a whole:
+//! files are written into a temporary sibling, flushed, and swapped in with one atomic
+//! rename, so a failed or killed run leaves either the old folder or the new one, never a
+//! mix; files no longer produced disappear with the old folder. `--check` writes nothing and
+//! diffs what would be written against the disk.
+
+mod check;
+
+pub use check::{Drift, check_env};
+
+use crate::targets::OutFile;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Prefix of the temporary folders a render works in (hidden, next to the environment folders).
+const TMP_PREFIX: &str = ".cachegen-tmp-";
+
+/// Write one environment's files into `out/<environment>/`, replacing the folder atomically.
+pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result<()> {
+    fs::create_dir_all(out)?;
+    remove_stale_temporaries(out, environment);
+    let tmp = out.join(format!(
+        "{TMP_PREFIX}{environment}-{}-{}",
+        std::process::id(),
+        unique()
+    ));
+    fs::create_dir(&tmp)?;
+    let result = fill(&tmp, files).and_then(|()| swap_in(&tmp, &out.join(environment)));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result?;
+    sync_dir(out)
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+fn fill(dir: &Path, files: &[OutFile]) -> io::Result<()> {
+    let mut dirs: Vec<PathBuf> = vec![dir.to_path_buf()];
+    for f in files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent()
+            && !dirs.iter().any(|d| d == parent)
+        {
+            fs::create_dir_all(parent)?;
+            dirs.push(parent.to_path_buf());
+        }
+        let mut file = fs::File::create(&path)?;
+        file.write_all(f.contents.as_bytes())?;
+        file.sync_all()?;
+    }
+    for d in dirs.iter().rev() {
+        sync_dir(d)?;
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    match fs::File::open(dir) {
+        Ok(f) => f.sync_all().or(Ok(())),
+        Err(e) => Err(e),
+    }
+}
+
+/// Put `tmp` at `target`. On Linux the two are exchanged in one step (renameat2 with
+/// RENAME_EXCHANGE), then the old folder, now at `tmp`, is removed.
+fn swap_in(tmp: &Path, target: &Path) -> io::Result<()> {
+    if !target.exists() {
+        match fs::rename(tmp, target) {
+            Ok(()) => return Ok(()),
+            // Another render created it meanwhile: exchange with that one instead.
+            Err(_) if target.exists() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    exchange(tmp, target)?;
+    fs::remove_dir_all(tmp).or_else(|e| if tmp.exists() { Err(e) } else { Ok(()) })
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere: move the old folder aside, then the new one in (a short window without it).
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    let aside = a.with_extension("old");
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+/// Temporary folders left by a killed run of this environment, whose process is gone.
+fn remove_stale_temporaries(out: &Path, environment: &str) {
+    let prefix = format!("{TMP_PREFIX}{environment}-");
+    let Ok(entries) = fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+        if pid.is_some_and(|p| !process_alive(p)) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
+    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// Every file under `dir`, as paths relative to it with `/`, sorted.
+pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && d == dir => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for e in entries {
+            let e = e?;
+            let ty = e.file_type()?;
+            if ty.is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| e.path());
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,105 @@
+//! `.env`: the application's settings, named as in the platform guide (REDIS_HOST, REDIS_PORT,
+//! REDIS_USE_TLS, REDIS_DB, timeouts, CACHE_*). Secrets are named with where they come from,
+//! never valued. For a cloud target the host is known only after `terraform apply`; the file
+//! says which output holds it.
+
+use super::{OutFile, RenderInput, with_header};
+use crate::plan::Plan;
+use crate::spec::{AzureService, SecretRef};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Ctx<'a> {
+    plan: &'a Plan,
+    /// Known host (self-hosted), else none.
+    host: Option<String>,
+    /// How to obtain values known only after apply, one comment line each.
+    after_apply: Vec<String>,
+    port: u16,
+    use_tls: bool,
+    /// Where the password comes from; none when authentication is off.
+    password_from: Option<String>,
+    tls_ca_file: Option<String>,
+}
+
+/// The cloud's Terraform folder, relative to the environment folder.
+fn tf_dir(cloud: &str) -> String {
+    format!("terraform/{cloud}")
+}
+
+pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
+    let plan = input.plan;
+    let sec = &plan.security;
+    let mut after_apply = Vec::new();
+    let (host, port, use_tls, password_from, tls_ca_file) = match plan.targets.cloud() {
+        Some(cloud) => {
+            let dir = tf_dir(cloud);
+            after_apply.push(format!(
+                "REDIS_HOST: terraform -chdir={dir} output -raw redis_host"
+            ));
+            let (port, tls) = match cloud {
+                "azure" => match plan.targets.azure.as_ref().map(|a| a.service) {
+                    Some(AzureService::Managed) => (10000, true),
+                    _ => (if sec.tls { 6380 } else { 6379 }, sec.tls),
+                },
+                "gcp" => (if sec.tls { 6378 } else { 6379 }, sec.tls),
+                _ => (plan.network.port, sec.tls),
+            };
+            let password = if !sec.auth {
+                None
+            } else if cloud == "aws" {
+                Some(match &sec.password {
+                    Some(r @ SecretRef::AwsSecret(_)) => {
+                        format!("{} (the ElastiCache auth token)", r.describe())
+                    }
+                    Some(r) => format!("{} (the ElastiCache auth token)", r.describe()),
+                    None => "the ElastiCache auth token".into(),
+                })
+            } else {
+                // Azure and Memorystore generate their own keys; Terraform exposes them as
+                // sensitive outputs.
+                Some(format!(
+                    "the sensitive Terraform output redis_password: terraform -chdir={dir} output -raw redis_password"
+                ))
+            };
+            if cloud == "gcp" && sec.tls {
+                after_apply.push(format!(
+                    "REDIS_TLS_CA_FILE: terraform -chdir={dir} output -raw redis_ca_certificate > redis-ca.pem"
+                ));
+            }
+            (None, port, tls, password, None)
+        }
+        None => {
+            let compose = plan.targets.compose.as_ref();
+            let port = compose.map(|c| c.host_port).unwrap_or(plan.network.port);
+            let password = if sec.auth {
+                sec.password.as_ref().map(|r| r.describe())
+            } else {
+                None
+            };
+            let ca = sec.tls.then(|| {
+                let dir = compose
+                    .map(|c| c.tls_dir.trim_end_matches('/').to_string())
+                    .unwrap_or_else(|| "./tls".into());
+                format!("{dir}/ca.crt")
+            });
+            (Some("localhost".to_string()), port, sec.tls, password, ca)
+        }
+    };
+    let ctx = Ctx {
+        plan,
+        host,
+        after_apply,
+        port,
+        use_tls,
+        password_from,
+        tls_ca_file,
+    };
+    let text = input
+        .engine
+        .render("dotenv/env.j2", &minijinja::Value::from_serialize(&ctx))?;
+    Ok(vec![OutFile {
+        path: ".env".into(),
+        contents: with_header("#", input, text),
+    }])
+}

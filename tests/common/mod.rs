@@ -1,0 +1,142 @@
+//! Helpers shared by the integration tests: run the real binary, find external tools (a
+//! missing tool is a loud SKIPPED by hand and a failure under CI=true), temporary folders.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cachegen")
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run cachegen in `dir` with `args`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .output()
+        .expect("run cachegen")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Find an external tool on PATH. Missing: a loud SKIPPED line, or a failure under CI=true
+/// (`.ci/run` installs every tool). Terraform is the exception: it comes with the machine
+/// image, not from a registry, so it is skipped even under CI.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    if let Some(p) = which(name) {
+        return Some(p);
+    }
+    if under_ci() && name != "terraform" {
+        panic!("{name} is required under CI=true but is not on PATH (.ci/run installs it)");
+    }
+    eprintln!("SKIPPED: {name} not found; install it (see .ci/run) to run this test");
+    None
+}
+
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// A Python with the given importable module (from PATH, e.g. the venv `.ci/run` makes).
+pub fn python_with(module: &str) -> Option<PathBuf> {
+    for py in ["python3", "python"] {
+        if let Some(p) = which(py) {
+            let ok = Command::new(&p)
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            if ok {
+                return Some(p);
+            }
+        }
+    }
+    if under_ci() {
+        panic!("a python3 with `{module}` is required under CI=true (.ci/run installs it)");
+    }
+    eprintln!(
+        "SKIPPED: no python3 with the `{module}` module; install it (see .ci/run) to run this test"
+    );
+    None
+}
+
+/// A fresh temporary folder, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let base = std::env::temp_dir().join(format!(
+            "cachegen-test-{tag}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&base).unwrap();
+        TempDir(base)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copy the shipped environments (and base) into `dir/environments`, with a cachegen.toml.
+pub fn copy_project(dir: &Path) {
+    copy_dir(&root().join("environments"), &dir.join("environments"));
+    std::fs::copy(root().join("cachegen.toml"), dir.join("cachegen.toml")).unwrap();
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// insta settings: snapshots in `golden/`, no module prefix, no expression.
+pub fn golden() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("golden"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
