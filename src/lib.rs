@@ -11,11 +11,13 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod explain;
 pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
 pub mod rules;
+pub mod scaffold;
 pub mod spec;
 pub mod targets;

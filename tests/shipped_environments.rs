@@ -168,5 +168,11 @@ fn json_and_sarif_output_are_stable() {
 #[test]
 fn committed_generated_files_are_current() {
     let o = run_in(&root(), &["render", "--check"]);
-    assert_eq!(code(&o), 0, "generated/ is stale; run `cargo run -- render`:\n{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        code(&o),
+        0,
+        "generated/ is stale; run `cargo run -- render`:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }

@@ -28,9 +28,12 @@ pub fn run(cli: Cli) -> u8 {
             Ok(p) => render(g, &p, specs, out, check, templates),
             Err(code) => code,
         },
-        Command::Explain { .. } | Command::Verify { .. } | Command::Init { .. } => {
-            report::fatal("this command is not available yet", None)
-        }
+        Command::Init { dir } => init(g, dir),
+        Command::Explain { spec } => match project(g) {
+            Ok(p) => explain(g, &p, &spec),
+            Err(code) => code,
+        },
+        Command::Verify { .. } => report::fatal("this command is not available yet", None),
     }
 }
 
@@ -383,5 +386,67 @@ fn check_rendered(
         );
         eprintln!("help: run `cachegen render` and commit the result");
         1
+    }
+}
+
+fn init(g: &GlobalArgs, dir: Option<PathBuf>) -> u8 {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    match crate::scaffold::init(&dir) {
+        Ok(written) => {
+            if !g.quiet {
+                for f in &written {
+                    eprintln!("created {}", crate::load::display_path(&dir.join(f)));
+                }
+                eprintln!(
+                    "next: export REDIS_PASSWORD=..., then `cachegen validate` and `cachegen render`"
+                );
+            }
+            0
+        }
+        Err(crate::scaffold::InitError::Exists(paths)) => {
+            let list: Vec<String> = paths.iter().map(|p| crate::load::display_path(p)).collect();
+            report::fatal(
+                &format!("refusing to overwrite existing files: {}", list.join(", ")),
+                Some("nothing was written; move them away or set the project up by hand"),
+            )
+        }
+        Err(crate::scaffold::InitError::Io(p, e)) => report::fatal(
+            &format!("cannot write `{}`: {e}", crate::load::display_path(&p)),
+            None,
+        ),
+    }
+}
+
+fn explain(g: &GlobalArgs, project: &Project, spec: &std::path::Path) -> u8 {
+    let outcome = pipeline::check_spec(project, spec);
+    let checked = match outcome {
+        Outcome::Checked(c) => c,
+        Outcome::Unreadable { failure, .. } => {
+            return report::fatal(&failure.message, Some(&failure.help));
+        }
+        Outcome::Invalid { diagnostics, .. } => {
+            report::print(g, &diagnostics, 1);
+            return 1;
+        }
+    };
+    let explanation = crate::explain::explain(&checked);
+    match g.format {
+        diagnostics::Format::Json | diagnostics::Format::Sarif => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&explanation).expect("JSON")
+            );
+        }
+        diagnostics::Format::Human => print!("{}", crate::explain::render_text(&explanation)),
+    }
+    let mut diags = checked.diagnostics.clone();
+    diagnostics::sort_and_dedup(&mut diags);
+    if !diags.is_empty() && g.format == diagnostics::Format::Human {
+        report::print(g, &diags, 1);
+    }
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        1
+    } else {
+        0
     }
 }

@@ -1,0 +1,199 @@
+//! `cachegen explain`: what a spec resolves to. The resolved settings with where each comes
+//! from (the spec, a base it extends, or the tier's default), derived sizes, and the waivers.
+
+use crate::pipeline::Checked;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Explanation {
+    pub spec: String,
+    pub environment: String,
+    pub tier: String,
+    pub resource_name: String,
+    /// Every resolved setting, by dotted name, with its value and origin.
+    pub settings: Vec<Setting>,
+    pub derived: Vec<Derived>,
+    pub waivers: Vec<Waiver>,
+    pub plan: crate::plan::Plan,
+}
+
+#[derive(Serialize)]
+pub struct Setting {
+    pub name: String,
+    pub value: String,
+    /// `file:line` where it is written, or `default (tier ...)`.
+    pub origin: String,
+}
+
+#[derive(Serialize)]
+pub struct Derived {
+    pub name: String,
+    pub value: String,
+    pub why: String,
+}
+
+#[derive(Serialize)]
+pub struct Waiver {
+    pub rule: String,
+    pub reason: String,
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, c) in o {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&name, c, out);
+            }
+        }
+        serde_json::Value::Null => out.push((prefix.to_string(), "(none)".into())),
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// Plan fields computed from others (shown under "Derived", not as settings).
+const DERIVED_FIELDS: &[&str] = &[
+    "engine.major",
+    "engine.minor",
+    "topology.nodes",
+    "memory.max_memory_bytes",
+    "memory.max_memory_from",
+];
+
+/// Where a resolved setting is written in a spec, where the Plan names it differently.
+fn spec_pointer(plan_name: &str) -> String {
+    let mapped = match plan_name {
+        "security.tls" => "security.tls.enabled",
+        "security.tls_min_version" => "security.tls.min_version",
+        "security.auth" => "security.auth.enabled",
+        "server.slowlog_log_slower_than_us" => "server.slowlog.log_slower_than_us",
+        "server.slowlog_max_len" => "server.slowlog.max_len",
+        n if n.starts_with("security.password") => "security.auth.password",
+        n => n,
+    };
+    format!("/{}", mapped.replace('.', "/"))
+}
+
+pub fn explain(c: &Checked) -> Explanation {
+    let plan = &c.plan;
+    let plan_json = serde_json::to_value(plan).expect("a plan is JSON");
+    let mut flat = Vec::new();
+    for section in [
+        "engine",
+        "topology",
+        "memory",
+        "persistence",
+        "maintenance",
+        "network",
+        "security",
+        "server",
+        "client",
+    ] {
+        flatten(section, &plan_json[section], &mut flat);
+    }
+    let settings = flat
+        .into_iter()
+        .filter(|(name, _)| !DERIVED_FIELDS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let pointer = spec_pointer(&name);
+            let origin = match c.loaded.root.pointer(&pointer) {
+                Some(n) => format!("{}:{}", n.loc.file.display_path(), n.loc.line),
+                None => format!("default (tier {})", plan.tier.as_str()),
+            };
+            Setting {
+                name,
+                value,
+                origin,
+            }
+        })
+        .collect();
+    let mut derived = vec![
+        Derived {
+            name: "resource_name".into(),
+            value: plan.resource_name.clone(),
+            why: "`<name>-<environment>`, the base of every resource name".into(),
+        },
+        Derived {
+            name: "nodes".into(),
+            value: plan.topology.nodes.to_string(),
+            why: format!(
+                "{} shard(s) x (1 primary + {} replica(s))",
+                plan.topology.shards, plan.topology.replicas
+            ),
+        },
+        Derived {
+            name: "max_memory".into(),
+            value: format!(
+                "{} ({} bytes)",
+                plan.memory.max_memory, plan.memory.max_memory_bytes
+            ),
+            why: format!("from the {}", plan.memory.max_memory_from),
+        },
+    ];
+    if let Some(need) = crate::plan::sizing::need(c.spec.workload.as_ref()) {
+        derived.push(Derived {
+            name: "workload needs".into(),
+            value: crate::spec::units::gib(need.bytes),
+            why: need.why,
+        });
+    }
+    if let Some(compose) = &plan.targets.compose {
+        derived.push(Derived {
+            name: "compose mem_limit".into(),
+            value: compose.mem_limit.clone(),
+            why: "max_memory plus headroom for the fork of a snapshot (max_memory at most 75% of the limit) and the server itself".into(),
+        });
+    }
+    let waivers = crate::rules::waived(&c.context())
+        .into_iter()
+        .map(|(rule, reason)| Waiver { rule, reason })
+        .collect();
+    Explanation {
+        spec: c.loaded.display_path().to_string(),
+        environment: plan.environment.clone(),
+        tier: plan.tier.as_str().into(),
+        resource_name: plan.resource_name.clone(),
+        settings,
+        derived,
+        waivers,
+        plan: plan.clone(),
+    }
+}
+
+pub fn render_text(e: &Explanation) -> String {
+    let mut s = format!(
+        "{} ({}, tier {})\n\nResolved settings:\n",
+        e.spec, e.environment, e.tier
+    );
+    let width = e.settings.iter().map(|x| x.name.len()).max().unwrap_or(10);
+    let vwidth = e
+        .settings
+        .iter()
+        .map(|x| x.value.len())
+        .max()
+        .unwrap_or(10)
+        .min(40);
+    for x in &e.settings {
+        s.push_str(&format!(
+            "  {:width$}  {:vwidth$}  {}\n",
+            x.name, x.value, x.origin
+        ));
+    }
+    s.push_str("\nDerived:\n");
+    for d in &e.derived {
+        s.push_str(&format!("  {}: {}  ({})\n", d.name, d.value, d.why));
+    }
+    s.push_str("\nWaivers:\n");
+    if e.waivers.is_empty() {
+        s.push_str("  none\n");
+    }
+    for w in &e.waivers {
+        s.push_str(&format!("  {}: {}\n", w.rule, w.reason));
+    }
+    s
+}
