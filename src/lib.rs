@@ -17,6 +17,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
+pub mod providers;
 pub mod rules;
 pub mod scaffold;
 pub mod spec;

@@ -37,6 +37,15 @@ fn expected() -> BTreeSet<String> {
         names.insert(format!("sarif@{fixture}"));
     }
     names.insert("check@hand-edit".into());
+    // tests/conformance_aws.rs: every file of each AWS test spec.
+    for e in std::fs::read_dir(root().join("tests/fixtures/aws")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".yaml") {
+            for file in ["main.tf", "outputs.tf", "variables.tf", "versions.tf"] {
+                names.insert(format!("aws@{stem}@{file}"));
+            }
+        }
+    }
     names
 }
 

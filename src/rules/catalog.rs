@@ -1,6 +1,6 @@
 //! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
 
-use super::{Rule, input, spec};
+use super::{Rule, aws, input, self_hosted, spec};
 use crate::diagnostics::{RuleInfo, Severity};
 use crate::spec::Tier;
 
@@ -26,6 +26,26 @@ pub static RULES: &[&Rule] = &[
     &spec::password_while_auth_off::RULE,
     &spec::tiny_max_memory::RULE,
     &spec::soft_limit_above_hard::RULE,
+    &aws::unhonoured_setting::RULE,
+    &aws::engine_version::RULE,
+    &aws::node_type_known::RULE,
+    &aws::node_type_previous_generation::RULE,
+    &aws::node_type_valkey_only::RULE,
+    &aws::memory_fits_node::RULE,
+    &aws::cluster_needs_failover::RULE,
+    &aws::replication_group_id::RULE,
+    &aws::snapshot_retention::RULE,
+    &aws::window_length::RULE,
+    &aws::cluster_limits::RULE,
+    &aws::secret_source::RULE,
+    &aws::timeout_range::RULE,
+    &aws::keyspace_event_letters::RULE,
+    &aws::data_tiering_policy::RULE,
+    &self_hosted::unhonoured_setting::RULE,
+    &self_hosted::secret_source::RULE,
+    &self_hosted::public_bind_without_password::RULE,
+    &self_hosted::host_address::RULE,
+    &self_hosted::container_memory_headroom::RULE,
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {

@@ -3,8 +3,11 @@
 //! redis.conf), `policy/` (the tier policy) and `sizing/`. Each rule has a stable code, a
 //! rationale, a severity per tier, and a failing and a passing example that the tests run.
 
+pub mod aws;
+pub mod capability;
 pub mod catalog;
 pub mod input;
+pub mod self_hosted;
 pub mod spec;
 
 use crate::diagnostics::{Diagnostic, Location, Severity};

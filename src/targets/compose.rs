@@ -70,3 +70,129 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         contents: with_header("#", input, text),
     }])
 }
+
+/// What the self-hosted stack (docker-compose and redis.conf) does with each setting.
+pub fn support(setting: &str, plan: &Plan) -> Option<super::capability::Support> {
+    use super::capability::{Support::Honoured, mapped, not_applicable, unsupported};
+    let aof = plan.persistence.aof.enabled;
+    let snapshots = plan.persistence.snapshots.enabled;
+    Some(match setting {
+        "/labels" => mapped("not applied: labels are for cloud resources"),
+        "/engine/kind" | "/engine/version" => mapped(
+            "the default image (`redis:<version>-alpine` or `valkey/valkey:<version>-alpine`) unless `targets.compose.image` names one",
+        ),
+        "/topology/mode" | "/topology/shards" | "/topology/replicas" => {
+            if plan.topology.mode == crate::spec::TopologyMode::Standalone {
+                Honoured
+            } else {
+                unsupported(
+                    "the compose stack runs one Redis node; replicas and shards exist only on a cloud target",
+                )
+            }
+        }
+        "/topology/automatic_failover" => {
+            if plan.topology.automatic_failover {
+                unsupported("one node has nothing to fail over to")
+            } else {
+                Honoured
+            }
+        }
+        "/topology/multi_zone" => {
+            if plan.topology.multi_zone {
+                unsupported("a compose stack runs on one host")
+            } else {
+                Honoured
+            }
+        }
+        "/memory/max_memory" => {
+            mapped("`maxmemory`, and a container `mem_limit` with headroom for the snapshot fork")
+        }
+        "/memory/eviction_policy" | "/memory/eviction_samples" => Honoured,
+        "/persistence/snapshots/enabled" | "/persistence/snapshots/save" => Honoured,
+        "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
+            if snapshots {
+                Honoured
+            } else {
+                not_applicable("snapshots are off")
+            }
+        }
+        "/persistence/snapshots/retention_days" => {
+            if snapshots {
+                unsupported(
+                    "Redis keeps one dump.rdb in the data volume; keeping older snapshots is a backup job outside the stack",
+                )
+            } else {
+                not_applicable("snapshots are off")
+            }
+        }
+        "/persistence/snapshots/window" => {
+            if snapshots {
+                unsupported("self-hosted Redis snapshots on its `save` points, not in a window")
+            } else {
+                not_applicable("snapshots are off")
+            }
+        }
+        "/persistence/aof/enabled" => Honoured,
+        "/persistence/aof/fsync"
+        | "/persistence/aof/rewrite_percentage"
+        | "/persistence/aof/rewrite_min_size" => {
+            if aof {
+                Honoured
+            } else {
+                not_applicable("AOF is off")
+            }
+        }
+        "/maintenance/window" | "/maintenance/auto_minor_version_upgrade" => {
+            unsupported("nobody patches a self-hosted container; the image tag decides the version")
+        }
+        "/network/port" => mapped(
+            "`port` (or `tls-port`) in the container, published as `targets.compose.host_port`",
+        ),
+        "/network/allowed_cidrs" => {
+            if plan.network.allowed_cidrs.is_empty() {
+                Honoured
+            } else {
+                unsupported(
+                    "compose cannot filter clients by network; the port is published on `targets.compose.host_address` only, so use the host's firewall",
+                )
+            }
+        }
+        "/network/public_access" => {
+            mapped("the port is published on 127.0.0.1 unless public access is on")
+        }
+        "/network/tcp_backlog"
+        | "/network/idle_timeout_seconds"
+        | "/network/tcp_keepalive_seconds" => Honoured,
+        "/security/tls/enabled" | "/security/tls/min_version" => Honoured,
+        "/security/auth/enabled" => mapped("the ACL file written at start by start-redis.sh"),
+        "/security/auth/password" => mapped(
+            "a compose secret read from the environment variable; only its SHA-256 reaches Redis",
+        ),
+        "/security/encryption_at_rest" => {
+            if plan.security.encryption_at_rest {
+                unsupported(
+                    "the data volume is as encrypted as the host's disk; cachegen cannot encrypt it",
+                )
+            } else {
+                Honoured
+            }
+        }
+        "/security/disabled_commands" => mapped("ACL rules of the default user (`-flushall`, ...)"),
+        "/server/databases" | "/server/io_threads" | "/server/io_threads_do_reads" => Honoured,
+        "/server/slowlog/log_slower_than_us"
+        | "/server/slowlog/max_len"
+        | "/server/latency_monitor_threshold_ms" => Honoured,
+        "/server/keyspace_events" => Honoured,
+        "/server/client_output_buffer_limits/normal"
+        | "/server/client_output_buffer_limits/replica"
+        | "/server/client_output_buffer_limits/pubsub" => Honoured,
+        "/server/cluster_node_timeout_ms" => {
+            if plan.topology.is_cluster() {
+                Honoured
+            } else {
+                not_applicable("not in cluster mode")
+            }
+        }
+        _ => return None,
+    })
+}

@@ -2,10 +2,13 @@
 //! through templates under `templates/<target>/`, and returns files relative to the
 //! environment's output folder. `output` writes them.
 
+pub mod aws;
+pub mod capability;
 pub mod compose;
 pub mod dotenv;
 pub mod engine;
 pub mod redis_conf;
+pub mod terraform;
 
 pub use engine::Engine;
 
@@ -34,6 +37,14 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     if input.plan.targets.compose.is_some() {
         files.extend(redis_conf::render(input)?);
         files.extend(compose::render(input)?);
+    }
+    if input.plan.targets.aws.is_some() {
+        for f in aws::render(input)? {
+            files.push(OutFile {
+                path: format!("terraform/aws/{}", f.path),
+                contents: f.contents,
+            });
+        }
     }
     files.extend(dotenv::render(input)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));

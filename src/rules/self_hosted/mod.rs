@@ -1,0 +1,7 @@
+//! Rules for the self-hosted target (CG5xxx): the docker-compose stack and its redis.conf.
+
+pub mod container_memory_headroom;
+pub mod host_address;
+pub mod public_bind_without_password;
+pub mod secret_source;
+pub mod unhonoured_setting;
