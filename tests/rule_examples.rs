@@ -8,6 +8,17 @@ use cachegen::pipeline::{Outcome, check_spec};
 use cachegen::rules::catalog::{RULES, example_base};
 use common::*;
 
+/// The human diagnostics of one rule for an example, as `cachegen validate` prints them.
+fn human_for(dir: &std::path::Path, code_: &str) -> String {
+    let o = run_in(dir, &["validate", "cache.yaml"]);
+    let text = stderr(&o);
+    // Keep only the blocks of this rule (other rules may fire on an example too).
+    text.split("\n\n")
+        .filter(|b| b.contains(&format!("[{code_}]")))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 fn codes_for(
     dir: &std::path::Path,
     base: &str,
@@ -40,7 +51,10 @@ fn every_rule_has_a_failing_and_a_passing_example() {
     for rule in RULES {
         let base = example_base(rule.examples.tier);
         match codes_for(tmp.path(), base, rule.examples.failing) {
-            Ok(codes) if codes.contains(&rule.code) => {}
+            Ok(codes) if codes.contains(&rule.code) => {
+                let text = human_for(tmp.path(), rule.code);
+                golden().bind(|| insta::assert_snapshot!(format!("rule@{}", rule.code), text));
+            }
             Ok(codes) => problems.push(format!(
                 "{}: the failing example does not trigger it (got {codes:?})",
                 rule.code

@@ -1,6 +1,6 @@
 //! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
 
-use super::{Rule, aws, input, self_hosted, spec};
+use super::{Rule, aws, input, policy, self_hosted, sizing, spec};
 use crate::diagnostics::{RuleInfo, Severity};
 use crate::spec::Tier;
 
@@ -46,6 +46,20 @@ pub static RULES: &[&Rule] = &[
     &self_hosted::public_bind_without_password::RULE,
     &self_hosted::host_address::RULE,
     &self_hosted::container_memory_headroom::RULE,
+    &policy::require_tls::RULE,
+    &policy::require_auth::RULE,
+    &policy::encryption_at_rest::RULE,
+    &policy::replicas_with_failover::RULE,
+    &policy::snapshots_retained::RULE,
+    &policy::no_public_access::RULE,
+    &policy::no_open_cidr::RULE,
+    &policy::engine_floor::RULE,
+    &policy::explicit_eviction_policy::RULE,
+    &policy::maintenance_window::RULE,
+    &policy::dangerous_commands::RULE,
+    &sizing::max_memory_below_workload::RULE,
+    &sizing::workload_needs_cluster::RULE,
+    &sizing::entries_without_size::RULE,
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -87,7 +101,18 @@ pub fn example_base(tier: Tier) -> &'static str {
             "spec_version: 1\nname: example\nenvironment: example\ntier: development\ntargets:\n  compose: {}\n"
         }
         Tier::Staging => {
-            "spec_version: 1\nname: example\nenvironment: example\ntier: staging\ntargets:\n  compose: {}\n"
+            "spec_version: 1
+name: example
+environment: example
+tier: staging
+topology: { mode: replicated, replicas: 1, automatic_failover: true, multi_zone: true }
+memory: { max_memory: 2gb, eviction_policy: allkeys-lru }
+maintenance: { window: \"sun:05:00-sun:07:00\" }
+network: { allowed_cidrs: [\"10.0.0.0/16\"] }
+security: { auth: { password: { aws_secret: example/redis/auth } } }
+targets:
+  aws: { region: us-east-1, node_type: cache.t4g.medium }
+"
         }
         Tier::Production => {
             "spec_version: 1
