@@ -158,6 +158,10 @@ impl<'a> Comparer<'a> {
             Hosting::SelfHosted if RESTART_ONLY.contains(&directive) => format!(
                 "`{directive}` is read at start: restart Redis from the generated redis.conf (`cachegen render`); {intended}"
             ),
+            // CONFIG SET is only advice where this user may use CONFIG.
+            Hosting::SelfHosted if self.seen.config_refused.is_some() => format!(
+                "restart Redis from the generated redis.conf (`cachegen render`) to restore it; {intended}"
+            ),
             Hosting::SelfHosted => format!(
                 "restore it now with `CONFIG SET {directive} {}`, or restart from the generated redis.conf; {intended}",
                 quote(expected)
@@ -842,6 +846,8 @@ mod tests {
         assert_eq!(codes_of(&c), [codes::EVICTION_POLICY, codes::NOT_COMPARED]);
         let note = find(&c, codes::NOT_COMPARED);
         assert_eq!(note.severity, Severity::Note);
+        let help = find(&c, codes::EVICTION_POLICY).help.as_ref().unwrap();
+        assert!(!help.contains("CONFIG SET"), "{help}");
         for s in [
             "maxmemory-samples",
             "save",
