@@ -519,3 +519,15 @@ fn usage_mistakes_are_exit_2_before_connecting() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn drift_codes_are_listed_and_explained_by_cachegen_rules() {
+    let o = run_in(&root(), &["rules"]);
+    assert_eq!(code(&o), 0);
+    for c in ["CG8001", "CG8002", "CG8003", "CG8019", "CG8090"] {
+        assert!(stdout(&o).contains(c), "`cachegen rules` lists {c}");
+    }
+    let o = run_in(&root(), &["rules", "cg8003"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("maxmemory-policy"), "{}", stdout(&o));
+}

@@ -55,13 +55,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         rationale: r.rationale,
         default_severity: r.severity.strongest(),
     }));
-    v.extend(crate::verify::codes::CODES.iter().map(|c| RuleInfo {
-        code: c.code,
-        name: c.name,
-        summary: c.summary,
-        rationale: c.rationale,
-        default_severity: c.severity,
-    }));
+    v.extend(crate::verify::codes::CODES.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }
