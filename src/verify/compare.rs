@@ -169,7 +169,7 @@ impl<'a> Comparer<'a> {
         }
     }
 
-    /// Record a drift at the spec line that declares `pointer`.
+    /// Record a drift at the spec line that declares `pointer`, in the usual words.
     fn drift(
         &mut self,
         code: &'static str,
@@ -179,7 +179,25 @@ impl<'a> Comparer<'a> {
         actual: &str,
         help: String,
     ) {
-        let declared_by = dotted(pointer);
+        let message = format!(
+            "`{setting}` is {} on the server, but `{}` expects {}",
+            shown(setting, actual),
+            dotted(pointer),
+            shown(setting, expected),
+        );
+        self.drift_said(code, setting, pointer, (expected, actual), message, help);
+    }
+
+    /// Record a drift whose message says more than "is X, expects Y".
+    fn drift_said(
+        &mut self,
+        code: &'static str,
+        setting: &str,
+        pointer: &str,
+        (expected, actual): (&str, &str),
+        message: String,
+        help: String,
+    ) {
         let default = if self.checked.loaded.root.is_set(pointer) {
             String::new()
         } else {
@@ -188,20 +206,15 @@ impl<'a> Comparer<'a> {
                 self.checked.plan.tier.as_str()
             )
         };
-        let message = format!(
-            "`{setting}` is {} on the server, but `{declared_by}` expects {}{default}",
-            shown(setting, actual),
-            shown(setting, expected),
-        );
         self.out.diagnostics.push(
-            Diagnostic::error(code, message)
+            Diagnostic::error(code, format!("{message}{default}"))
                 .at(self.checked.loaded.locate(pointer))
                 .help(help),
         );
         self.out.drifts.push(Drift {
             code,
             setting: setting.to_string(),
-            declared_by,
+            declared_by: dotted(pointer),
             expected: expected.to_string(),
             actual: actual.to_string(),
         });
@@ -420,20 +433,20 @@ impl<'a> Comparer<'a> {
         self.out.compared += 1;
         let help = "serve TLS only as the generated redis.conf does (`port 0`, `tls-port`), or change `security.tls` if the server is right";
         match (wants_tls, self.seen.over_tls) {
-            (true, false) => self.drift(
+            (true, false) => self.drift_said(
                 codes::TLS,
                 "TLS",
                 pointer,
-                "TLS only",
-                "a plaintext connection was accepted",
+                ("TLS only", "plaintext"),
+                "the server accepted a plaintext connection, but `security.tls.enabled` asks for TLS only".into(),
                 help.into(),
             ),
-            (false, true) => self.drift(
+            (false, true) => self.drift_said(
                 codes::TLS,
                 "TLS",
                 pointer,
-                "plaintext",
-                "TLS",
+                ("plaintext", "TLS"),
+                "the server serves TLS, but `security.tls.enabled` is off".into(),
                 "the application's .env says REDIS_USE_TLS=false and will not connect; set `security.tls.enabled: true` if the server is right".into(),
             ),
             (true, true) => {
@@ -442,12 +455,14 @@ impl<'a> Comparer<'a> {
                     && port != "0"
                     && self.hosting == Hosting::SelfHosted
                 {
-                    self.drift(
+                    self.drift_said(
                         codes::TLS,
                         "port",
                         pointer,
-                        "0",
-                        port,
+                        ("0", port),
+                        format!(
+                            "`port` is `{port}` on the server: a plaintext listener beside TLS, but `security.tls.enabled` asks for TLS only (`port 0`)"
+                        ),
                         format!(
                             "close the plaintext listener (`port 0` in the generated redis.conf); it accepts clients without TLS on port {port}"
                         ),
@@ -575,16 +590,18 @@ impl<'a> Comparer<'a> {
                 Probe::Allowed(how) => {
                     self.out.compared += 1;
                     let help = format!(
-                        "{how}; remove it from the user's ACL (`ACL SETUSER {} -{}`, as the generated start script does), or take it out of the spec if it is needed",
+                        "remove it from the user's ACL (`ACL SETUSER {} -{}`, as the generated start script does), or take it out of the spec if it is needed",
                         user_hint(how),
                         name.to_ascii_lowercase()
                     );
-                    self.drift(
+                    self.drift_said(
                         codes::COMMAND_NOT_REFUSED,
                         name,
                         &pointer,
-                        "refused",
-                        "allowed",
+                        ("refused", "allowed"),
+                        format!(
+                            "`{name}` is not refused ({how}), but `security.disabled_commands` lists it"
+                        ),
                         help,
                     );
                 }
@@ -626,9 +643,20 @@ impl<'a> Comparer<'a> {
     }
 }
 
-/// `memory.eviction_policy` from `/memory/eviction_policy`.
+/// `memory.eviction_policy` from `/memory/eviction_policy`, `a.b[2]` from `/a/b/2`.
 fn dotted(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".")
+    let mut out = String::new();
+    for seg in pointer.split('/').filter(|s| !s.is_empty()) {
+        if seg.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(seg);
+        }
+    }
+    out
 }
 
 fn yes_no(b: bool) -> String {
