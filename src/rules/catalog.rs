@@ -89,6 +89,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         rationale: r.rationale,
         default_severity: r.severity.strongest(),
     }));
+    v.extend(crate::verify::codes::CODES.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }
