@@ -37,6 +37,19 @@ fn expected() -> BTreeSet<String> {
         names.insert(format!("sarif@{fixture}"));
     }
     names.insert("check@hand-edit".into());
+    // tests/shipped_environments.rs: the example cluster.
+    for rel in [
+        ".env",
+        "create-cluster.sh",
+        "docker-compose.yml",
+        "start-redis.sh",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain((0..6).map(|i| format!("redis-{i}.conf")))
+    {
+        names.insert(format!("example@cluster@{rel}"));
+    }
     // tests/policy.rs: the explain output of each shipped environment.
     for env in [
         "development",

@@ -2,7 +2,10 @@
 //! the generated redis.conf and start script mounted read-only, a named volume for data, the
 //! password as a compose secret, ports on 127.0.0.1 unless the spec allows public access.
 
-use super::redis_conf::{ACL_DIR, CONF_PATH, DATA_DIR, SECRET_FILE, START_SCRIPT_PATH, TLS_DIR};
+use super::redis_conf::{
+    ACL_DIR, CONF_PATH, CREATE_CLUSTER_PATH, DATA_DIR, SECRET_FILE, START_SCRIPT_PATH, TLS_DIR,
+    cluster_nodes,
+};
 use super::{OutFile, RenderInput, with_header};
 use crate::plan::Plan;
 use serde::Serialize;
@@ -21,6 +24,21 @@ struct Ctx<'a> {
     /// `mem_limit` in MiB, as compose spells it (`2624m`).
     mem_limit: String,
     healthcheck: String,
+    /// One entry per Redis container: `redis` alone, or the cluster's `redis-<i>` nodes.
+    services: Vec<Service>,
+    /// Cluster mode: the one-shot service that forms the cluster.
+    create_cluster_path: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Service {
+    name: String,
+    container_name: String,
+    /// Its config file beside docker-compose.yml.
+    conf: String,
+    /// `host:host_port:port` as compose publishes it.
+    port_mapping: String,
+    volume: String,
 }
 
 /// The healthcheck command: `redis-cli ping`, with the password from the secret file in
@@ -36,6 +54,30 @@ fn healthcheck(plan: &Plan) -> String {
     }
     cmd.push_str(&format!(" -p {} ping | grep -q PONG", plan.network.port));
     cmd
+}
+
+fn services(plan: &Plan, compose: &crate::plan::ComposePlan) -> Vec<Service> {
+    let port = plan.network.port;
+    let nodes = cluster_nodes(plan);
+    if nodes.is_empty() {
+        return vec![Service {
+            name: "redis".into(),
+            container_name: compose.container_name.clone(),
+            conf: "redis.conf".into(),
+            port_mapping: format!("{}:{}:{port}", compose.host_address, compose.host_port),
+            volume: "redis-data".into(),
+        }];
+    }
+    nodes
+        .into_iter()
+        .map(|n| Service {
+            container_name: format!("{}-{}", compose.container_name, n.index),
+            port_mapping: format!("{}:{}:{port}", compose.host_address, n.host_port),
+            volume: format!("{}-data", n.service),
+            conf: n.conf,
+            name: n.service,
+        })
+        .collect()
 }
 
 pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
@@ -60,6 +102,8 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         },
         mem_limit: format!("{}m", compose.mem_limit_bytes.div_ceil(1 << 20)),
         healthcheck: healthcheck(plan),
+        services: services(plan, compose),
+        create_cluster_path: plan.topology.is_cluster().then_some(CREATE_CLUSTER_PATH),
     };
     let text = input.engine.render(
         "compose/docker-compose.yml.j2",
@@ -81,20 +125,22 @@ pub fn support(setting: &str, plan: &Plan) -> Option<super::capability::Support>
         "/engine/kind" | "/engine/version" => mapped(
             "the default image (`redis:<version>-alpine` or `valkey/valkey:<version>-alpine`) unless `targets.compose.image` names one",
         ),
-        "/topology/mode" | "/topology/shards" | "/topology/replicas" => {
-            if plan.topology.mode == crate::spec::TopologyMode::Standalone {
-                Honoured
-            } else {
-                unsupported(
-                    "the compose stack runs one Redis node; replicas and shards exist only on a cloud target",
-                )
-            }
-        }
+        "/topology/mode" | "/topology/shards" | "/topology/replicas" => match plan.topology.mode {
+            crate::spec::TopologyMode::Standalone => Honoured,
+            crate::spec::TopologyMode::Cluster => mapped(
+                "one service per node (`redis-<i>`) and a one-shot service that forms the cluster",
+            ),
+            crate::spec::TopologyMode::Replicated => unsupported(
+                "the compose stack runs replication only as Redis Cluster (`mode: cluster`); replicated mode exists only on a cloud target",
+            ),
+        },
         "/topology/automatic_failover" => {
-            if plan.topology.automatic_failover {
-                unsupported("one node has nothing to fail over to")
-            } else {
+            if !plan.topology.automatic_failover {
                 Honoured
+            } else if plan.topology.is_cluster() {
+                mapped("Redis Cluster promotes a replica after `cluster-node-timeout`")
+            } else {
+                unsupported("one node has nothing to fail over to")
             }
         }
         "/topology/multi_zone" => {

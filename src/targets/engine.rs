@@ -17,6 +17,7 @@ macro_rules! builtin {
 pub const BUILTIN: &[(&str, &str)] = builtin![
     "redis_conf/redis.conf.j2",
     "redis_conf/start-redis.sh.j2",
+    "redis_conf/create-cluster.sh.j2",
     "compose/docker-compose.yml.j2",
     "dotenv/env.j2",
     "terraform/versions.tf.j2",

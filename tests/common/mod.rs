@@ -111,7 +111,10 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // CACHEGEN_KEEP_TMP=1 keeps the folder (and the servers' logs) for a post-mortem.
+        if std::env::var_os("CACHEGEN_KEEP_TMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 

@@ -17,6 +17,14 @@ pub struct Server {
     password: String,
 }
 
+impl Server {
+    /// Kill the server now (as a crash would), leaving its files.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -48,6 +56,9 @@ pub fn rewrite_conf(conf: &str, work: &Path, port: u16) -> String {
                 format!("tls-port {port}")
             } else if l.starts_with("bind ") {
                 "bind 127.0.0.1".to_string()
+            } else if l.starts_with("cluster-announce-hostname ") {
+                // Compose service names do not resolve here: announce loopback instead.
+                "cluster-announce-hostname 127.0.0.1".to_string()
             } else {
                 l.replace("/data", &work.join("data").to_string_lossy())
                     .replace("/run/redis", &work.join("run").to_string_lossy())
@@ -61,11 +72,16 @@ pub fn rewrite_conf(conf: &str, work: &Path, port: u16) -> String {
 /// Start redis-server with the generated `redis.conf` and `start-redis.sh` of `env_dir`, its
 /// files under `work` (TLS material, if any, already in `work/tls`).
 pub fn start(env_dir: &Path, work: &Path, password: &str) -> Server {
+    start_config(env_dir, "redis.conf", work, password)
+}
+
+/// Like `start`, with one of the environment's configs (a cluster node's `redis-<i>.conf`).
+pub fn start_config(env_dir: &Path, conf_name: &str, work: &Path, password: &str) -> Server {
     std::fs::create_dir_all(work.join("data")).unwrap();
     std::fs::create_dir_all(work.join("run")).unwrap();
     let port = free_port();
     let conf = rewrite_conf(
-        &std::fs::read_to_string(env_dir.join("redis.conf")).unwrap(),
+        &std::fs::read_to_string(env_dir.join(conf_name)).unwrap(),
         work,
         port,
     );
@@ -88,6 +104,7 @@ pub fn start(env_dir: &Path, work: &Path, password: &str) -> Server {
         .env("REDIS_CONF", work.join("redis.conf"))
         .env("REDIS_ACL_FILE", work.join("run/users.acl"))
         .env("REDIS_PASSWORD_FILE", work.join("secret"))
+        .env("REDIS_MASTERAUTH_FILE", work.join("run/masterauth.conf"))
         .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
         .stderr(Stdio::from(
             std::fs::File::create(work.join("server.err")).unwrap(),
