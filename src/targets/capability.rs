@@ -122,6 +122,8 @@ pub fn support(target: &str, setting: &str, plan: &Plan) -> Option<Support> {
     match target {
         "compose" => super::compose::support(setting, plan),
         "aws" => super::aws::support(setting, plan),
+        "azure" => super::azure::support(setting, plan),
+        "gcp" => super::gcp::support(setting, plan),
         _ => None,
     }
 }

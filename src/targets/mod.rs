@@ -3,10 +3,12 @@
 //! environment's output folder. `output` writes them.
 
 pub mod aws;
+pub mod azure;
 pub mod capability;
 pub mod compose;
 pub mod dotenv;
 pub mod engine;
+pub mod gcp;
 pub mod redis_conf;
 pub mod terraform;
 
@@ -38,10 +40,15 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         files.extend(redis_conf::render(input)?);
         files.extend(compose::render(input)?);
     }
-    if input.plan.targets.aws.is_some() {
-        for f in aws::render(input)? {
+    let clouds: [(&str, fn(&RenderInput) -> Result<Vec<OutFile>, String>); 3] = [
+        ("aws", aws::render),
+        ("azure", azure::render),
+        ("gcp", gcp::render),
+    ];
+    for (cloud, render) in clouds {
+        for f in render(input)? {
             files.push(OutFile {
-                path: format!("terraform/aws/{}", f.path),
+                path: format!("terraform/{cloud}/{}", f.path),
                 contents: f.contents,
             });
         }
