@@ -7,7 +7,7 @@
 //! never a file's content. Storage connection strings for Premium persistence come from
 //! sensitive variables.
 
-use super::capability::{Support, approximated, mapped, not_applicable, unsupported};
+use super::capability::{Support, approximated, mapped, not_applicable, refused, unsupported};
 use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{AzurePlan, Plan};
@@ -296,6 +296,11 @@ fn ipv4_range(cidr: &str) -> Option<(String, String)> {
     ))
 }
 
+/// Whether the spec waives a rule (its setting is then rendered as the target can).
+fn waived(plan: &Plan, code: &str) -> bool {
+    plan.exceptions.iter().any(|e| e.rule == code)
+}
+
 /// How an Azure snapshot frequency compares with the spec's save points.
 fn save_support(plan: &Plan, offered_seconds: u64, what: &str) -> Support {
     let exact = plan
@@ -333,7 +338,7 @@ fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> 
         "/labels" => mapped("tags on every resource, with `managed-by` and `environment`"),
         "/engine/kind" => match plan.engine.kind {
             crate::spec::EngineKind::Redis => mapped("Redis (Azure has no Valkey)"),
-            crate::spec::EngineKind::Valkey => unsupported("Azure runs Redis, not Valkey"),
+            crate::spec::EngineKind::Valkey => refused("CG3003", "Azure runs Redis, not Valkey"),
         },
         "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
             if snapshots {
@@ -467,6 +472,8 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
         "/engine/version" => {
             if (plan.engine.major, plan.engine.minor) == (6, 0) {
                 mapped("`redis_version = \"6\"`")
+            } else if plan.engine.major != 6 && !waived(plan, "CG3003") {
+                refused("CG3003", "Azure Cache for Redis offers Redis 6 only")
             } else {
                 approximated(
                     "Azure Cache for Redis runs Redis 6.0 (`redis_version = \"6\"`); Redis 7.4 is on Azure Managed Redis (`service: managed`)",
@@ -490,20 +497,20 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
         }
         "/topology/replicas" => match (tier, t.replicas) {
             (Basic, 0) => Honoured,
-            (Basic, _) => unsupported("a Basic cache has no replica"),
+            (Basic, _) => refused("CG3004", "a Basic cache has no replica"),
             (Standard, 0) | (Premium, 0) => {
                 approximated("Standard and Premium caches always keep one replica")
             }
             (_, 1) => mapped("one replica per primary (Azure's default)"),
             (Premium, 2..=3) => mapped("`replicas_per_primary`"),
-            (_, n) => unsupported(format!(
-                "{} takes at most {} replica(s) per primary, not {n}",
-                tier.as_str(),
-                sku.map(|s| s.max_replicas()).unwrap_or(3)
-            )),
+            (Standard, _) => refused("CG3004", "a Standard cache keeps one replica"),
+            (_, n) => refused(
+                "CG3006",
+                format!("a Premium cache takes at most 3 replicas per primary, not {n}"),
+            ),
         },
         "/topology/automatic_failover" => match (tier, t.automatic_failover) {
-            (Basic, true) => unsupported("a Basic cache has no replica to fail over to"),
+            (Basic, true) => refused("CG3004", "a Basic cache has no replica to fail over to"),
             (Basic, false) => Honoured,
             (_, true) => mapped("Azure fails over to the replica"),
             (_, false) => approximated("Standard and Premium caches always fail over"),
@@ -541,7 +548,7 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
             if !snapshots {
                 Honoured
             } else if tier != Premium {
-                unsupported("Azure persists data only on Premium caches")
+                refused("CG3004", "Azure persists data only on Premium caches")
             } else if aof {
                 not_applicable("the AOF is the persistence (Azure takes one method)")
             } else {
@@ -579,7 +586,8 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
             } else if tier == Premium {
                 mapped("`aof_backup_enabled` to a storage account")
             } else {
-                unsupported(
+                refused(
+                    "CG3004",
                     "Azure keeps an AOF only on Premium caches (Terraform would silently drop it)",
                 )
             }
@@ -679,6 +687,8 @@ fn managed_support(setting: &str, plan: &Plan) -> Option<Support> {
         "/engine/version" => {
             if (plan.engine.major, plan.engine.minor) == (major, minor) {
                 mapped("Redis 7.4 (Azure Managed Redis has no version argument)")
+            } else if plan.engine.major != 7 || plan.engine.minor > minor {
+                refused("CG3003", "Azure Managed Redis runs Redis 7.4")
             } else {
                 approximated("Azure Managed Redis runs Redis 7.4, compatible with Redis 7 clients")
             }
@@ -819,7 +829,9 @@ fn managed_support(setting: &str, plan: &Plan) -> Option<Support> {
             if plan.server.keyspace_events.is_empty() {
                 Honoured
             } else {
-                unsupported("Azure Managed Redis has no keyspace notifications setting")
+                unsupported(
+                    "`azurerm_managed_redis` has no keyspace notifications setting: Terraform cannot turn them on",
+                )
             }
         }
         _ => return None,

@@ -60,6 +60,11 @@ pub fn unsupported(s: impl Into<String>) -> Support {
 pub fn not_applicable(s: impl Into<String>) -> Support {
     Support::NotApplicable(s.into())
 }
+/// A setting the target cannot take at all, which an error rule (`code`) already refuses:
+/// reported there, not again as "not honoured".
+pub fn refused(code: &str, why: impl Into<String>) -> Support {
+    Support::NotApplicable(format!("{} (error {code})", why.into()))
+}
 
 /// Every setting a target may or may not honour, as spec pointers. Identity (`name`,
 /// `environment`, `tier`), `extends`, `workload` (sizing input) and `client` (the
@@ -142,4 +147,52 @@ pub fn listed(plan: &Plan) -> Vec<&'static str> {
             _ => false,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(targets: serde_json::Value, mode: &str) -> Plan {
+        let spec: crate::spec::Spec = serde_json::from_value(serde_json::json!({
+            "spec_version": 1, "name": "x", "environment": "y", "tier": "production",
+            "topology": { "mode": mode },
+            "targets": targets,
+        }))
+        .unwrap();
+        crate::plan::resolve(&spec, "x.yaml")
+    }
+
+    #[test]
+    fn every_target_answers_for_every_setting() {
+        let azure = |service: &str, sku: &str| serde_json::json!({ "azure": { "service": service, "location": "eastus", "resource_group": "rg", "sku": sku } });
+        let plans = [
+            plan(serde_json::json!({ "compose": {} }), "replicated"),
+            plan(
+                serde_json::json!({ "aws": { "region": "us-east-1", "node_type": "cache.r7g.large" } }),
+                "replicated",
+            ),
+            plan(azure("managed", "Balanced_B10"), "replicated"),
+            plan(azure("cache", "Premium_P2"), "cluster"),
+            plan(azure("cache", "Basic_C1"), "standalone"),
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "replicated",
+            ),
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "cluster",
+            ),
+        ];
+        for p in &plans {
+            for target in TARGETS {
+                for setting in SETTINGS {
+                    assert!(
+                        support(target, setting, p).is_some(),
+                        "{target} does not answer for {setting}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! `redis_password`. A cluster has no password: with authentication on, clients send IAM
 //! access tokens (`AUTH_MODE_IAM_AUTH`).
 
-use super::capability::{Support, approximated, mapped, not_applicable, unsupported};
+use super::capability::{Support, approximated, mapped, not_applicable, refused, unsupported};
 use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{GcpPlan, Plan};
@@ -289,7 +289,7 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             } else {
                 match gcp::redis_version(plan.engine.kind, plan.engine.major, plan.engine.minor) {
                     Ok(v) => mapped(format!("`redis_version = \"{v}\"`")),
-                    Err(why) => unsupported(why),
+                    Err(why) => refused("CG4002", why),
                 }
             }
         }
@@ -311,7 +311,7 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 "a cluster takes at most 2 replicas per shard, not {n}"
             )),
             (false, false, 0) => Honoured,
-            (false, false, _) => unsupported("a BASIC instance has no replica"),
+            (false, false, _) => refused("CG4003", "a BASIC instance has no replica"),
             (false, true, 0) => approximated("a STANDARD_HA instance always keeps one replica"),
             (false, true, 1) => mapped("STANDARD_HA's replica"),
             (false, true, 2..=5) => mapped(

@@ -33,6 +33,9 @@ pub struct RenderInput<'a> {
     pub waivers: &'a [(String, String)],
 }
 
+/// A target's renderer: its files, relative to the target's own folder.
+type Render = fn(&RenderInput) -> Result<Vec<OutFile>, String>;
+
 /// Every file of one environment, sorted by path.
 pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let mut files = Vec::new();
@@ -40,7 +43,7 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         files.extend(redis_conf::render(input)?);
         files.extend(compose::render(input)?);
     }
-    let clouds: [(&str, fn(&RenderInput) -> Result<Vec<OutFile>, String>); 3] = [
+    let clouds: [(&str, Render); 3] = [
         ("aws", aws::render),
         ("azure", azure::render),
         ("gcp", gcp::render),
