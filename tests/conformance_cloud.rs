@@ -167,52 +167,12 @@ fn cloud_terraform_matches_the_provider_schemas() {
     }
 }
 
-/// Failed checks of one checkov run over `dir` (all folders under it), as
-/// `folder: CHECK_ID resource`, and the number of passed checks.
+/// Failed checks of one checkov run over `dir` (every folder under it), and the number of
+/// passed checks. No check may be skipped.
 fn checkov(checkov: &Path, dir: &Path) -> (Vec<String>, u64) {
-    let o = Command::new(checkov)
-        .args([
-            "-d",
-            dir.to_str().unwrap(),
-            "--framework",
-            "terraform",
-            "--skip-download",
-            "-o",
-            "json",
-            "--quiet",
-        ])
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout);
-    let v: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("checkov output: {e}\n{text}"));
-    let runs = if v.is_array() {
-        v.as_array().unwrap().clone()
-    } else {
-        vec![v]
-    };
-    let mut failed = Vec::new();
-    let mut passed = 0;
-    for r in runs {
-        if let Some(list) = r["results"]["failed_checks"].as_array() {
-            for c in list {
-                failed.push(format!(
-                    "{}: {} {}",
-                    c["file_path"].as_str().unwrap_or(""),
-                    c["check_id"].as_str().unwrap_or(""),
-                    c["resource"].as_str().unwrap_or("")
-                ));
-            }
-        }
-        passed += r["summary"]["passed"].as_u64().unwrap_or(0);
-        assert_eq!(
-            r["summary"]["skipped"].as_u64().unwrap_or(0),
-            0,
-            "no check is skipped"
-        );
-    }
-    (failed, passed)
+    let report = common::checkov(checkov, dir);
+    assert_eq!(report.skipped, 0, "no check is skipped");
+    (report.failed, report.passed)
 }
 
 #[test]

@@ -7,12 +7,14 @@
 //! never a file's content. Storage connection strings for Premium persistence come from
 //! sensitive variables.
 
-use super::capability::{Support, approximated, mapped, not_applicable, refused, unsupported};
+use super::capability::{
+    Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
+};
 use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{AzurePlan, Plan};
 use crate::providers::{self, azure};
-use crate::spec::{AofFsync, AzureService, TlsVersion, TopologyMode};
+use crate::spec::{AofFsync, AzureService, TopologyMode};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -331,7 +333,9 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
 
 /// Settings both services treat alike.
 fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> {
-    use Support::Honoured;
+    if let Some(s) = managed_service(setting, plan, service, "Azure") {
+        return Some(s);
+    }
     let aof = plan.persistence.aof.enabled;
     let snapshots = plan.persistence.snapshots.enabled;
     Some(match setting {
@@ -340,13 +344,6 @@ fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> 
             crate::spec::EngineKind::Redis => mapped("Redis (Azure has no Valkey)"),
             crate::spec::EngineKind::Valkey => refused("CG3003", "Azure runs Redis, not Valkey"),
         },
-        "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
-            if snapshots {
-                mapped("Azure manages the snapshot format")
-            } else {
-                not_applicable("snapshots are off")
-            }
-        }
         "/persistence/snapshots/window" => {
             if snapshots {
                 unsupported("Azure snapshots at a fixed frequency, not in a daily window")
@@ -363,41 +360,11 @@ fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> 
                 approximated("Azure writes the AOF every second")
             }
         }
-        "/persistence/aof/rewrite_percentage" | "/persistence/aof/rewrite_min_size" => {
-            if aof {
-                unsupported("Azure manages AOF rewrites")
-            } else {
-                not_applicable("AOF is off")
-            }
-        }
-        "/maintenance/auto_minor_version_upgrade" => {
-            if plan.maintenance.auto_minor_version_upgrade {
-                mapped("Azure applies Redis updates itself")
-            } else {
-                unsupported("Azure applies Redis updates itself; they cannot be turned off")
-            }
-        }
         "/network/public_access" => mapped(if plan.network.public_access {
             "public network access on"
         } else {
             "public network access off, and a private endpoint in `var.subnet_id`"
         }),
-        "/network/tcp_backlog" => unsupported(format!("{service} does not expose `tcp-backlog`")),
-        "/network/idle_timeout_seconds" => {
-            unsupported(format!("{service} does not expose `timeout`"))
-        }
-        "/network/tcp_keepalive_seconds" => {
-            unsupported(format!("{service} does not expose `tcp-keepalive`"))
-        }
-        "/security/tls/min_version" => {
-            if !plan.security.tls {
-                not_applicable("TLS is off")
-            } else if plan.security.tls_min_version == TlsVersion::V1_2 {
-                mapped("TLS 1.2 is the minimum")
-            } else {
-                approximated("Azure's minimum TLS version is 1.2; TLS 1.3 cannot be required alone")
-            }
-        }
         "/security/auth/password" => {
             if plan.security.auth {
                 unsupported(format!(
@@ -405,51 +372,6 @@ fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> 
                 ))
             } else {
                 not_applicable("authentication is off")
-            }
-        }
-        "/security/encryption_at_rest" => {
-            if plan.security.encryption_at_rest {
-                mapped("Azure encrypts data at rest with platform-managed keys")
-            } else {
-                unsupported("Azure always encrypts data at rest")
-            }
-        }
-        "/security/disabled_commands" => {
-            if plan.security.disabled_commands.is_empty() {
-                Honoured
-            } else {
-                unsupported(format!(
-                    "{service} cannot disable or rename commands (it blocks CONFIG, DEBUG and other administrative commands itself)"
-                ))
-            }
-        }
-        "/server/io_threads" | "/server/io_threads_do_reads" => {
-            if plan.server.io_threads > 1 || plan.server.io_threads_do_reads {
-                unsupported(format!("{service} manages its threads"))
-            } else {
-                Honoured
-            }
-        }
-        "/server/slowlog/log_slower_than_us" | "/server/slowlog/max_len" => {
-            unsupported(format!("{service} does not expose the slow log settings"))
-        }
-        "/server/latency_monitor_threshold_ms" => {
-            if plan.server.latency_monitor_threshold_ms > 0 {
-                unsupported(format!("{service} does not expose the latency monitor"))
-            } else {
-                Honoured
-            }
-        }
-        "/server/client_output_buffer_limits/normal"
-        | "/server/client_output_buffer_limits/replica"
-        | "/server/client_output_buffer_limits/pubsub" => unsupported(format!(
-            "{service} does not expose client output buffer limits"
-        )),
-        "/server/cluster_node_timeout_ms" => {
-            if plan.topology.is_cluster() {
-                unsupported(format!("{service} manages the cluster node timeout"))
-            } else {
-                not_applicable("not in cluster mode")
             }
         }
         _ => return None,

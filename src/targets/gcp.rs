@@ -7,12 +7,14 @@
 //! `redis_password`. A cluster has no password: with authentication on, clients send IAM
 //! access tokens (`AUTH_MODE_IAM_AUTH`).
 
-use super::capability::{Support, approximated, mapped, not_applicable, refused, unsupported};
+use super::capability::{
+    Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
+};
 use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{GcpPlan, Plan};
 use crate::providers::{self, gcp};
-use crate::spec::{GcpTier, TlsVersion};
+use crate::spec::GcpTier;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -265,6 +267,9 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
     let aof = plan.persistence.aof.enabled;
     let snapshots = plan.persistence.snapshots.enabled;
     let tls = plan.security.tls;
+    if let Some(s) = managed_service(setting, plan, service, "Google") {
+        return Some(s);
+    }
     Some(match setting {
         "/labels" => {
             if cluster {
@@ -365,13 +370,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 save_support(plan, "a snapshot every `rdb_snapshot_period`:")
             }
         }
-        "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
-            if snapshots {
-                mapped("Memorystore manages the snapshot format")
-            } else {
-                not_applicable("snapshots are off")
-            }
-        }
         "/persistence/snapshots/retention_days" => match (snapshots, cluster) {
             (false, _) => not_applicable("snapshots are off"),
             (true, true) => mapped("`automated_backup_config.retention`"),
@@ -411,13 +409,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             (true, true) => mapped("`aof_config.append_fsync`"),
             (true, false) => unsupported("a Memorystore instance has no AOF"),
         },
-        "/persistence/aof/rewrite_percentage" | "/persistence/aof/rewrite_min_size" => {
-            if aof {
-                unsupported(format!("{service} manages AOF rewrites"))
-            } else {
-                not_applicable("AOF is off")
-            }
-        }
         "/maintenance/window" => match plan.maintenance.window.as_ref().and_then(|w| w.span()) {
             Some(s) if s.minutes >= gcp::MAINTENANCE_WINDOW_MINUTES => mapped(
                 "`maintenance_policy`: a one-hour weekly window at the window's start, inside it",
@@ -427,13 +418,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             ),
             None => Honoured,
         },
-        "/maintenance/auto_minor_version_upgrade" => {
-            if plan.maintenance.auto_minor_version_upgrade {
-                mapped("Google applies updates in the maintenance window")
-            } else {
-                unsupported("Google applies updates itself; they cannot be turned off")
-            }
-        }
         "/network/port" => {
             let fixed = match (cluster, tls) {
                 (true, _) => gcp::CLUSTER_PORT,
@@ -468,13 +452,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 })
             }
         }
-        "/network/tcp_backlog" => unsupported(format!("{service} does not expose `tcp-backlog`")),
-        "/network/idle_timeout_seconds" => {
-            unsupported(format!("{service} does not expose `timeout`"))
-        }
-        "/network/tcp_keepalive_seconds" => {
-            unsupported(format!("{service} does not expose `tcp-keepalive`"))
-        }
         "/security/tls/enabled" => mapped(match (cluster, tls) {
             (false, true) => "`transit_encryption_mode = \"SERVER_AUTHENTICATION\"`",
             (false, false) => "`transit_encryption_mode = \"DISABLED\"`",
@@ -483,15 +460,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             }
             (true, false) => "`transit_encryption_mode = \"TRANSIT_ENCRYPTION_MODE_DISABLED\"`",
         }),
-        "/security/tls/min_version" => {
-            if !tls {
-                not_applicable("TLS is off")
-            } else if plan.security.tls_min_version == TlsVersion::V1_2 {
-                mapped("Memorystore accepts TLS 1.2 and later")
-            } else {
-                approximated("Memorystore also accepts TLS 1.2; the minimum is not configurable")
-            }
-        }
         "/security/auth/enabled" => match (plan.security.auth, cluster) {
             (false, _) => Honoured,
             (true, false) => mapped("`auth_enabled = true`: Google generates the AUTH string"),
@@ -508,22 +476,6 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 "Memorystore for Redis Cluster has no password; clients authenticate with IAM access tokens",
             ),
         },
-        "/security/encryption_at_rest" => {
-            if plan.security.encryption_at_rest {
-                mapped("Google encrypts data at rest with Google-managed keys")
-            } else {
-                unsupported("Google always encrypts data at rest")
-            }
-        }
-        "/security/disabled_commands" => {
-            if plan.security.disabled_commands.is_empty() {
-                Honoured
-            } else {
-                unsupported(format!(
-                    "{service} cannot disable or rename commands (it blocks CONFIG, DEBUG and other administrative commands itself)"
-                ))
-            }
-        }
         "/server/databases" => match (cluster, plan.server.databases) {
             (true, _) => approximated("a cluster has one database, db 0"),
             (false, 16) => Honoured,
@@ -534,40 +486,11 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 unsupported("a Memorystore instance takes at most 100 databases; it keeps 16")
             }
         },
-        "/server/io_threads" | "/server/io_threads_do_reads" => {
-            if plan.server.io_threads > 1 || plan.server.io_threads_do_reads {
-                unsupported(format!("{service} manages its threads"))
-            } else {
-                Honoured
-            }
-        }
-        "/server/slowlog/log_slower_than_us" | "/server/slowlog/max_len" => {
-            unsupported(format!("{service} does not expose the slow log settings"))
-        }
-        "/server/latency_monitor_threshold_ms" => {
-            if plan.server.latency_monitor_threshold_ms > 0 {
-                unsupported(format!("{service} does not expose the latency monitor"))
-            } else {
-                Honoured
-            }
-        }
         "/server/keyspace_events" => {
             if plan.server.keyspace_events.is_empty() {
                 Honoured
             } else {
                 mapped("`redis_configs[\"notify-keyspace-events\"]`")
-            }
-        }
-        "/server/client_output_buffer_limits/normal"
-        | "/server/client_output_buffer_limits/replica"
-        | "/server/client_output_buffer_limits/pubsub" => unsupported(format!(
-            "{service} does not expose client output buffer limits"
-        )),
-        "/server/cluster_node_timeout_ms" => {
-            if cluster {
-                unsupported("Memorystore manages the cluster node timeout")
-            } else {
-                not_applicable("not in cluster mode")
             }
         }
         _ => return None,
