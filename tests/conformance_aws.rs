@@ -144,22 +144,7 @@ fn secrets_stub() -> SecretsStub {
 
 /// Render a spec into `out` and return its `terraform/aws` folder.
 fn render(spec: &Path, out: &Path) -> PathBuf {
-    let o = run_in(
-        &root(),
-        &[
-            "render",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
-    let env = std::fs::read_dir(out)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .unwrap();
-    env.path().join("terraform/aws")
+    render_terraform(spec, out, "aws")
 }
 
 fn specs() -> Vec<(String, PathBuf)> {

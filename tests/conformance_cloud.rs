@@ -50,24 +50,7 @@ fn specs() -> Vec<(&'static str, String, PathBuf)> {
 
 /// Render a spec into `out` and return its `terraform/<cloud>` folder.
 fn render(cloud: &str, spec: &Path, out: &Path) -> PathBuf {
-    let o = run_in(
-        &root(),
-        &[
-            "render",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
-    let env = std::fs::read_dir(out)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .unwrap();
-    let dir = env.path().join("terraform").join(cloud);
-    assert!(dir.join("main.tf").is_file(), "{}", dir.display());
-    dir
+    render_terraform(spec, out, cloud)
 }
 
 fn render_all(tmp: &Path) -> Vec<(String, PathBuf)> {

@@ -10,7 +10,6 @@
 use super::capability::{
     Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
 };
-use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{AzurePlan, Plan};
 use crate::providers::{self, azure};
@@ -156,22 +155,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         firewall,
         password_output,
     };
-    let value = minijinja::Value::from_serialize(&ctx);
-    let e = input.engine;
-    Ok(vec![
-        versions_tf(input, "azurerm", &input.providers.azurerm)?,
-        tf_file(
-            "variables.tf",
-            input,
-            e.render("azure/variables.tf.j2", &value)?,
-        ),
-        tf_file("main.tf", input, e.render("azure/main.tf.j2", &value)?),
-        tf_file(
-            "outputs.tf",
-            input,
-            e.render("azure/outputs.tf.j2", &value)?,
-        ),
-    ])
+    super::terraform::module(input, "azure", "azurerm", &input.providers.azurerm, &ctx)
 }
 
 fn cache_ctx(plan: &Plan, target: &AzurePlan) -> Result<Cache, String> {

@@ -10,7 +10,6 @@
 use super::capability::{
     Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
 };
-use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::{GcpPlan, Plan};
 use crate::providers::{self, gcp};
@@ -105,18 +104,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         }),
         production: plan.tier == crate::spec::Tier::Production,
     };
-    let value = minijinja::Value::from_serialize(&ctx);
-    let e = input.engine;
-    Ok(vec![
-        versions_tf(input, "google", &input.providers.google)?,
-        tf_file(
-            "variables.tf",
-            input,
-            e.render("gcp/variables.tf.j2", &value)?,
-        ),
-        tf_file("main.tf", input, e.render("gcp/main.tf.j2", &value)?),
-        tf_file("outputs.tf", input, e.render("gcp/outputs.tf.j2", &value)?),
-    ])
+    super::terraform::module(input, "gcp", "google", &input.providers.google, &ctx)
 }
 
 fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {

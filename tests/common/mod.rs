@@ -132,6 +132,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Render one spec into `out` (as its only environment) and return its
+/// `terraform/<cloud>` folder.
+pub fn render_terraform(spec: &Path, out: &Path, cloud: &str) -> PathBuf {
+    let o = run_in(
+        &root(),
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
+    let env = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .unwrap();
+    let dir = env.path().join("terraform").join(cloud);
+    assert!(dir.join("main.tf").is_file(), "{}", dir.display());
+    dir
+}
+
 /// What one checkov run over a folder (every folder under it) found.
 pub struct CheckovReport {
     /// Failed checks, as `file: CHECK_ID resource`.
