@@ -7,8 +7,8 @@ pub static RULE: Rule = Rule {
     code: "CG4005",
     name: "gcp-memory-size",
     family: "gcp",
-    summary: "The instance's capacity cannot hold `memory.max_memory` (1..300 GB), or the size field does not suit the mode.",
-    rationale: "A Memorystore instance holds 1 to 300 GB, and `maxmemory-gb` (cachegen writes `max_memory` there) may not exceed its capacity. Left out, `memory_size_gb` is derived from `max_memory`; given, it is checked against it. An instance is sized with `memory_size_gb` and a cluster with `node_type`: the other field would be ignored.",
+    summary: "The instance's capacity cannot hold `memory.max_memory` (1..300 GB), or a size or tier field does not suit the mode.",
+    rationale: "A Memorystore instance holds 1 to 300 GB, and `maxmemory-gb` (cachegen writes `max_memory` there) may not exceed its capacity. Left out, `memory_size_gb` is derived from `max_memory`; given, it is checked against it. An instance is sized with `memory_size_gb` (and has a `tier`) and a cluster with `node_type`: the other fields would be ignored.",
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
@@ -25,14 +25,22 @@ fn check(cx: &Context) -> Vec<Finding> {
     let spec = cx.spec.targets.gcp.as_ref();
     let max = &cx.plan.memory.max_memory;
     if cx.plan.topology.is_cluster() {
+        let mut out = Vec::new();
         if spec.is_some_and(|g| g.memory_size_gb.is_some()) {
-            return vec![Finding::new(
+            out.push(Finding::new(
                 cx.loc("/targets/gcp/memory_size_gb"),
                 "`memory_size_gb` sizes an instance; a cluster is sized by `node_type` and `topology.shards`",
                 "remove `memory_size_gb` (the node type is derived from `max_memory` when left out)",
-            )];
+            ));
         }
-        return Vec::new();
+        if spec.is_some_and(|g| g.tier.is_some()) {
+            out.push(Finding::new(
+                cx.loc("/targets/gcp/tier"),
+                "`tier` is an instance's (BASIC or STANDARD_HA); a cluster has replicas per shard instead",
+                "remove `tier`, and set `topology.replicas` (0..2 per shard)",
+            ));
+        }
+        return out;
     }
     let mut out = Vec::new();
     if spec.is_some_and(|g| g.node_type.is_some()) {
