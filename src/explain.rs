@@ -170,6 +170,39 @@ pub fn explain(c: &Checked) -> Explanation {
             why: "max_memory plus headroom for the fork of a snapshot (max_memory at most 75% of the limit) and the server itself".into(),
         });
     }
+    if let Some(g) = &plan.targets.gcp {
+        let given = g.size_from == "spec";
+        if plan.topology.is_cluster() {
+            if let Some(n) = &g.node_type {
+                derived.push(Derived {
+                    name: "gcp node_type".into(),
+                    value: n.clone(),
+                    why: if given {
+                        "from the spec".into()
+                    } else {
+                        "the smallest Memorystore cluster node whose writable keyspace holds max_memory per shard".into()
+                    },
+                });
+            }
+        } else if let Some(gb) = g.memory_size_gb {
+            derived.push(Derived {
+                name: "gcp memory_size_gb".into(),
+                value: gb.to_string(),
+                why: if given {
+                    "from the spec".into()
+                } else if crate::providers::gcp::instance_headroom(plan) {
+                    "the smallest instance whose 80% holds max_memory (20% for the snapshot fork and replication)".into()
+                } else {
+                    "the smallest instance that holds max_memory".into()
+                },
+            });
+            derived.push(Derived {
+                name: "gcp maxmemory-gb".into(),
+                value: crate::providers::gcp::maxmemory_gb(plan.memory.max_memory_bytes),
+                why: "max_memory, in GB".into(),
+            });
+        }
+    }
     let waivers = crate::rules::waived(&c.context())
         .into_iter()
         .map(|w| Waiver {

@@ -144,22 +144,7 @@ fn secrets_stub() -> SecretsStub {
 
 /// Render a spec into `out` and return its `terraform/aws` folder.
 fn render(spec: &Path, out: &Path) -> PathBuf {
-    let o = run_in(
-        &root(),
-        &[
-            "render",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
-    let env = std::fs::read_dir(out)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .unwrap();
-    env.path().join("terraform/aws")
+    render_terraform(spec, out, "aws")
 }
 
 fn specs() -> Vec<(String, PathBuf)> {
@@ -263,43 +248,10 @@ fn plan_one(tf: &Terraform, stub: &SecretsStub, out: &Path, name: &str, spec: &P
 /// Failed checks of one checkov run over `dir` (all folders under it), as
 /// `folder: CHECK_ID resource`.
 fn checkov_failures(checkov: &Path, dir: &Path) -> Vec<String> {
-    let o = Command::new(checkov)
-        .args([
-            "-d",
-            dir.to_str().unwrap(),
-            "--framework",
-            "terraform",
-            "--skip-download",
-            "-o",
-            "json",
-            "--quiet",
-        ])
-        .env("BC_SKIP_MAPPING", "TRUE")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout);
-    let v: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("checkov output: {e}\n{text}"));
-    let runs = if v.is_array() {
-        v.as_array().unwrap().clone()
-    } else {
-        vec![v]
-    };
-    let mut failed = Vec::new();
-    for r in runs {
-        if let Some(list) = r["results"]["failed_checks"].as_array() {
-            for c in list {
-                failed.push(format!(
-                    "{}: {} {}",
-                    c["file_path"].as_str().unwrap_or(""),
-                    c["check_id"].as_str().unwrap_or(""),
-                    c["resource"].as_str().unwrap_or("")
-                ));
-            }
-        }
-        if r["summary"]["passed"].as_u64().unwrap_or(0) == 0 {
-            failed.push("no check passed: checkov did not read the files".into());
-        }
+    let report = common::checkov(checkov, dir);
+    let mut failed = report.failed;
+    if report.passed == 0 {
+        failed.push("no check passed: checkov did not read the files".into());
     }
     failed
 }

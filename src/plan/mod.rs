@@ -6,6 +6,7 @@
 pub mod defaults;
 pub mod sizing;
 
+use crate::providers::gcp;
 use crate::spec::{
     AofFsync, AzureService, EngineKind, EvictionPolicy, GcpTier, MaintenanceWindow, RestartPolicy,
     SavePoint, SecretRef, SnapshotWindow, Spec, Tier, TlsVersion, TopologyMode, units,
@@ -219,8 +220,14 @@ pub struct AzurePlan {
 pub struct GcpPlan {
     pub region: String,
     pub tier: GcpTier,
+    /// Instance capacity in GB (standalone and replicated modes): as written, or the smallest
+    /// that holds `max_memory` (none when nothing does).
     pub memory_size_gb: Option<u32>,
+    /// Cluster node type (cluster mode): as written, or the smallest whose keyspace holds
+    /// `max_memory` (none when nothing does).
     pub node_type: Option<String>,
+    /// Where the size comes from: `spec` or `derived`.
+    pub size_from: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -467,17 +474,42 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
             sku: a.sku.clone(),
             zones: a.zones.clone().unwrap_or_default(),
         }),
-        gcp: spec.targets.gcp.as_ref().map(|g| GcpPlan {
-            region: g.region.clone(),
-            tier: g
+        gcp: spec.targets.gcp.as_ref().map(|g| {
+            let tier = g
                 .tier
                 .unwrap_or(if topology.automatic_failover || topology.replicas > 0 {
                     GcpTier::StandardHa
                 } else {
                     GcpTier::Basic
-                }),
-            memory_size_gb: g.memory_size_gb,
-            node_type: g.node_type.clone(),
+                });
+            let given = if topology.is_cluster() {
+                g.node_type.is_some()
+            } else {
+                g.memory_size_gb.is_some()
+            };
+            let (memory_size_gb, node_type) = if topology.is_cluster() {
+                let derived = || {
+                    gcp::node_type_for(memory.max_memory_bytes, spec.tier != Tier::Production)
+                        .map(|n| n.name.to_string())
+                };
+                (g.memory_size_gb, g.node_type.clone().or_else(derived))
+            } else {
+                let headroom = persistence.snapshots.enabled || topology.replicas > 0;
+                let min_gb = if topology.replicas > 1 {
+                    gcp::READ_REPLICAS_MIN_GB
+                } else {
+                    gcp::INSTANCE_MIN_GB
+                };
+                let derived = || gcp::instance_size_for(memory.max_memory_bytes, headroom, min_gb);
+                (g.memory_size_gb.or_else(derived), g.node_type.clone())
+            };
+            GcpPlan {
+                region: g.region.clone(),
+                tier,
+                memory_size_gb,
+                node_type,
+                size_from: if given { "spec" } else { "derived" },
+            }
         }),
         compose: spec.targets.compose.as_ref().map(|c| {
             let persistent = persistence.snapshots.enabled || persistence.aof.enabled;

@@ -1,6 +1,6 @@
 //! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
 
-use super::{Rule, aws, input, policy, self_hosted, sizing, spec};
+use super::{Rule, aws, azure, gcp, input, policy, self_hosted, sizing, spec};
 use crate::diagnostics::{RuleInfo, Severity};
 use crate::spec::Tier;
 
@@ -41,6 +41,29 @@ pub static RULES: &[&Rule] = &[
     &aws::timeout_range::RULE,
     &aws::keyspace_event_letters::RULE,
     &aws::data_tiering_policy::RULE,
+    &azure::unhonoured_setting::RULE,
+    &azure::sku::RULE,
+    &azure::engine_version::RULE,
+    &azure::premium_only::RULE,
+    &azure::rdb_aof_exclusive::RULE,
+    &azure::cache_replicas::RULE,
+    &azure::cache_memory_fits_sku::RULE,
+    &azure::memory_fits_sku_unverified::RULE,
+    &azure::cache_retirement::RULE,
+    &azure::name::RULE,
+    &azure::managed_zones::RULE,
+    &gcp::unhonoured_setting::RULE,
+    &gcp::engine_version::RULE,
+    &gcp::replicas_need_standard_ha::RULE,
+    &gcp::read_replica_limits::RULE,
+    &gcp::memory_size::RULE,
+    &gcp::maxmemory_gb_floor::RULE,
+    &gcp::instance_headroom::RULE,
+    &gcp::cluster_node_type::RULE,
+    &gcp::shared_core_in_production::RULE,
+    &gcp::cluster_iam_needs_tls::RULE,
+    &gcp::name::RULE,
+    &gcp::label_values::RULE,
     &self_hosted::unhonoured_setting::RULE,
     &self_hosted::secret_source::RULE,
     &self_hosted::public_bind_without_password::RULE,

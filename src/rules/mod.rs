@@ -4,8 +4,10 @@
 //! rationale, a severity per tier, and a failing and a passing example that the tests run.
 
 pub mod aws;
+pub mod azure;
 pub mod capability;
 pub mod catalog;
+pub mod gcp;
 pub mod input;
 pub mod policy;
 pub mod self_hosted;

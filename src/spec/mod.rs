@@ -572,10 +572,11 @@ pub struct AzureTarget {
     #[schemars(regex(pattern = r"^[-\w\._\(\)]{1,90}$"))]
     pub resource_group: String,
     /// SKU: for `managed` e.g. `Balanced_B20`, `MemoryOptimized_M20`; for `cache` e.g.
-    /// `Premium_P3`, `Standard_C3`.
+    /// `Premium_P3`, `Standard_C3` (`sku_name`, `family` and `capacity` come from it).
     #[schemars(regex(pattern = r"^[A-Za-z]+_[A-Z][0-9]+$"))]
     pub sku: String,
-    /// Availability zones for a Premium cache, e.g. `["1", "2", "3"]`.
+    /// Availability zones for a Premium cache (`service: cache`), e.g. `["1", "2", "3"]`. Azure
+    /// Managed Redis takes none: with replicas it is zone-redundant by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
@@ -596,12 +597,13 @@ pub struct GcpTarget {
     /// Memorystore instance tier: `BASIC` (one node) or `STANDARD_HA` (a replica and failover).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<GcpTier>,
-    /// Instance capacity in GB (1..300). Absent: the smallest that holds `memory.max_memory`.
+    /// Instance capacity in GB (1..300). Absent: the smallest that holds `memory.max_memory`
+    /// as `maxmemory-gb`, with 20% left over when the instance snapshots or replicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 300))]
     pub memory_size_gb: Option<u32>,
-    /// Cluster node type (cluster mode), e.g. `REDIS_HIGHMEM_MEDIUM`. Absent: the smallest that
-    /// holds `memory.max_memory`.
+    /// Cluster node type (cluster mode), e.g. `REDIS_HIGHMEM_MEDIUM`. Absent: the smallest whose
+    /// writable keyspace holds `memory.max_memory` (shared-core nodes only outside production).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^REDIS_[A-Z0-9_]+$"))]
     pub node_type: Option<String>,

@@ -8,7 +8,6 @@
 //! (ElastiCache's only way to refuse a command); without, it is the group's AUTH token.
 
 use super::capability::{Support, approximated, mapped, not_applicable, unsupported};
-use super::terraform::{tf_file, versions_tf};
 use super::{OutFile, RenderInput};
 use crate::plan::Plan;
 use crate::providers::aws;
@@ -154,18 +153,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             "primary_endpoint_address"
         },
     };
-    let value = minijinja::Value::from_serialize(&ctx);
-    let e = input.engine;
-    Ok(vec![
-        versions_tf(input, "aws", &input.providers.aws)?,
-        tf_file(
-            "variables.tf",
-            input,
-            e.render("aws/variables.tf.j2", &value)?,
-        ),
-        tf_file("main.tf", input, e.render("aws/main.tf.j2", &value)?),
-        tf_file("outputs.tf", input, e.render("aws/outputs.tf.j2", &value)?),
-    ])
+    super::terraform::module(input, "aws", "aws", &input.providers.aws, &ctx)
 }
 
 /// The RBAC access string of the default user: every key and channel, every command but the

@@ -60,6 +60,110 @@ pub fn unsupported(s: impl Into<String>) -> Support {
 pub fn not_applicable(s: impl Into<String>) -> Support {
     Support::NotApplicable(s.into())
 }
+/// A setting the target cannot take at all, which an error rule (`code`) already refuses:
+/// reported there, not again as "not honoured".
+pub fn refused(code: &str, why: impl Into<String>) -> Support {
+    Support::NotApplicable(format!("{} (error {code})", why.into()))
+}
+
+/// What a managed cloud service (`service`, run by `vendor`) does with the settings that no
+/// managed Redis exposes, or that every one treats alike. `None` for the settings each target
+/// answers itself.
+pub fn managed_service(setting: &str, plan: &Plan, service: &str, vendor: &str) -> Option<Support> {
+    use Support::Honoured;
+    let p = plan;
+    Some(match setting {
+        "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
+            if p.persistence.snapshots.enabled {
+                mapped(format!("{service} manages the snapshot format"))
+            } else {
+                not_applicable("snapshots are off")
+            }
+        }
+        "/persistence/aof/rewrite_percentage" | "/persistence/aof/rewrite_min_size" => {
+            if p.persistence.aof.enabled {
+                unsupported(format!("{service} manages AOF rewrites"))
+            } else {
+                not_applicable("AOF is off")
+            }
+        }
+        "/maintenance/auto_minor_version_upgrade" => {
+            if p.maintenance.auto_minor_version_upgrade {
+                mapped(format!("{vendor} applies updates itself"))
+            } else {
+                unsupported(format!(
+                    "{vendor} applies updates itself; they cannot be turned off"
+                ))
+            }
+        }
+        "/network/tcp_backlog" => unsupported(format!("{service} does not expose `tcp-backlog`")),
+        "/network/idle_timeout_seconds" => {
+            unsupported(format!("{service} does not expose `timeout`"))
+        }
+        "/network/tcp_keepalive_seconds" => {
+            unsupported(format!("{service} does not expose `tcp-keepalive`"))
+        }
+        "/security/tls/min_version" => {
+            if !p.security.tls {
+                not_applicable("TLS is off")
+            } else if p.security.tls_min_version == crate::spec::TlsVersion::V1_2 {
+                mapped(format!("{service} accepts TLS 1.2 and later"))
+            } else {
+                approximated(format!(
+                    "{service} also accepts TLS 1.2; the minimum cannot be raised to 1.3"
+                ))
+            }
+        }
+        "/security/encryption_at_rest" => {
+            if p.security.encryption_at_rest {
+                mapped(format!(
+                    "{vendor} encrypts data at rest with keys it manages"
+                ))
+            } else {
+                unsupported(format!("{vendor} always encrypts data at rest"))
+            }
+        }
+        "/security/disabled_commands" => {
+            if p.security.disabled_commands.is_empty() {
+                Honoured
+            } else {
+                unsupported(format!(
+                    "{service} cannot disable or rename commands (it blocks CONFIG, DEBUG and other administrative commands itself)"
+                ))
+            }
+        }
+        "/server/io_threads" | "/server/io_threads_do_reads" => {
+            if p.server.io_threads > 1 || p.server.io_threads_do_reads {
+                unsupported(format!("{service} manages its threads"))
+            } else {
+                Honoured
+            }
+        }
+        "/server/slowlog/log_slower_than_us" | "/server/slowlog/max_len" => {
+            unsupported(format!("{service} does not expose the slow log settings"))
+        }
+        "/server/latency_monitor_threshold_ms" => {
+            if p.server.latency_monitor_threshold_ms > 0 {
+                unsupported(format!("{service} does not expose the latency monitor"))
+            } else {
+                Honoured
+            }
+        }
+        "/server/client_output_buffer_limits/normal"
+        | "/server/client_output_buffer_limits/replica"
+        | "/server/client_output_buffer_limits/pubsub" => unsupported(format!(
+            "{service} does not expose client output buffer limits"
+        )),
+        "/server/cluster_node_timeout_ms" => {
+            if p.topology.is_cluster() {
+                unsupported(format!("{service} manages the cluster node timeout"))
+            } else {
+                not_applicable("not in cluster mode")
+            }
+        }
+        _ => return None,
+    })
+}
 
 /// Every setting a target may or may not honour, as spec pointers. Identity (`name`,
 /// `environment`, `tier`), `extends`, `workload` (sizing input) and `client` (the
@@ -122,6 +226,8 @@ pub fn support(target: &str, setting: &str, plan: &Plan) -> Option<Support> {
     match target {
         "compose" => super::compose::support(setting, plan),
         "aws" => super::aws::support(setting, plan),
+        "azure" => super::azure::support(setting, plan),
+        "gcp" => super::gcp::support(setting, plan),
         _ => None,
     }
 }
@@ -140,4 +246,52 @@ pub fn listed(plan: &Plan) -> Vec<&'static str> {
             _ => false,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(targets: serde_json::Value, mode: &str) -> Plan {
+        let spec: crate::spec::Spec = serde_json::from_value(serde_json::json!({
+            "spec_version": 1, "name": "x", "environment": "y", "tier": "production",
+            "topology": { "mode": mode },
+            "targets": targets,
+        }))
+        .unwrap();
+        crate::plan::resolve(&spec, "x.yaml")
+    }
+
+    #[test]
+    fn every_target_answers_for_every_setting() {
+        let azure = |service: &str, sku: &str| serde_json::json!({ "azure": { "service": service, "location": "eastus", "resource_group": "rg", "sku": sku } });
+        let plans = [
+            plan(serde_json::json!({ "compose": {} }), "replicated"),
+            plan(
+                serde_json::json!({ "aws": { "region": "us-east-1", "node_type": "cache.r7g.large" } }),
+                "replicated",
+            ),
+            plan(azure("managed", "Balanced_B10"), "replicated"),
+            plan(azure("cache", "Premium_P2"), "cluster"),
+            plan(azure("cache", "Basic_C1"), "standalone"),
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "replicated",
+            ),
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "cluster",
+            ),
+        ];
+        for p in &plans {
+            for target in TARGETS {
+                for setting in SETTINGS {
+                    assert!(
+                        support(target, setting, p).is_some(),
+                        "{target} does not answer for {setting}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -5,7 +5,8 @@
 
 use super::{OutFile, RenderInput, with_header};
 use crate::plan::Plan;
-use crate::spec::{AzureService, SecretRef};
+use crate::providers::{azure, gcp};
+use crate::spec::AzureService;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -39,30 +40,55 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             after_apply.push(format!(
                 "REDIS_HOST: terraform -chdir={dir} output -raw redis_host"
             ));
+            let gcp_cluster = cloud == "gcp" && plan.topology.is_cluster();
             let (port, tls) = match cloud {
                 "azure" => match plan.targets.azure.as_ref().map(|a| a.service) {
-                    Some(AzureService::Managed) => (10000, true),
-                    _ => (if sec.tls { 6380 } else { 6379 }, sec.tls),
+                    Some(AzureService::Managed) => (azure::MANAGED_PORT, sec.tls),
+                    _ => (
+                        if sec.tls {
+                            azure::CACHE_TLS_PORT
+                        } else {
+                            azure::CACHE_PORT
+                        },
+                        sec.tls,
+                    ),
                 },
-                "gcp" => (if sec.tls { 6378 } else { 6379 }, sec.tls),
+                "gcp" if gcp_cluster => (gcp::CLUSTER_PORT, sec.tls),
+                "gcp" => (
+                    if sec.tls {
+                        gcp::INSTANCE_TLS_PORT
+                    } else {
+                        gcp::INSTANCE_PORT
+                    },
+                    sec.tls,
+                ),
                 _ => (plan.network.port, sec.tls),
             };
-            let password = if !sec.auth {
-                None
-            } else if cloud == "aws" {
-                Some(match &sec.password {
-                    Some(r @ SecretRef::AwsSecret(_)) => {
-                        format!("{} (the ElastiCache auth token)", r.describe())
-                    }
+            let azure_cache = plan
+                .targets
+                .azure
+                .as_ref()
+                .is_some_and(|a| a.service == AzureService::Cache);
+            let password = if cloud == "aws" {
+                sec.auth.then(|| match &sec.password {
                     Some(r) => format!("{} (the ElastiCache auth token)", r.describe()),
                     None => "the ElastiCache auth token".into(),
                 })
-            } else {
+            } else if gcp_cluster {
+                // Memorystore for Redis Cluster has no password: IAM authentication.
+                sec.auth.then(|| {
+                    "an IAM access token of a principal with roles/redis.dbConnectionUser (gcloud auth print-access-token); Memorystore for Redis Cluster has no password".to_string()
+                })
+            } else if sec.auth || azure_cache {
                 // Azure and Memorystore generate their own keys; Terraform exposes them as
-                // sensitive outputs.
+                // sensitive outputs. Azure Cache for Redis keeps its access keys on always.
                 Some(format!(
                     "the sensitive Terraform output redis_password: terraform -chdir={dir} output -raw redis_password"
                 ))
+            } else if cloud == "azure" {
+                Some("a Microsoft Entra ID access token (the access keys are off)".to_string())
+            } else {
+                None
             };
             if plan.topology.is_cluster() {
                 after_apply.push(format!(

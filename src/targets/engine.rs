@@ -24,6 +24,12 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "aws/variables.tf.j2",
     "aws/main.tf.j2",
     "aws/outputs.tf.j2",
+    "azure/variables.tf.j2",
+    "azure/main.tf.j2",
+    "azure/outputs.tf.j2",
+    "gcp/variables.tf.j2",
+    "gcp/main.tf.j2",
+    "gcp/outputs.tf.j2",
 ];
 
 /// Compiled templates, shared by every spec of a run (and across threads).

@@ -3,10 +3,12 @@
 //! environment's output folder. `output` writes them.
 
 pub mod aws;
+pub mod azure;
 pub mod capability;
 pub mod compose;
 pub mod dotenv;
 pub mod engine;
+pub mod gcp;
 pub mod redis_conf;
 pub mod terraform;
 
@@ -32,6 +34,9 @@ pub struct RenderInput<'a> {
     pub waivers: &'a [crate::rules::Waived],
 }
 
+/// A target's renderer: its files, relative to the target's own folder.
+type Render = fn(&RenderInput) -> Result<Vec<OutFile>, String>;
+
 /// Every file of one environment, sorted by path.
 pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let scoped = |family: &str| -> Vec<crate::rules::Waived> {
@@ -52,15 +57,20 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         files.extend(redis_conf::render(input)?);
         files.extend(compose::render(input)?);
     }
-    if input.plan.targets.aws.is_some() {
-        let waivers = scoped("aws");
+    let clouds: [(&str, Render); 3] = [
+        ("aws", aws::render),
+        ("azure", azure::render),
+        ("gcp", gcp::render),
+    ];
+    for (cloud, render) in clouds {
+        let waivers = scoped(cloud);
         let input = &RenderInput {
             waivers: &waivers,
             ..*input
         };
-        for f in aws::render(input)? {
+        for f in render(input)? {
             files.push(OutFile {
-                path: format!("terraform/aws/{}", f.path),
+                path: format!("terraform/{cloud}/{}", f.path),
                 contents: f.contents,
             });
         }

@@ -28,6 +28,27 @@ pub fn versions_tf(input: &RenderInput, provider: &str, version: &str) -> Result
     Ok(tf_file("versions.tf", input, text))
 }
 
+/// The four files of a Terraform target: `versions.tf` for `provider` (with the project's
+/// `version` constraint), and `variables.tf`, `main.tf` and `outputs.tf` from the templates
+/// `<target>/<file>.j2`, rendered with `ctx`.
+pub fn module<T: Serialize>(
+    input: &RenderInput,
+    target: &str,
+    provider: &str,
+    version: &str,
+    ctx: &T,
+) -> Result<Vec<OutFile>, String> {
+    let value = minijinja::Value::from_serialize(ctx);
+    let mut files = vec![versions_tf(input, provider, version)?];
+    for name in ["variables.tf", "main.tf", "outputs.tf"] {
+        let body = input
+            .engine
+            .render(&format!("{target}/{name}.j2"), &value)?;
+        files.push(tf_file(name, input, body));
+    }
+    Ok(files)
+}
+
 /// A `.tf` file: header, then the body aligned like `terraform fmt`.
 pub fn tf_file(name: &str, input: &RenderInput, body: String) -> OutFile {
     OutFile {

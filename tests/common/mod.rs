@@ -137,6 +137,83 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Render one spec into `out` (as its only environment) and return its
+/// `terraform/<cloud>` folder.
+pub fn render_terraform(spec: &Path, out: &Path, cloud: &str) -> PathBuf {
+    let o = run_in(
+        &root(),
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
+    let env = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .unwrap();
+    let dir = env.path().join("terraform").join(cloud);
+    assert!(dir.join("main.tf").is_file(), "{}", dir.display());
+    dir
+}
+
+/// What one checkov run over a folder (every folder under it) found.
+pub struct CheckovReport {
+    /// Failed checks, as `file: CHECK_ID resource`.
+    pub failed: Vec<String>,
+    pub passed: u64,
+    pub skipped: u64,
+}
+
+/// Run checkov (`--skip-download`, JSON) once over `dir`.
+pub fn checkov(checkov: &Path, dir: &Path) -> CheckovReport {
+    let o = Command::new(checkov)
+        .args([
+            "-d",
+            dir.to_str().unwrap(),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "-o",
+            "json",
+            "--quiet",
+        ])
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("checkov output: {e}\n{text}"));
+    let runs = if v.is_array() {
+        v.as_array().unwrap().clone()
+    } else {
+        vec![v]
+    };
+    let mut report = CheckovReport {
+        failed: Vec::new(),
+        passed: 0,
+        skipped: 0,
+    };
+    for r in runs {
+        if let Some(list) = r["results"]["failed_checks"].as_array() {
+            for c in list {
+                report.failed.push(format!(
+                    "{}: {} {}",
+                    c["file_path"].as_str().unwrap_or(""),
+                    c["check_id"].as_str().unwrap_or(""),
+                    c["resource"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        report.passed += r["summary"]["passed"].as_u64().unwrap_or(0);
+        report.skipped += r["summary"]["skipped"].as_u64().unwrap_or(0);
+    }
+    report
+}
+
 /// insta settings: snapshots in `golden/`, no module prefix, no expression.
 pub fn golden() -> insta::Settings {
     let mut s = insta::Settings::clone_current();

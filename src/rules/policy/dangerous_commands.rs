@@ -26,7 +26,17 @@ fn check(cx: &Context) -> Vec<Finding> {
         .filter(|c| !cx.plan.security.disabled_commands.iter().any(|d| d == c))
         .collect();
     if missing.is_empty() {
-        return Vec::new();
+        return match super::not_enforced(cx, "/security/disabled_commands") {
+            Some((target, why)) => vec![Finding::new(
+                cx.loc("/security/disabled_commands"),
+                format!(
+                    "{} cannot be disabled on the {target} target: {why}",
+                    DANGEROUS.join(", ")
+                ),
+                "move to a target that can refuse commands, or waive this rule with the reason the risk is accepted",
+            )],
+            None => Vec::new(),
+        };
     }
     vec![Finding::new(
         cx.loc("/security/disabled_commands"),

@@ -19,7 +19,14 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context) -> Vec<Finding> {
     if cx.plan.security.encryption_at_rest {
-        return Vec::new();
+        return match super::not_enforced(cx, "/security/encryption_at_rest") {
+            Some((target, why)) => vec![Finding::new(
+                cx.loc("/security/encryption_at_rest"),
+                format!("the {target} target cannot encrypt data at rest: {why}"),
+                "encrypt the host's disk and waive this rule saying so, or use a cloud target",
+            )],
+            None => Vec::new(),
+        };
     }
     vec![Finding::new(
         cx.loc("/security/encryption_at_rest"),

@@ -15,7 +15,23 @@ pub mod require_tls;
 pub mod snapshots_retained;
 
 use crate::diagnostics::Severity;
-use crate::rules::Tiers;
+use crate::rules::{Context, Tiers};
+use crate::targets::capability::{Support, listed, support};
+
+/// A protection the plan asks for is only real if every listed target applies it: the first
+/// target that cannot (or only approximates it), with what it does instead. A policy rule
+/// then fails even when the spec says the right thing, so that a platform's limit is waived
+/// consciously, with a reason, rather than passed on paper.
+pub fn not_enforced(cx: &Context, setting: &str) -> Option<(&'static str, String)> {
+    listed(cx.plan)
+        .into_iter()
+        .find_map(|t| match support(t, setting, cx.plan) {
+            Some(s @ (Support::NotSupported(_) | Support::Approximated(_))) => {
+                Some((t, s.detail().to_string()))
+            }
+            _ => None,
+        })
+}
 
 /// Production error, staging warning, development off.
 pub const PRODUCTION_ERROR_STAGING_WARNING: Tiers = Tiers {

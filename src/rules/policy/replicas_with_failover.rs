@@ -30,6 +30,23 @@ fn check(cx: &Context) -> Vec<Finding> {
         missing.push("nodes in several zones");
     }
     if missing.is_empty() {
+        for setting in [
+            "/topology/replicas",
+            "/topology/automatic_failover",
+            "/topology/multi_zone",
+        ] {
+            if let Some((target, why)) = super::not_enforced(cx, setting) {
+                return vec![Finding::new(
+                    cx.loc(setting),
+                    format!(
+                        "the {target} target cannot give tier {} {}: {why}",
+                        cx.plan.tier.as_str(),
+                        &setting[10..].replace('_', " ")
+                    ),
+                    "use a target that replicates across zones, or waive this rule with the reason",
+                )];
+            }
+        }
         return Vec::new();
     }
     let at = if t.replicas == 0 {

@@ -33,5 +33,12 @@ fn check(cx: &Context) -> Vec<Finding> {
             "keep them at least one day: `retention_days: 7`",
         )];
     }
-    Vec::new()
+    match super::not_enforced(cx, "/persistence/snapshots/retention_days") {
+        Some((target, why)) => vec![Finding::new(
+            cx.loc("/persistence/snapshots"),
+            format!("the {target} target keeps no snapshot history: {why}"),
+            "schedule exports of the snapshots outside cachegen, and waive this rule with where they are kept",
+        )],
+        None => Vec::new(),
+    }
 }

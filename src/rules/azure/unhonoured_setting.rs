@@ -1,0 +1,35 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::{AzureService, Tier};
+
+pub static RULE: Rule = Rule {
+    code: "CG3001",
+    name: "azure-unhonoured-setting",
+    family: "azure",
+    summary: "The spec sets something Azure cannot honour (keyspace notifications on Azure Managed Redis, disabled commands, a maintenance window, ...).",
+    rationale: "A setting that is silently dropped is a promise the cache does not keep. Azure generates its own access keys, cannot disable commands, fixes its ports, and Azure Managed Redis exposes neither keyspace notifications nor a maintenance window to Terraform. cachegen says so once, with what Azure does instead, so the spec can say what will really happen.",
+    severity: Tiers::all(Severity::Warning),
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: concat!(
+            "persistence: null\nmaintenance: null\nnetwork: null\nsecurity: null\nserver: { keyspace_events: Ex }\n",
+            managed_target!()
+        ),
+        passing: concat!(
+            "persistence: null\nmaintenance: null\nnetwork: null\nsecurity: null\n",
+            managed_target!()
+        ),
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let Some(t) = super::target(cx.plan) else {
+        return Vec::new();
+    };
+    let service = match t.service {
+        AzureService::Cache => "Azure Cache for Redis",
+        AzureService::Managed => "Azure Managed Redis",
+    };
+    crate::rules::capability::unhonoured(cx, "azure", service)
+}

@@ -1,0 +1,36 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::{GcpTier, Tier};
+
+pub static RULE: Rule = Rule {
+    code: "CG4003",
+    name: "gcp-replicas-need-standard-ha",
+    family: "gcp",
+    summary: "The spec asks a BASIC Memorystore instance for replicas; only STANDARD_HA has them.",
+    rationale: "A BASIC instance is one node: it has no replica, no failover and no read replicas, and the API refuses `replica_count` or `read_replicas_mode` on it. The tier cannot be changed later (it forces a new instance), so the spec must ask for STANDARD_HA from the start.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "targets: { aws: null, gcp: { region: us-central1, tier: BASIC } }",
+        passing: "targets: { aws: null, gcp: { region: us-central1, tier: STANDARD_HA } }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let Some(t) = super::instance(cx.plan) else {
+        return Vec::new();
+    };
+    let replicas = cx.plan.topology.replicas;
+    if t.tier != GcpTier::Basic || replicas == 0 {
+        return Vec::new();
+    }
+    vec![
+        Finding::new(
+            cx.loc("/topology/replicas"),
+            format!("a BASIC Memorystore instance has no replica; the spec asks for {replicas}"),
+            "set `targets.gcp.tier: STANDARD_HA`, or `topology.mode: standalone` without replicas",
+        )
+        .related("the tier is chosen here", cx.loc("/targets/gcp/tier")),
+    ]
+}
