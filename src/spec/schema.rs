@@ -4,7 +4,8 @@
 
 use super::Spec;
 use super::secrets::{self, SECRET_FIELDS};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::load::limits::MAX_REPORTED_ERRORS;
 use crate::load::{LoadedSpec, Node, dotted};
 use jsonschema::error::ValidationErrorKind;
 use schemars::generate::SchemaSettings;
@@ -237,6 +238,7 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
         })
         .collect();
     let instance = loaded.root.to_json();
+    let mut not_shown = 0;
     for err in compiled.validator.iter_errors(&instance) {
         let pointer = err.instance_path().as_str().to_string();
         if covered
@@ -245,13 +247,37 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
         {
             continue;
         }
+        let room = MAX_REPORTED_ERRORS.saturating_sub(diags.len());
+        if room == 0 {
+            not_shown += match err.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+                _ => 1,
+            };
+            continue;
+        }
         diags.extend(diagnose(
             &compiled.schema,
             loaded,
             &pointer,
             err.kind(),
             &err.to_string(),
+            room,
+            &mut not_shown,
         ));
+    }
+    if not_shown > 0 {
+        diags.push(
+            Diagnostic::new(
+                "CG0004",
+                Severity::Note,
+                format!(
+                    "{not_shown} more schema error{} in this spec not shown (at most {MAX_REPORTED_ERRORS} are reported)",
+                    if not_shown == 1 { " is" } else { "s are" }
+                ),
+            )
+            .at(Location::file_start(loaded.file()))
+            .help("fix the errors above and validate again"),
+        );
     }
     diags
 }
@@ -275,6 +301,8 @@ fn diagnose(
     pointer: &str,
     kind: &ValidationErrorKind,
     fallback: &str,
+    room: usize,
+    not_shown: &mut usize,
 ) -> Vec<Diagnostic> {
     let root = &loaded.root;
     let node = root.pointer(pointer);
@@ -286,8 +314,10 @@ fn diagnose(
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, pointer);
+            *not_shown += unexpected.len().saturating_sub(room);
             unexpected
                 .iter()
+                .take(room)
                 .map(|key| {
                     let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                     let loc = root
