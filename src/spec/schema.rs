@@ -223,10 +223,53 @@ fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     out
 }
 
+/// Values under secret-looking keys where the schema takes free-form text (`labels`): the
+/// schema would accept them, and they would be rendered (as cloud tags) and shown by `explain`.
+/// Under keys the schema does not know they are already errors (CG0010), their value hidden.
+fn check_secret_looking_values(
+    schema: &Value,
+    node: &Node,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    match &node.value {
+        crate::load::Value::Str(_)
+            if node.secret
+                && !under_secret_field(pointer)
+                && subschema(schema, pointer).is_some() =>
+        {
+            out.push(
+                    Diagnostic::error(
+                        "CG0020",
+                        format!(
+                            "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
+                            dotted(pointer)
+                        ),
+                    )
+                    .at(node.loc.clone())
+                    .help("labels are visible on every cloud resource: remove the value, or rename the key if it is not a secret"),
+                );
+        }
+        crate::load::Value::Map(m) => {
+            for (k, child) in m {
+                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                check_secret_looking_values(schema, child, &p, out);
+            }
+        }
+        crate::load::Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_secret_looking_values(schema, child, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// All schema errors of a spec, each at the line of the value it is about.
 pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     let compiled = compiled();
     let mut diags = check_secret_literals(loaded);
+    check_secret_looking_values(&compiled.schema, &loaded.root, "", &mut diags);
     let covered: Vec<&str> = SECRET_FIELDS
         .iter()
         .copied()
