@@ -218,6 +218,10 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
         ),
         // The parser's own nesting limit, reached before the depth budget by deep flow
         // collections (`[[[[...`): the same safety limit, not a syntax error.
+        serde_saphyr::Error::MultipleDocuments { .. } => (
+            "CG0001",
+            "a spec is one YAML document: remove the second `---` and what follows it, or move that to a file of its own",
+        ),
         _ if text.contains("recursion limit exceeded") => (
             "CG0004",
             "a spec is small and shallow; remove the deep nesting or the repeated aliases",
@@ -233,6 +237,9 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
                 .unwrap_or(&text)
         ),
         "CG0004" => format!("the spec exceeds a safety limit: {}", limit_words(&text)),
+        _ if matches!(inner, serde_saphyr::Error::MultipleDocuments { .. }) => {
+            "the file holds more than one YAML document".to_string()
+        }
         _ => format!("YAML syntax error: {text}"),
     };
     let mut loc = match e.location() {

@@ -223,53 +223,106 @@ fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     out
 }
 
-/// Values under secret-looking keys where the schema takes free-form text (`labels`): the
-/// schema would accept them, and they would be rendered (as cloud tags) and shown by `explain`.
-/// Under keys the schema does not know they are already errors (CG0010), their value hidden.
-fn check_secret_looking_values(
-    schema: &Value,
-    node: &Node,
-    pointer: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn desc_or(schema: &Value, pointer: &str, fallback: &str) -> String {
+    description(schema, pointer).unwrap_or_else(|| fallback.to_string())
+}
+
+/// Every node of a tree with its JSON pointer.
+fn each_node(node: &Node, pointer: &str, f: &mut impl FnMut(&Node, &str)) {
+    f(node, pointer);
     match &node.value {
-        crate::load::Value::Str(_)
-            if node.secret
-                && !under_secret_field(pointer)
-                && subschema(schema, pointer).is_some() =>
-        {
-            out.push(
-                    Diagnostic::error(
-                        "CG0020",
-                        format!(
-                            "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
-                            dotted(pointer)
-                        ),
-                    )
-                    .at(node.loc.clone())
-                    .help("labels are visible on every cloud resource: remove the value, or rename the key if it is not a secret"),
-                );
-        }
         crate::load::Value::Map(m) => {
             for (k, child) in m {
                 let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                check_secret_looking_values(schema, child, &p, out);
+                each_node(child, &p, f);
             }
         }
         crate::load::Value::Seq(items) => {
             for (i, child) in items.iter().enumerate() {
-                check_secret_looking_values(schema, child, &format!("{pointer}/{i}"), out);
+                each_node(child, &format!("{pointer}/{i}"), f);
             }
         }
         _ => {}
     }
 }
 
+/// What the JSON Schema lets through and the typed spec must not take:
+/// - values under secret-looking keys where the schema takes free-form text (`labels`): they
+///   would be rendered (as cloud tags) and shown by `explain` (under keys the schema does not
+///   know they are already errors, CG0010, their value hidden);
+/// - a whole-number float where an integer belongs (`port: 6379.0`): JSON Schema calls it an
+///   integer, the typed spec does not, and the error would otherwise point at line 1.
+fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    each_node(root, "", &mut |node, pointer| match &node.value {
+        crate::load::Value::Str(_)
+            if node.secret
+                && !under_secret_field(pointer)
+                && subschema(schema, pointer).is_some() =>
+        {
+            out.push(
+                Diagnostic::error(
+                    "CG0020",
+                    format!(
+                        "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
+                        dotted(pointer)
+                    ),
+                )
+                .at(node.loc.clone())
+                .help("labels are visible on every cloud resource: remove the value, or rename the key if it is not a secret"),
+            );
+        }
+        crate::load::Value::Float(f) if f.fract() == 0.0 => {
+            let Some(sub) = subschema(schema, pointer) else {
+                return;
+            };
+            if sub.get("type").is_none_or(|t| t != "integer") {
+                return;
+            }
+            let field = dotted(pointer);
+            let d = if f.abs() < 9.0e18 {
+                Diagnostic::error(
+                    "CG0011",
+                    format!("`{field}` must be an integer, found a number"),
+                )
+                .help(format!(
+                    "write it without a decimal point{}",
+                    if node.secret {
+                        String::new()
+                    } else {
+                        format!(", e.g. `{}`", *f as i64)
+                    }
+                ))
+            } else if sub
+                .get(if *f > 0.0 { "maximum" } else { "minimum" })
+                .is_none()
+            {
+                // Beyond 64 bits (the YAML had more digits than fit); bounded settings already
+                // have their own error from the schema.
+                Diagnostic::error(
+                    "CG0013",
+                    format!("`{field}` does not fit in a 64-bit integer"),
+                )
+                .help(desc_or(
+                    schema,
+                    pointer,
+                    "use a number of at most 20 digits",
+                ))
+            } else {
+                return;
+            };
+            out.push(d.at(node.loc.clone()));
+        }
+        _ => {}
+    });
+    out
+}
+
 /// All schema errors of a spec, each at the line of the value it is about.
 pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     let compiled = compiled();
     let mut diags = check_secret_literals(loaded);
-    check_secret_looking_values(&compiled.schema, &loaded.root, "", &mut diags);
+    diags.extend(check_beyond_schema(&compiled.schema, &loaded.root));
     let covered: Vec<&str> = SECRET_FIELDS
         .iter()
         .copied()
