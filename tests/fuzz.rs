@@ -101,9 +101,7 @@ impl Scratch {
         std::fs::create_dir(p.join("dir.yaml")).unwrap();
         std::fs::write(p.join("empty.yaml"), "").unwrap();
         std::os::unix::fs::symlink("loop.yaml", p.join("loop.yaml")).unwrap();
-        let fifo = std::ffi::CString::new(p.join("fifo.yaml").to_str().unwrap()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0, "mkfifo");
+        common::mkfifo(&p.join("fifo.yaml"));
         let spec = p.join("spec.yaml");
         Scratch { dir, spec }
     }
