@@ -207,6 +207,8 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 pub const ADDRESS_SPACE_LIMIT: u64 = 1 << 30;
 
 /// Run cachegen in `dir` with a timeout and a memory limit, measuring its peak memory.
+// The child is reaped with wait4 (which also reports its peak memory), not Child::wait.
+#[allow(clippy::zombie_processes)]
 pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
     use std::io::Read;
     use std::os::unix::process::CommandExt;
