@@ -14,7 +14,28 @@ pub struct Explanation {
     pub settings: Vec<Setting>,
     pub derived: Vec<Derived>,
     pub waivers: Vec<Waiver>,
+    /// Per listed target, what it does with each setting.
+    pub capabilities: Vec<CapabilityRow>,
+    /// Sizes cachegen recommends per listed cloud.
+    pub recommendations: Vec<Derived>,
+    /// What the topology means for the application (cluster-mode caveats).
+    pub notes: Vec<String>,
     pub plan: crate::plan::Plan,
+}
+
+#[derive(Serialize)]
+pub struct CapabilityRow {
+    pub setting: String,
+    /// Whether the spec writes the setting (else it is a default).
+    pub set_in_spec: bool,
+    pub targets: Vec<TargetSupport>,
+}
+
+#[derive(Serialize)]
+pub struct TargetSupport {
+    pub target: &'static str,
+    pub support: &'static str,
+    pub detail: String,
 }
 
 #[derive(Serialize)]
@@ -151,9 +172,33 @@ pub fn explain(c: &Checked) -> Explanation {
     }
     let waivers = crate::rules::waived(&c.context())
         .into_iter()
-        .map(|(rule, reason)| Waiver { rule, reason })
+        .map(|w| Waiver {
+            rule: w.rule,
+            reason: w.reason,
+        })
+        .collect();
+    let listed = crate::targets::capability::listed(plan);
+    let capabilities = crate::targets::capability::SETTINGS
+        .iter()
+        .map(|setting| CapabilityRow {
+            setting: crate::load::dotted(setting),
+            set_in_spec: c.loaded.root.is_set(setting),
+            targets: listed
+                .iter()
+                .filter_map(|t| {
+                    crate::targets::capability::support(t, setting, plan).map(|s| TargetSupport {
+                        target: t,
+                        support: s.label(),
+                        detail: s.detail().to_string(),
+                    })
+                })
+                .collect(),
+        })
         .collect();
     Explanation {
+        capabilities,
+        recommendations: recommendations(c),
+        notes: notes(plan),
         spec: c.loaded.display_path().to_string(),
         environment: plan.environment.clone(),
         tier: plan.tier.as_str().into(),
@@ -163,6 +208,52 @@ pub fn explain(c: &Checked) -> Explanation {
         waivers,
         plan: plan.clone(),
     }
+}
+
+/// Sizes that hold `max_memory` on each listed cloud.
+fn recommendations(c: &Checked) -> Vec<Derived> {
+    let plan = &c.plan;
+    let mut out = Vec::new();
+    if plan.targets.aws.is_some() {
+        let want = plan.memory.max_memory_bytes;
+        out.push(match crate::providers::aws::smallest_node_for(want, plan.engine.kind) {
+            Some(n) => Derived {
+                name: "aws node_type".into(),
+                value: n.name.into(),
+                why: format!(
+                    "the smallest recommended node whose memory after ElastiCache's 25% reserve ({}) holds max_memory {}",
+                    crate::spec::units::gib(n.usable()),
+                    plan.memory.max_memory
+                ),
+            },
+            None => Derived {
+                name: "aws node_type".into(),
+                value: "none fits".into(),
+                why: "no single node holds max_memory: use cluster mode".into(),
+            },
+        });
+    }
+    out
+}
+
+/// What the topology means for the application.
+fn notes(plan: &crate::plan::Plan) -> Vec<String> {
+    let mut n = Vec::new();
+    if plan.topology.is_cluster() {
+        n.push(format!(
+            "Cluster mode: the keyspace is split over {} shards by hash slot. Clients must be cluster-aware (ioredis `Redis.Cluster`, REDIS_CLUSTER_ENABLED=true).",
+            plan.topology.shards
+        ));
+        n.push("Multi-key commands (MGET, MSET, transactions, Lua scripts) work only when all keys hash to one slot: use hash tags, e.g. `{org:42}:profile` and `{org:42}:settings`.".into());
+        n.push("Only database 0 exists; SELECT of another database fails.".into());
+        if !plan.server.keyspace_events.is_empty() {
+            n.push("Keyspace notifications are per node: a subscriber must listen on every primary to see all events (ioredis does not fan out SUBSCRIBE for keyspace channels).".into());
+        }
+    }
+    if plan.topology.replicas > 0 && !plan.topology.is_cluster() {
+        n.push("Replicas are asynchronous: after a failover, writes acknowledged in the last moments before it can be lost.".into());
+    }
+    n
 }
 
 pub fn render_text(e: &Explanation) -> String {
@@ -194,6 +285,51 @@ pub fn render_text(e: &Explanation) -> String {
     }
     for w in &e.waivers {
         s.push_str(&format!("  {}: {}\n", w.rule, w.reason));
+    }
+    if !e.recommendations.is_empty() {
+        s.push_str("\nRecommended sizes:\n");
+        for d in &e.recommendations {
+            s.push_str(&format!("  {}: {}  ({})\n", d.name, d.value, d.why));
+        }
+    }
+    if !e.notes.is_empty() {
+        s.push_str("\nNotes:\n");
+        for n in &e.notes {
+            s.push_str(&format!("  - {n}\n"));
+        }
+    }
+    if let Some(first) = e.capabilities.first() {
+        let targets: Vec<&str> = first.targets.iter().map(|t| t.target).collect();
+        s.push_str(&format!(
+            "\nWhat each target does with each setting (* = written in the spec): {}\n",
+            targets.join(", ")
+        ));
+        let width = e
+            .capabilities
+            .iter()
+            .map(|r| r.setting.len())
+            .max()
+            .unwrap_or(10)
+            + 2;
+        for r in &e.capabilities {
+            let mark = if r.set_in_spec { "*" } else { " " };
+            for (i, t) in r.targets.iter().enumerate() {
+                let name = if i == 0 {
+                    format!("{mark} {}", r.setting)
+                } else {
+                    String::new()
+                };
+                let detail = if t.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", t.detail)
+                };
+                s.push_str(&format!(
+                    "  {:width$} {:<8} {}{}\n",
+                    name, t.target, t.support, detail
+                ));
+            }
+        }
     }
     s
 }

@@ -3,7 +3,8 @@
 //!
 //! The pipeline runs one way: `load` (YAML with spans, `extends`) -> `spec` (JSON Schema, typed
 //! spec) -> `plan` (tier defaults, derived values) -> `rules` (diagnostics) -> `targets`
-//! (files) -> `output` (atomic writes, `--check`). The command line (`cli`) is a thin face.
+//! (files) -> `output` (atomic writes, `--check`). `verify` compares a live server with a spec.
+//! The command line (`cli`) is a thin face.
 
 // A diagnostic is the error value of the input stages; it is built once per problem, on the
 // cold path, so its size does not matter and boxing it would only add noise.
@@ -17,7 +18,9 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
+pub mod providers;
 pub mod rules;
 pub mod scaffold;
 pub mod spec;
 pub mod targets;
+pub mod verify;

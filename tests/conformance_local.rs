@@ -12,15 +12,22 @@ use std::process::Command;
 
 fn render_shipped(dir: &Path, envs: &[(&str, &str)]) -> std::path::PathBuf {
     let out = dir.join("generated");
-    let mut c = Command::new(bin());
-    c.args(["render", "--out", out.to_str().unwrap()])
-        .current_dir(root())
-        .env("NO_COLOR", "1");
-    for (k, v) in envs {
-        c.env(k, v);
+    // The shipped environments, then the example cluster into the same folder.
+    for args in [
+        vec!["render"],
+        vec!["render", "examples/cluster/cache.yaml"],
+    ] {
+        let mut c = Command::new(bin());
+        c.args(&args)
+            .args(["--out", out.to_str().unwrap()])
+            .current_dir(root())
+            .env("NO_COLOR", "1");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    let o = c.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out
 }
 
@@ -60,7 +67,10 @@ fn docker_compose_accepts_every_generated_compose_file() {
     let tmp = TempDir::new("compose");
     let out = render_shipped(tmp.path(), &[]);
     let files = files_named(&out, "docker-compose.yml");
-    assert!(files.len() >= 2, "{files:?}");
+    assert!(
+        files.len() >= 3,
+        "the shipped stacks and the example cluster: {files:?}"
+    );
     for f in &files {
         let (ok, text) = compose_config(&compose, f);
         assert!(
@@ -128,7 +138,7 @@ fn every_env_file_parses_as_dotenv_and_as_posix_shell() {
     let tmp = TempDir::new("dotenv");
     let out = render_shipped(tmp.path(), &[]);
     let files = files_named(&out, ".env");
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
     for f in files {
         let dotenv = parse_with_dotenv(&python, &f);
         for key in [
@@ -164,7 +174,12 @@ fn every_env_file_parses_as_dotenv_and_as_posix_shell() {
 fn start_script_is_valid_posix_sh() {
     let tmp = TempDir::new("sh");
     let out = render_shipped(tmp.path(), &[]);
-    for f in files_named(&out, "start-redis.sh") {
+    let scripts: Vec<_> = files_named(&out, "start-redis.sh")
+        .into_iter()
+        .chain(files_named(&out, "create-cluster.sh"))
+        .collect();
+    assert!(scripts.len() >= 4, "{scripts:?}");
+    for f in scripts {
         let o = Command::new("sh")
             .args(["-n", f.to_str().unwrap()])
             .output()

@@ -5,217 +5,16 @@
 
 mod common;
 
+use common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
 use common::*;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 const PASSWORD: &str = "Conformance-Canary-7f3a9c";
-
-/// A redis-server that is killed when the test ends, passed or failed.
-struct Server {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Render the shipped environments into `dir/generated`.
-fn render_into(dir: &Path) -> PathBuf {
-    let out = dir.join("generated");
-    let o = run_in(&root(), &["render", "--out", out.to_str().unwrap()]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    out
-}
-
-/// The generated config with container paths pointing into `work`, listening on `port`.
-fn rewrite_conf(conf: &str, work: &Path, port: u16) -> String {
-    conf.lines()
-        .map(|l| {
-            if l.starts_with("port ") && l != "port 0" {
-                format!("port {port}")
-            } else if l.starts_with("tls-port ") {
-                format!("tls-port {port}")
-            } else if l.starts_with("bind ") {
-                "bind 127.0.0.1".to_string()
-            } else {
-                l.replace("/data", &work.join("data").to_string_lossy())
-                    .replace("/run/redis", &work.join("run").to_string_lossy())
-                    .replace("/tls/", &format!("{}/", work.join("tls").to_string_lossy()))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn start(env_dir: &Path, work: &Path, redis_server_dir: &Path) -> Server {
-    std::fs::create_dir_all(work.join("data")).unwrap();
-    std::fs::create_dir_all(work.join("run")).unwrap();
-    let port = free_port();
-    let conf = rewrite_conf(
-        &std::fs::read_to_string(env_dir.join("redis.conf")).unwrap(),
-        work,
-        port,
-    );
-    std::fs::write(work.join("redis.conf"), conf).unwrap();
-    std::fs::write(work.join("secret"), PASSWORD).unwrap();
-    let log = work.join("server.log");
-    let path = format!(
-        "{}:{}",
-        redis_server_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let child = Command::new("sh")
-        .arg(env_dir.join("start-redis.sh"))
-        .env("PATH", path)
-        .env("REDIS_CONF", work.join("redis.conf"))
-        .env("REDIS_ACL_FILE", work.join("run/users.acl"))
-        .env("REDIS_PASSWORD_FILE", work.join("secret"))
-        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stderr(Stdio::from(
-            std::fs::File::create(work.join("server.err")).unwrap(),
-        ))
-        .spawn()
-        .unwrap();
-    Server { child, port, log }
-}
-
-/// redis-cli against the server, authenticated the way the healthcheck is (REDISCLI_AUTH).
-fn cli(server: &Server, tls: Option<&Path>, auth: bool, args: &[&str]) -> (bool, String) {
-    let mut c = Command::new("redis-cli");
-    c.args([
-        "-h",
-        "127.0.0.1",
-        "-p",
-        &server.port.to_string(),
-        "--no-auth-warning",
-    ]);
-    if let Some(ca) = tls {
-        c.args(["--tls", "--cacert", &ca.to_string_lossy()]);
-    }
-    if auth {
-        c.env("REDISCLI_AUTH", PASSWORD);
-    }
-    let o = c.args(args).output().unwrap();
-    (
-        o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-        .trim()
-        .to_string(),
-    )
-}
-
-fn wait_ready(server: &mut Server, tls: Option<&Path>) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!(
-                "redis-server exited ({status}):\n{}",
-                std::fs::read_to_string(&server.log).unwrap_or_default()
-            );
-        }
-        let (_, out) = cli(server, tls, true, &["PING"]);
-        if out == "PONG" {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "redis-server not ready: {out}\n{}",
-            std::fs::read_to_string(&server.log).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn config(server: &Server, tls: Option<&Path>, key: &str) -> String {
     let (ok, out) = cli(server, tls, true, &["CONFIG", "GET", key]);
     assert!(ok, "CONFIG GET {key}: {out}");
     out.lines().nth(1).unwrap_or("").to_string()
-}
-
-/// A throwaway CA and a server certificate for 127.0.0.1, made with openssl.
-fn make_tls(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    let run = |args: &[&str]| {
-        let o = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=cachegen-test-ca",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        "redis.key",
-        "-out",
-        "redis.csr",
-    ]);
-    std::fs::write(
-        dir.join("ext.cnf"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
-    )
-    .unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "redis.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        "ext.cnf",
-        "-out",
-        "redis.crt",
-    ]);
 }
 
 fn plan_of(env: &str) -> cachegen::plan::Plan {
@@ -236,12 +35,7 @@ fn check_environment(env: &str, generated: &Path, work_root: &Path) {
         make_tls(&work.join("tls"));
         work.join("tls/ca.crt")
     });
-    let redis_dir = which("redis-server")
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let mut server = start(&generated.join(env), &work, &redis_dir);
+    let mut server = start(&generated.join(env), &work, PASSWORD);
     let ca = tls_ca.as_deref();
     wait_ready(&mut server, ca);
 
@@ -348,7 +142,8 @@ fn redis_server_runs_every_generated_config() {
         return;
     }
     let tmp = TempDir::new("redis");
-    let generated = render_into(tmp.path());
+    let generated = tmp.path().join("generated");
+    render_into(&root(), &generated);
     let mut checked = 0;
     for env in ["development", "staging"] {
         check_environment(env, &generated, tmp.path());

@@ -37,6 +37,42 @@ fn expected() -> BTreeSet<String> {
         names.insert(format!("sarif@{fixture}"));
     }
     names.insert("check@hand-edit".into());
+    // tests/shipped_environments.rs: the example cluster.
+    for rel in [
+        ".env",
+        "create-cluster.sh",
+        "docker-compose.yml",
+        "start-redis.sh",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain((0..6).map(|i| format!("redis-{i}.conf")))
+    {
+        names.insert(format!("example@cluster@{rel}"));
+    }
+    // tests/policy.rs: the explain output of each shipped environment.
+    for env in [
+        "development",
+        "staging",
+        "production",
+        "production-azure",
+        "production-gcp",
+    ] {
+        names.insert(format!("explain@{env}"));
+    }
+    // tests/rule_examples.rs: the diagnostics of each rule's failing example.
+    for r in cachegen::rules::catalog::RULES {
+        names.insert(format!("rule@{}", r.code));
+    }
+    // tests/conformance_aws.rs: every file of each AWS test spec.
+    for e in std::fs::read_dir(root().join("tests/fixtures/aws")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".yaml") {
+            for file in ["main.tf", "outputs.tf", "variables.tf", "versions.tf"] {
+                names.insert(format!("aws@{stem}@{file}"));
+            }
+        }
+    }
     names
 }
 

@@ -176,3 +176,31 @@ fn committed_generated_files_are_current() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_example_cluster_matches_its_golden_snapshots() {
+    let tmp = TempDir::new("golden-cluster");
+    let out = tmp.path().join("generated");
+    let o = run_in(
+        &root(),
+        &[
+            "render",
+            "examples/cluster/cache.yaml",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let dir = out.join("cluster-local");
+    let files = cachegen::output::list_files(&dir).unwrap();
+    assert_eq!(
+        files.len(),
+        10,
+        "6 node configs, the two scripts, compose and .env: {files:?}"
+    );
+    let settings = golden();
+    for rel in files {
+        let text = std::fs::read_to_string(dir.join(&rel)).unwrap();
+        settings.bind(|| insta::assert_snapshot!(format!("example@cluster@{rel}"), text));
+    }
+}

@@ -18,7 +18,7 @@ if [ ! -s "$secret_file" ]; then
 fi
 password="$(cat "$secret_file")"
 case "$password" in
-  *[[:space:]]*) echo "start-redis.sh: the password must not contain whitespace" >&2; exit 1 ;;
+  *[[:space:]\"\\]*) echo "start-redis.sh: the password must not contain whitespace, quotes or backslashes" >&2; exit 1 ;;
 esac
 hash="$(printf '%s' "$password" | sha256sum | cut -d ' ' -f 1)"
 unset password

@@ -33,7 +33,24 @@ pub fn run(cli: Cli) -> u8 {
             Ok(p) => explain(g, &p, &spec),
             Err(code) => code,
         },
-        Command::Verify { .. } => report::fatal("this command is not available yet", None),
+        Command::Verify {
+            spec,
+            url,
+            password_env,
+            tls_ca,
+            timeout_ms,
+        } => match project(g) {
+            Ok(p) => verify(
+                g,
+                &p,
+                &spec,
+                &url,
+                password_env.as_deref(),
+                tls_ca.as_deref(),
+                timeout_ms,
+            ),
+            Err(code) => code,
+        },
     }
 }
 
@@ -157,6 +174,10 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
             for c in input::CODES {
                 println!("  {}  {:<28} {}", c.code, c.name, c.summary);
             }
+            println!("\nDrift codes of `cachegen verify` (a live server against its spec):");
+            for c in crate::verify::codes::CODES {
+                println!("  {}  {:<28} {}", c.code, c.name, c.summary);
+            }
             let mut family = "";
             for r in catalog::RULES {
                 if r.family != family {
@@ -212,11 +233,18 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
                     c.code, c.name, c.summary
                 );
                 0
+            } else if let Some(c) = crate::verify::codes::CODES.iter().find(|c| c.code == code) {
+                println!(
+                    "{} {}  (drift, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify compares a live server with its spec; drift is fixed on the server (or by changing the spec), it cannot be waived.",
+                    c.code, c.name, c.summary, c.rationale
+                );
+                0
             } else {
                 let all = catalog::RULES
                     .iter()
                     .map(|r| r.code)
-                    .chain(input::CODES.iter().map(|c| c.code));
+                    .chain(input::CODES.iter().map(|c| c.code))
+                    .chain(crate::verify::codes::CODES.iter().map(|c| c.code));
                 let help = crate::spec::schema::did_you_mean(&code, all)
                     .map(|s| format!("did you mean {s}?"));
                 report::fatal(
@@ -449,4 +477,97 @@ fn explain(g: &GlobalArgs, project: &Project, spec: &std::path::Path) -> u8 {
     } else {
         0
     }
+}
+
+/// Compare a live server with its spec: 0 no drift, 1 drift (or a spec with errors), 2 no
+/// server to compare with (address, TLS, credentials) or a usage problem.
+#[allow(clippy::too_many_arguments)]
+fn verify(
+    g: &GlobalArgs,
+    project: &Project,
+    spec: &std::path::Path,
+    url: &str,
+    password_env: Option<&str>,
+    tls_ca: Option<&std::path::Path>,
+    timeout_ms: u64,
+) -> u8 {
+    use crate::verify;
+    let endpoint = match verify::Endpoint::parse(url) {
+        Ok(e) => e,
+        Err(bad) => return report::fatal(&bad.message, Some(&bad.help)),
+    };
+    let env_name = password_env.unwrap_or("REDIS_PASSWORD");
+    let from_env = match std::env::var(env_name) {
+        Ok(v) => Some(verify::Secret::new(v)),
+        Err(std::env::VarError::NotPresent) if password_env.is_none() => None,
+        Err(std::env::VarError::NotPresent) => {
+            return report::fatal(
+                &format!("--password-env names `{env_name}`, which is not set"),
+                Some("export the variable, or leave --password-env out to use REDIS_PASSWORD"),
+            );
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return report::fatal(&format!("`{env_name}` is not UTF-8 text"), None);
+        }
+    };
+    let endpoint = endpoint.or_password(from_env);
+    if timeout_ms == 0 {
+        return report::fatal(
+            "--timeout-ms must be at least 1",
+            Some("it bounds the connect and every command, e.g. --timeout-ms 5000"),
+        );
+    }
+    let tls_ca = match (tls_ca, endpoint.tls) {
+        (None, _) => None,
+        (Some(_), false) => {
+            return report::fatal(
+                "--tls-ca is for TLS connections, and the URL is redis://",
+                Some("use rediss:// to connect with TLS, or leave --tls-ca out"),
+            );
+        }
+        (Some(path), true) => match std::fs::read(path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                return report::fatal(
+                    &format!(
+                        "cannot read --tls-ca `{}`: {e}",
+                        crate::load::display_path(path)
+                    ),
+                    Some("pass the PEM file of the CA that signed the server's certificate"),
+                );
+            }
+        },
+    };
+    let options = verify::Options {
+        tls_ca,
+        timeout: std::time::Duration::from_millis(timeout_ms),
+    };
+
+    let checked = match pipeline::check_spec(project, spec) {
+        pipeline::Outcome::Checked(c) => c,
+        pipeline::Outcome::Unreadable { failure, .. } => {
+            return report::fatal(&failure.message, Some(&failure.help));
+        }
+        pipeline::Outcome::Invalid { diagnostics, .. } => {
+            report::print(g, &diagnostics, 1);
+            return 1;
+        }
+    };
+    if checked.has_errors() {
+        let mut diags = checked.diagnostics.clone();
+        diagnostics::sort_and_dedup(&mut diags);
+        report::print(g, &diags, 1);
+        if g.format == diagnostics::Format::Human {
+            eprintln!("the spec has errors: fix them before comparing a server with it");
+        }
+        return 1;
+    }
+
+    let found = match verify::verify(&checked, &endpoint, &options) {
+        Ok(r) => r,
+        Err(unreachable) => return report::fatal(&unreachable.reason, Some(&unreachable.help)),
+    };
+    let spec_shown = checked.loaded.display_path().to_string();
+    report::print_verify(g, &found, &spec_shown);
+    u8::from(found.has_drift())
 }

@@ -18,6 +18,8 @@ Examples:
   cachegen render --check                    in CI: fail with a diff when generated files are stale
   cachegen explain environments/production/cache.yaml
   cachegen rules CG1003                      what a rule checks, and why
+  cachegen verify environments/staging/cache.yaml --url rediss://cache.internal:6379 --tls-ca ca.crt
+                                             compare a live Redis with its spec (password in REDIS_PASSWORD)
   cachegen schema > schema/cache.schema.json";
 
 #[derive(Parser, Debug)]
@@ -98,7 +100,8 @@ pub enum Command {
         /// redis://[user[:password]@]host:port or rediss://... for TLS.
         #[arg(long)]
         url: String,
-        /// Read the password from this environment variable (default REDIS_PASSWORD).
+        /// Read the password from this environment variable (default REDIS_PASSWORD); a
+        /// password in --url wins. Never pass it on the command line where others see it.
         #[arg(long)]
         password_env: Option<String>,
         /// CA certificate (PEM) to trust for rediss://.

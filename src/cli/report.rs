@@ -61,3 +61,57 @@ pub fn fatal(message: &str, help: Option<&str>) -> u8 {
     }
     2
 }
+
+/// A verify run: human text (the server, the drift, a verdict) to stderr; JSON with a `verify`
+/// object (the server and each drift as data) or SARIF to stdout.
+pub fn print_verify(global: &GlobalArgs, found: &crate::verify::Report, spec: &str) {
+    let diags = &found.comparison.diagnostics;
+    let server = &found.server;
+    match global.format {
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            if !global.quiet {
+                let replicas = server
+                    .connected_replicas
+                    .map(|n| format!(", {n} connected replica{}", if n == 1 { "" } else { "s" }))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    err,
+                    "verifying {} ({}, {}{replicas}, {} keys) against {spec}\n",
+                    server.endpoint, server.engine, server.role, server.keys
+                );
+            }
+            let shown: Vec<Diagnostic> = diags
+                .iter()
+                .filter(|d| !global.quiet || d.severity == diagnostics::Severity::Error)
+                .cloned()
+                .collect();
+            let _ = err.write_all(diagnostics::render_human(&shown, color_on(global)).as_bytes());
+            if !global.quiet {
+                let drifted = found.comparison.drifts.len();
+                let compared = found.comparison.compared;
+                let skipped = found.comparison.not_compared.len();
+                let skipped = if skipped > 0 {
+                    format!(", {skipped} not compared")
+                } else {
+                    String::new()
+                };
+                let verdict = if drifted == 0 {
+                    format!("no drift: {compared} settings match the spec{skipped}")
+                } else {
+                    format!("drift: {drifted} of {compared} settings differ from the spec{skipped}")
+                };
+                let _ = writeln!(err, "{verdict}");
+            }
+        }
+        Format::Json => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&diagnostics::render_json(diags)).expect("our own JSON");
+            doc["verify"] = found.to_json(spec);
+            let mut text = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
+            text.push('\n');
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+        Format::Sarif => print(global, diags, 1),
+    }
+}

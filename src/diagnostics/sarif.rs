@@ -3,6 +3,7 @@ use serde_json::{Value, json};
 
 /// What SARIF needs to describe a rule in `tool.driver.rules`, so that code-scanning UIs can
 /// show the rationale next to a finding.
+#[derive(Clone, Copy, Debug)]
 pub struct RuleInfo {
     pub code: &'static str,
     pub name: &'static str,

@@ -166,7 +166,16 @@ pub fn dotted(pointer: &str) -> String {
 
 /// Merge an including file's tree over its base's: mappings merge key by key, everything else
 /// (scalars, lists) is replaced whole. A `null` in the including file removes the base's key.
+/// A secret reference is one value, not a mapping to merge: the including file's replaces the
+/// base's (merging `{ env: A }` over `{ aws_secret: B }` would name two sources).
 pub fn merge(base: Node, over: Node) -> Node {
+    merge_at(base, over, "")
+}
+
+fn merge_at(base: Node, over: Node, pointer: &str) -> Node {
+    if crate::spec::secrets::SECRET_FIELDS.contains(&pointer) {
+        return over;
+    }
     match (base.value, over.value) {
         (Value::Map(mut b), Value::Map(o)) => {
             for (k, v) in o {
@@ -176,7 +185,10 @@ pub fn merge(base: Node, over: Node) -> Node {
                             b.remove(i);
                         } else {
                             let old = b.remove(i).1;
-                            b.insert(i, (k, merge(old, v)));
+                            let child =
+                                format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                            let merged = merge_at(old, v, &child);
+                            b.insert(i, (k, merged));
                         }
                     }
                     None => b.push((k, v)),

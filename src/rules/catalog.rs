@@ -1,6 +1,6 @@
 //! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
 
-use super::{Rule, input, spec};
+use super::{Rule, aws, input, policy, self_hosted, sizing, spec};
 use crate::diagnostics::{RuleInfo, Severity};
 use crate::spec::Tier;
 
@@ -26,6 +26,41 @@ pub static RULES: &[&Rule] = &[
     &spec::password_while_auth_off::RULE,
     &spec::tiny_max_memory::RULE,
     &spec::soft_limit_above_hard::RULE,
+    &aws::unhonoured_setting::RULE,
+    &aws::engine_version::RULE,
+    &aws::node_type_known::RULE,
+    &aws::node_type_previous_generation::RULE,
+    &aws::node_type_valkey_only::RULE,
+    &aws::memory_fits_node::RULE,
+    &aws::cluster_needs_failover::RULE,
+    &aws::replication_group_id::RULE,
+    &aws::snapshot_retention::RULE,
+    &aws::window_length::RULE,
+    &aws::cluster_limits::RULE,
+    &aws::secret_source::RULE,
+    &aws::timeout_range::RULE,
+    &aws::keyspace_event_letters::RULE,
+    &aws::data_tiering_policy::RULE,
+    &self_hosted::unhonoured_setting::RULE,
+    &self_hosted::secret_source::RULE,
+    &self_hosted::public_bind_without_password::RULE,
+    &self_hosted::host_address::RULE,
+    &self_hosted::container_memory_headroom::RULE,
+    &self_hosted::cluster_needs_three_primaries::RULE,
+    &policy::require_tls::RULE,
+    &policy::require_auth::RULE,
+    &policy::encryption_at_rest::RULE,
+    &policy::replicas_with_failover::RULE,
+    &policy::snapshots_retained::RULE,
+    &policy::no_public_access::RULE,
+    &policy::no_open_cidr::RULE,
+    &policy::engine_floor::RULE,
+    &policy::explicit_eviction_policy::RULE,
+    &policy::maintenance_window::RULE,
+    &policy::dangerous_commands::RULE,
+    &sizing::max_memory_below_workload::RULE,
+    &sizing::workload_needs_cluster::RULE,
+    &sizing::entries_without_size::RULE,
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -55,6 +90,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         rationale: r.rationale,
         default_severity: r.severity.strongest(),
     }));
+    v.extend(crate::verify::codes::CODES.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }
@@ -67,7 +103,18 @@ pub fn example_base(tier: Tier) -> &'static str {
             "spec_version: 1\nname: example\nenvironment: example\ntier: development\ntargets:\n  compose: {}\n"
         }
         Tier::Staging => {
-            "spec_version: 1\nname: example\nenvironment: example\ntier: staging\ntargets:\n  compose: {}\n"
+            "spec_version: 1
+name: example
+environment: example
+tier: staging
+topology: { mode: replicated, replicas: 1, automatic_failover: true, multi_zone: true }
+memory: { max_memory: 2gb, eviction_policy: allkeys-lru }
+maintenance: { window: \"sun:05:00-sun:07:00\" }
+network: { allowed_cidrs: [\"10.0.0.0/16\"] }
+security: { auth: { password: { aws_secret: example/redis/auth } } }
+targets:
+  aws: { region: us-east-1, node_type: cache.t4g.medium }
+"
         }
         Tier::Production => {
             "spec_version: 1

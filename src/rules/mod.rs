@@ -3,8 +3,13 @@
 //! redis.conf), `policy/` (the tier policy) and `sizing/`. Each rule has a stable code, a
 //! rationale, a severity per tier, and a failing and a passing example that the tests run.
 
+pub mod aws;
+pub mod capability;
 pub mod catalog;
 pub mod input;
+pub mod policy;
+pub mod self_hosted;
+pub mod sizing;
 pub mod spec;
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
@@ -178,15 +183,38 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
     out
 }
 
+/// An exception that waived a finding.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Waived {
+    pub rule: String,
+    pub reason: String,
+    /// The rule's family: which generated files the waiver concerns.
+    pub family: &'static str,
+}
+
+impl Waived {
+    /// Whether this waiver belongs in the files of `target_family` (`aws`, `azure`, `gcp`,
+    /// `self-hosted`, `dotenv`): a target's own rules go to its files only; the rest
+    /// (spec, policy, sizing) to every file.
+    pub fn applies_to(&self, target_family: &str) -> bool {
+        !matches!(self.family, "aws" | "azure" | "gcp" | "self-hosted")
+            || self.family == target_family
+    }
+}
+
 /// Which exceptions waived something, for `explain` and for the comments in generated files.
-pub fn waived(cx: &Context) -> Vec<(String, String)> {
+pub fn waived(cx: &Context) -> Vec<Waived> {
     let mut out = Vec::new();
     for e in &cx.plan.exceptions {
         if let Some(rule) = catalog::rule(&e.rule)
             && rule.severity.get(cx.plan.tier).is_some()
             && !(rule.check)(cx).is_empty()
         {
-            out.push((e.rule.clone(), e.reason.clone()));
+            out.push(Waived {
+                rule: e.rule.clone(),
+                reason: e.reason.clone(),
+                family: rule.family,
+            });
         }
     }
     out

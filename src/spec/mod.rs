@@ -43,7 +43,8 @@ pub struct Spec {
     /// Which defaults and which policy apply: `development`, `staging` or `production`.
     pub tier: Tier,
     /// A base spec this one builds on, relative to this file, e.g. `../base.yaml`. Mappings merge
-    /// key by key; scalars and lists in this file replace the base's; `null` removes a base key.
+    /// key by key; scalars, lists and secret references in this file replace the base's; `null`
+    /// removes a base key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
     /// Tags (AWS, Azure) or labels (Google) put on every cloud resource, e.g. `{ team: platform }`.

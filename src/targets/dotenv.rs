@@ -20,6 +20,8 @@ struct Ctx<'a> {
     /// Where the password comes from; none when authentication is off.
     password_from: Option<String>,
     tls_ca_file: Option<String>,
+    /// Cluster mode: the seed nodes (`host:port,...`), known for self-hosted.
+    cluster_nodes: Option<String>,
 }
 
 /// The cloud's Terraform folder, relative to the environment folder.
@@ -62,6 +64,11 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
                     "the sensitive Terraform output redis_password: terraform -chdir={dir} output -raw redis_password"
                 ))
             };
+            if plan.topology.is_cluster() {
+                after_apply.push(format!(
+                    "REDIS_CLUSTER_NODES: \"$(terraform -chdir={dir} output -raw redis_host):{port}\" (the configuration endpoint)"
+                ));
+            }
             if cloud == "gcp" && sec.tls {
                 after_apply.push(format!(
                     "REDIS_TLS_CA_FILE: terraform -chdir={dir} output -raw redis_ca_certificate > redis-ca.pem"
@@ -83,9 +90,27 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
                     .unwrap_or_else(|| "./tls".into());
                 format!("{dir}/ca.crt")
             });
-            (Some("localhost".to_string()), port, sec.tls, password, ca)
+            // In cluster mode the nodes announce their compose service names.
+            let host = if plan.topology.is_cluster() {
+                "redis-0"
+            } else {
+                "localhost"
+            };
+            let port = if plan.topology.is_cluster() {
+                plan.network.port
+            } else {
+                port
+            };
+            (Some(host.to_string()), port, sec.tls, password, ca)
         }
     };
+    let cluster_nodes = (plan.topology.is_cluster() && plan.targets.cloud().is_none()).then(|| {
+        super::redis_conf::cluster_nodes(plan)
+            .iter()
+            .map(|n| format!("{}:{}", n.service, plan.network.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    });
     let ctx = Ctx {
         plan,
         host,
@@ -94,6 +119,7 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         use_tls,
         password_from,
         tls_ca_file,
+        cluster_nodes,
     };
     let text = input
         .engine

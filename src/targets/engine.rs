@@ -7,24 +7,23 @@ use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use std::path::Path;
 
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
 /// Every built-in template, by its name under `templates/`.
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "redis_conf/redis.conf.j2",
-        include_str!("../../templates/redis_conf/redis.conf.j2"),
-    ),
-    (
-        "redis_conf/start-redis.sh.j2",
-        include_str!("../../templates/redis_conf/start-redis.sh.j2"),
-    ),
-    (
-        "compose/docker-compose.yml.j2",
-        include_str!("../../templates/compose/docker-compose.yml.j2"),
-    ),
-    (
-        "dotenv/env.j2",
-        include_str!("../../templates/dotenv/env.j2"),
-    ),
+pub const BUILTIN: &[(&str, &str)] = builtin![
+    "redis_conf/redis.conf.j2",
+    "redis_conf/start-redis.sh.j2",
+    "redis_conf/create-cluster.sh.j2",
+    "compose/docker-compose.yml.j2",
+    "dotenv/env.j2",
+    "terraform/versions.tf.j2",
+    "aws/variables.tf.j2",
+    "aws/main.tf.j2",
+    "aws/outputs.tf.j2",
 ];
 
 /// Compiled templates, shared by every spec of a run (and across threads).

@@ -1,6 +1,9 @@
 //! `redis.conf` for a self-hosted Redis (the compose target), Redis 7.0 syntax, and the small
 //! start script that turns the password secret into an ACL file at container start, so that
 //! no secret is ever written into a generated file or a process's arguments.
+//!
+//! In cluster mode every node gets its own config (`redis-<i>.conf`, announcing its compose
+//! hostname), and `create-cluster.sh` forms the cluster once, from a one-shot service.
 
 use super::{OutFile, RenderInput, with_header};
 use crate::plan::Plan;
@@ -9,10 +12,44 @@ use serde::Serialize;
 /// Where the compose stack mounts things inside the container.
 pub const CONF_PATH: &str = "/usr/local/etc/redis/redis.conf";
 pub const START_SCRIPT_PATH: &str = "/usr/local/etc/redis/start-redis.sh";
+pub const CREATE_CLUSTER_PATH: &str = "/usr/local/etc/redis/create-cluster.sh";
 pub const ACL_DIR: &str = "/run/redis";
 pub const SECRET_FILE: &str = "/run/secrets/redis_password";
 pub const TLS_DIR: &str = "/tls";
 pub const DATA_DIR: &str = "/data";
+
+/// One Redis Cluster node of the compose stack.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterNode {
+    pub index: u32,
+    /// Compose service name, which is also its hostname on the stack's network.
+    pub service: String,
+    /// Its config file, beside docker-compose.yml.
+    pub conf: String,
+    /// Port published on the host for it.
+    pub host_port: u32,
+}
+
+/// The nodes of a cluster-mode compose stack: shards x (1 + replicas).
+pub fn cluster_nodes(plan: &Plan) -> Vec<ClusterNode> {
+    if !plan.topology.is_cluster() {
+        return Vec::new();
+    }
+    let base = plan
+        .targets
+        .compose
+        .as_ref()
+        .map(|c| c.host_port)
+        .unwrap_or(plan.network.port) as u32;
+    (0..plan.topology.nodes)
+        .map(|i| ClusterNode {
+            index: i,
+            service: format!("redis-{i}"),
+            conf: format!("redis-{i}.conf"),
+            host_port: base + i,
+        })
+        .collect()
+}
 
 #[derive(Serialize)]
 struct Ctx<'a> {
@@ -22,6 +59,8 @@ struct Ctx<'a> {
     /// ACL rules of the default user, after its password: key and channel access, commands.
     acl_rules: String,
     acl_file: String,
+    /// Runtime file with `masterauth`, for replicas (cluster mode); none without replication.
+    masterauth_file: Option<String>,
     secret_file: &'static str,
     /// The environment variable compose reads the password from.
     password_env: String,
@@ -30,6 +69,10 @@ struct Ctx<'a> {
     data_dir: &'static str,
     /// `save` lines, one point per line (Redis 6 would ignore a multi-point line).
     save_lines: Vec<String>,
+    /// This config's cluster node; none outside cluster mode.
+    node: Option<ClusterNode>,
+    /// Every node, as `host:port` for `redis-cli --cluster create`.
+    cluster_addresses: String,
 }
 
 pub fn acl_rules(plan: &Plan) -> String {
@@ -43,7 +86,8 @@ pub fn acl_rules(plan: &Plan) -> String {
 
 pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let plan = input.plan;
-    let ctx = Ctx {
+    let nodes = cluster_nodes(plan);
+    let mut ctx = Ctx {
         plan,
         tls_protocols: match plan.security.tls_min_version {
             crate::spec::TlsVersion::V1_2 => "TLSv1.2 TLSv1.3",
@@ -51,6 +95,10 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         },
         acl_rules: acl_rules(plan),
         acl_file: format!("{ACL_DIR}/users.acl"),
+        masterauth_file: (plan.security.auth
+            && plan.topology.is_cluster()
+            && plan.topology.replicas > 0)
+            .then(|| format!("{ACL_DIR}/masterauth.conf")),
         secret_file: SECRET_FILE,
         password_env: match &plan.security.password {
             Some(crate::spec::SecretRef::Env(n)) => n.clone(),
@@ -66,20 +114,53 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             .iter()
             .map(|p| format!("save {} {}", p.seconds, p.changes))
             .collect(),
+        node: None,
+        cluster_addresses: nodes
+            .iter()
+            .map(|n| format!("{}:{}", n.service, plan.network.port))
+            .collect::<Vec<_>>()
+            .join(" "),
     };
-    let value = minijinja::Value::from_serialize(&ctx);
-    let conf = input.engine.render("redis_conf/redis.conf.j2", &value)?;
-    let script = input
-        .engine
-        .render("redis_conf/start-redis.sh.j2", &value)?;
-    Ok(vec![
-        OutFile {
+    let engine = input.engine;
+    let mut files = Vec::new();
+    if nodes.is_empty() {
+        let conf = engine.render(
+            "redis_conf/redis.conf.j2",
+            &minijinja::Value::from_serialize(&ctx),
+        )?;
+        files.push(OutFile {
             path: "redis.conf".into(),
             contents: with_header("#", input, conf),
-        },
-        OutFile {
-            path: "start-redis.sh".into(),
+        });
+    } else {
+        for n in &nodes {
+            ctx.node = Some(n.clone());
+            let conf = engine.render(
+                "redis_conf/redis.conf.j2",
+                &minijinja::Value::from_serialize(&ctx),
+            )?;
+            files.push(OutFile {
+                path: n.conf.clone(),
+                contents: with_header("#", input, conf),
+            });
+        }
+        ctx.node = None;
+        let script = engine.render(
+            "redis_conf/create-cluster.sh.j2",
+            &minijinja::Value::from_serialize(&ctx),
+        )?;
+        files.push(OutFile {
+            path: "create-cluster.sh".into(),
             contents: with_header("#", input, script),
-        },
-    ])
+        });
+    }
+    let script = engine.render(
+        "redis_conf/start-redis.sh.j2",
+        &minijinja::Value::from_serialize(&ctx),
+    )?;
+    files.push(OutFile {
+        path: "start-redis.sh".into(),
+        contents: with_header("#", input, script),
+    });
+    Ok(files)
 }

@@ -1,0 +1,37 @@
+use crate::diagnostics::Severity;
+use crate::providers::aws;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG2002",
+    name: "aws-engine-version",
+    family: "aws",
+    summary: "ElastiCache does not offer this engine and version.",
+    rationale: "ElastiCache offers Redis OSS up to 7.1 and Valkey from 7.2 (7.2, 8.0, 8.1, 8.2). The parameter group family is derived from the version (redis7, valkey7, valkey8); a version ElastiCache does not have fails at apply time, after a plan that looked fine.",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "engine: { kind: redis, version: \"7.2\" }",
+        passing: "engine: { kind: valkey, version: \"7.2\" }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    if super::target(cx.plan).is_none() {
+        return Vec::new();
+    }
+    let e = &cx.plan.engine;
+    match aws::family(e.kind, e.major, e.minor) {
+        Ok(_) => Vec::new(),
+        Err(why) => vec![
+            Finding::new(
+                cx.loc("/engine/version"),
+                format!("ElastiCache has no {} {}", e.kind.as_str(), e.version),
+                why,
+            )
+            .related("the engine is chosen here", cx.loc("/engine/kind")),
+        ],
+    }
+}

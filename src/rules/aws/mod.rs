@@ -1,0 +1,25 @@
+//! Rules for the AWS ElastiCache target (CG2xxx): what ElastiCache accepts, from the provider's
+//! validation and AWS's documentation.
+
+pub mod cluster_limits;
+pub mod cluster_needs_failover;
+pub mod data_tiering_policy;
+pub mod engine_version;
+pub mod keyspace_event_letters;
+pub mod memory_fits_node;
+pub mod node_type_known;
+pub mod node_type_previous_generation;
+pub mod node_type_valkey_only;
+pub mod replication_group_id;
+pub mod secret_source;
+pub mod snapshot_retention;
+pub mod timeout_range;
+pub mod unhonoured_setting;
+pub mod window_length;
+
+use crate::plan::{AwsPlan, Plan};
+
+/// The AWS target of a plan, if listed.
+pub fn target(plan: &Plan) -> Option<&AwsPlan> {
+    plan.targets.aws.as_ref()
+}

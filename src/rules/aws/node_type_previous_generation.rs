@@ -1,0 +1,46 @@
+use crate::diagnostics::Severity;
+use crate::providers::aws;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG2004",
+    name: "aws-node-type-previous-generation",
+    family: "aws",
+    summary: "The node type is of a previous generation (t2, m4, r4).",
+    rationale: "Previous-generation node types cost more per GB, lack features (no AOF on t2, failover only in cluster mode) and are retired over time. Fine for a throwaway development cache, not for one that must keep running.",
+    severity: Tiers {
+        development: Some(Severity::Warning),
+        staging: Some(Severity::Error),
+        production: Some(Severity::Error),
+    },
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "targets: { aws: { region: us-east-1, node_type: cache.r4.xlarge } }",
+        passing: "targets: { aws: { region: us-east-1, node_type: cache.r7g.xlarge } }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let Some(t) = super::target(cx.plan) else {
+        return Vec::new();
+    };
+    match aws::node_type(&t.node_type) {
+        Some(n) if n.previous_generation => {
+            let help = match aws::smallest_node_for(
+                cx.plan.memory.max_memory_bytes,
+                cx.plan.engine.kind,
+            ) {
+                Some(s) => format!("use a current generation, e.g. `{}`", s.name),
+                None => "use a current-generation node type (r7g, m7g, ...)".into(),
+            };
+            vec![Finding::new(
+                cx.loc("/targets/aws/node_type"),
+                format!("`{}` is a previous-generation node type", n.name),
+                help,
+            )]
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,54 @@
+use crate::diagnostics::Severity;
+use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG2010",
+    name: "aws-window-length",
+    family: "aws",
+    summary: "A snapshot or maintenance window is shorter than ElastiCache's 60 minutes.",
+    rationale: "ElastiCache rejects backup and maintenance windows shorter than 60 minutes (or of zero length).",
+    severity: Tiers::all(Severity::Error),
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "maintenance: { window: \"sun:05:00-sun:05:30\" }",
+        passing: "maintenance: { window: \"sun:05:00-sun:07:00\" }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    if super::target(cx.plan).is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(w) = &cx.plan.persistence.snapshots.window
+        && let Some(s) = w.span()
+        && s.minutes < 60
+    {
+        out.push(Finding::new(
+            cx.loc("/persistence/snapshots/window"),
+            format!(
+                "snapshot window `{}` is {} minutes long; ElastiCache needs at least 60",
+                w.as_str(),
+                s.minutes
+            ),
+            "widen the window to at least one hour",
+        ));
+    }
+    if let Some(w) = &cx.plan.maintenance.window
+        && let Some(s) = w.span()
+        && s.minutes < 60
+    {
+        out.push(Finding::new(
+            cx.loc("/maintenance/window"),
+            format!(
+                "maintenance window `{}` is {} minutes long; ElastiCache needs at least 60",
+                w.as_str(),
+                s.minutes
+            ),
+            "widen the window to at least one hour",
+        ));
+    }
+    out
+}

@@ -1,0 +1,40 @@
+use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::rules::{Context, Examples, Finding, Rule};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG6011",
+    name: "dangerous-commands-disabled",
+    family: "policy",
+    summary: "Production disables FLUSHALL, FLUSHDB, KEYS and DEBUG.",
+    rationale: "One FLUSHALL from a shell or a misconfigured job empties the cache of every service at once and sends the whole load to the databases; KEYS blocks the server while it scans millions of keys; DEBUG can crash it. The application needs none of them.",
+    severity: PRODUCTION_ERROR_STAGING_WARNING,
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "security: { disabled_commands: [DEBUG] }",
+        passing: "security: { disabled_commands: [FLUSHALL, FLUSHDB, KEYS, DEBUG] }",
+    },
+};
+
+pub const DANGEROUS: &[&str] = &["FLUSHALL", "FLUSHDB", "KEYS", "DEBUG"];
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let missing: Vec<&str> = DANGEROUS
+        .iter()
+        .copied()
+        .filter(|c| !cx.plan.security.disabled_commands.iter().any(|d| d == c))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        cx.loc("/security/disabled_commands"),
+        format!(
+            "{} not disabled in tier {}",
+            missing.join(", "),
+            cx.plan.tier.as_str()
+        ),
+        "set `security.disabled_commands: [FLUSHALL, FLUSHDB, KEYS, DEBUG]`",
+    )]
+}

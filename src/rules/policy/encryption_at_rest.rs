@@ -1,0 +1,32 @@
+use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::rules::{Context, Examples, Finding, Rule};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG6003",
+    name: "encryption-at-rest",
+    family: "policy",
+    summary: "Production data must be encrypted at rest.",
+    rationale: "The platform guide's checklist: \"Enable encryption at rest\". Snapshots and swapped pages leave the memory of the cache; backups are copied, shared and kept for days. On ElastiCache the setting cannot be changed without replacing the cache, so it must be right from the start.",
+    severity: PRODUCTION_ERROR_STAGING_WARNING,
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "security: { encryption_at_rest: false }",
+        passing: "security: { encryption_at_rest: true }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    if cx.plan.security.encryption_at_rest {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        cx.loc("/security/encryption_at_rest"),
+        format!(
+            "encryption at rest is off in tier {}",
+            cx.plan.tier.as_str()
+        ),
+        "set `security.encryption_at_rest: true`",
+    )]
+}

@@ -1,0 +1,29 @@
+use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::rules::{Context, Examples, Finding, Rule};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG6009",
+    name: "explicit-eviction-policy",
+    family: "policy",
+    summary: "Production specs state their eviction policy.",
+    rationale: "Every provider has its own default (Redis OSS noeviction, ElastiCache, Azure and Memorystore volatile-lru): a cache that relies on the default behaves differently on each target, and with noeviction it refuses writes when full. The guide's cache uses allkeys-lru; say it.",
+    severity: PRODUCTION_ERROR_STAGING_WARNING,
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "memory: { eviction_policy: null }",
+        passing: "memory: { eviction_policy: allkeys-lru }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    if cx.is_set("/memory/eviction_policy") {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        cx.loc("/memory/eviction_policy"),
+        "the eviction policy is not stated",
+        "set `memory.eviction_policy` (the guide's cache uses `allkeys-lru`)",
+    )]
+}

@@ -1,0 +1,29 @@
+use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::rules::{Context, Examples, Finding, Rule};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG6010",
+    name: "maintenance-window",
+    family: "policy",
+    summary: "A production cache on a cloud has a maintenance window.",
+    rationale: "Without a window the provider patches whenever it chooses, including at the busiest hour; failovers during patching then hit peak traffic. The guide sets `sun:05:00-sun:07:00`.",
+    severity: PRODUCTION_ERROR_STAGING_WARNING,
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "maintenance: { window: null }",
+        passing: "maintenance: { window: \"sun:05:00-sun:07:00\" }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    if cx.plan.maintenance.window.is_some() || cx.plan.targets.cloud().is_none() {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        cx.loc("/maintenance/window"),
+        "no maintenance window",
+        "set `maintenance.window`, e.g. `sun:05:00-sun:07:00` (UTC), at the quietest hours",
+    )]
+}

@@ -1,0 +1,37 @@
+use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::rules::{Context, Examples, Finding, Rule};
+use crate::spec::Tier;
+
+pub static RULE: Rule = Rule {
+    code: "CG6005",
+    name: "snapshots-retained",
+    family: "policy",
+    summary: "Production needs snapshots, kept for at least one day.",
+    rationale: "The platform guide backs the cache up with RDB snapshots. Replicas protect against a node failure, not against a bad deploy that writes wrong data everywhere, or a FLUSHALL: only a snapshot from before it helps, and only if one is kept.",
+    severity: PRODUCTION_ERROR_STAGING_WARNING,
+    check,
+    examples: Examples {
+        tier: Tier::Production,
+        failing: "persistence: { snapshots: { retention_days: 0 } }",
+        passing: "persistence: { snapshots: { retention_days: 7 } }",
+    },
+};
+
+fn check(cx: &Context) -> Vec<Finding> {
+    let s = &cx.plan.persistence.snapshots;
+    if !s.enabled {
+        return vec![Finding::new(
+            cx.loc("/persistence/snapshots/enabled"),
+            format!("snapshots are off in tier {}", cx.plan.tier.as_str()),
+            "turn snapshots on and keep them at least a day: `persistence: { snapshots: { retention_days: 7 } }`",
+        )];
+    }
+    if s.retention_days < 1 && cx.plan.targets.cloud().is_some() {
+        return vec![Finding::new(
+            cx.loc("/persistence/snapshots/retention_days"),
+            "snapshots are kept for 0 days",
+            "keep them at least one day: `retention_days: 7`",
+        )];
+    }
+    Vec::new()
+}

@@ -1,0 +1,116 @@
+//! Every rule's failing example triggers it and its passing example does not (the examples
+//! `cachegen rules CODE` prints). Each example is merged over the rule tier's base spec, the
+//! way `extends` merges.
+
+mod common;
+
+use cachegen::pipeline::{Outcome, check_spec};
+use cachegen::rules::catalog::{RULES, example_base};
+use common::*;
+
+/// The human diagnostics of one rule for an example, as `cachegen validate` prints them.
+fn human_for(dir: &std::path::Path, code_: &str) -> String {
+    let o = run_in(dir, &["validate", "cache.yaml"]);
+    let text = stderr(&o);
+    // Keep only the blocks of this rule (other rules may fire on an example too).
+    text.split("\n\n")
+        .filter(|b| b.contains(&format!("[{code_}]")))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn codes_for(
+    dir: &std::path::Path,
+    base: &str,
+    overlay: &str,
+) -> Result<Vec<&'static str>, String> {
+    std::fs::write(dir.join("base.yaml"), base).unwrap();
+    std::fs::write(
+        dir.join("cache.yaml"),
+        format!("extends: base.yaml\n{overlay}\n"),
+    )
+    .unwrap();
+    let project = cachegen::project::discover(dir).unwrap();
+    match check_spec(&project, &dir.join("cache.yaml")) {
+        Outcome::Checked(c) => Ok(c.diagnostics.iter().map(|d| d.code).collect()),
+        other => Err(format!(
+            "{:?}",
+            other
+                .diagnostics()
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect::<Vec<_>>()
+        )),
+    }
+}
+
+#[test]
+fn every_rule_has_a_failing_and_a_passing_example() {
+    let tmp = TempDir::new("examples");
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let base = example_base(rule.examples.tier);
+        match codes_for(tmp.path(), base, rule.examples.failing) {
+            Ok(codes) if codes.contains(&rule.code) => {
+                let text = human_for(tmp.path(), rule.code);
+                golden().bind(|| insta::assert_snapshot!(format!("rule@{}", rule.code), text));
+            }
+            Ok(codes) => problems.push(format!(
+                "{}: the failing example does not trigger it (got {codes:?})",
+                rule.code
+            )),
+            Err(e) => problems.push(format!(
+                "{}: the failing example is not a valid spec: {e}",
+                rule.code
+            )),
+        }
+        match codes_for(tmp.path(), base, rule.examples.passing) {
+            Ok(codes) if !codes.contains(&rule.code) => {}
+            Ok(_) => problems.push(format!("{}: the passing example triggers it", rule.code)),
+            Err(e) => problems.push(format!(
+                "{}: the passing example is not a valid spec: {e}",
+                rule.code
+            )),
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_base_spec_is_clean() {
+    let tmp = TempDir::new("bases");
+    for tier in [
+        cachegen::spec::Tier::Development,
+        cachegen::spec::Tier::Staging,
+        cachegen::spec::Tier::Production,
+    ] {
+        let codes = codes_for(tmp.path(), example_base(tier), "").unwrap();
+        assert!(codes.is_empty(), "{tier:?} base: {codes:?}");
+    }
+}
+
+#[test]
+fn rule_codes_are_unique_and_documented() {
+    let mut seen = std::collections::BTreeSet::new();
+    for r in RULES {
+        assert!(seen.insert(r.code), "duplicate code {}", r.code);
+        assert!(r.code.len() == 6 && r.code.starts_with("CG"), "{}", r.code);
+        assert!(
+            r.rationale.len() > 60,
+            "{}: a rationale explains why",
+            r.code
+        );
+        let o = run_in(&root(), &["rules", r.code]);
+        assert_eq!(code(&o), 0);
+        let text = stdout(&o);
+        assert!(
+            text.contains(r.rationale) && text.contains(r.examples.failing.lines().next().unwrap()),
+            "{}",
+            r.code
+        );
+    }
+    let o = run_in(&root(), &["rules"]);
+    for r in RULES {
+        assert!(stdout(&o).contains(r.code));
+    }
+}
