@@ -75,9 +75,22 @@ pub fn source_name(project: &Project, path: &Path) -> String {
         .unwrap_or_else(|_| load::display_path(path))
 }
 
+/// What a spec may read: the project's root, when the spec is in the project (as written, before
+/// links are followed). A spec named on the command line from outside the project was chosen by
+/// whoever runs cachegen, and its bases are its own business.
+fn boundary(project: &Project, path: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = std::fs::canonicalize(&project.root).ok()?;
+    let abs = cwd.join(path);
+    let real_cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let inside = load::normalize(&abs).starts_with(&root)
+        || load::normalize(&real_cwd.join(path)).starts_with(&root);
+    inside.then_some(root)
+}
+
 /// Run one spec through every stage that judges it.
 pub fn check_spec(project: &Project, path: &Path) -> Outcome {
-    let loaded = match load::load(path) {
+    let loaded = match load::load_within(path, boundary(project, path).as_deref()) {
         Ok(l) => l,
         Err(LoadError::Unreadable(failure)) => {
             return Outcome::Unreadable {
@@ -184,7 +197,9 @@ pub fn discover_specs(project: &Project) -> std::io::Result<Vec<PathBuf>> {
     for entry in std::fs::read_dir(&project.environments)? {
         let entry = entry?;
         let candidate = entry.path().join("cache.yaml");
-        if candidate.is_file() {
+        // Anything named cache.yaml is a spec: one that is a FIFO, a folder or a dangling
+        // link is reported (exit 2), never skipped in silence.
+        if entry.path().is_dir() && candidate.symlink_metadata().is_ok() {
             out.push(candidate);
         }
     }

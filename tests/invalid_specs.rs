@@ -9,40 +9,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-struct Expect {
-    code: String,
-    line: u32,
-    file: Option<String>,
-}
-
-fn expectation(path: &Path) -> Expect {
-    let side = path.with_file_name(format!(
-        "{}.expect",
-        path.file_name().unwrap().to_string_lossy()
-    ));
-    let text = if side.exists() {
-        std::fs::read_to_string(side).unwrap()
-    } else {
-        let bytes = std::fs::read(path).unwrap();
-        let first = bytes.split(|b| *b == b'\n').next().unwrap().to_vec();
-        String::from_utf8(first)
-            .unwrap()
-            .trim_start_matches("# expect:")
-            .to_string()
-    };
-    let words: Vec<&str> = text.split_whitespace().collect();
-    assert!(
-        words.len() >= 3 && words[1] == "line",
-        "{}: bad expectation `{text}`",
-        path.display()
-    );
-    Expect {
-        code: words[0].to_string(),
-        line: words[2].parse().unwrap(),
-        file: (words.len() >= 5 && words[3] == "in").then(|| words[4].to_string()),
-    }
-}
-
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = root().join("tests/fixtures/invalid");
     let mut v: Vec<_> = std::fs::read_dir(&dir)
@@ -104,6 +70,10 @@ fn every_invalid_fixture_fails_at_its_line() {
     for path in all {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let expect = expectation(&path);
+        assert!(
+            expect.code != "clean",
+            "{name}: an invalid fixture cannot be clean"
+        );
         let out = check_one(&dir, &name, &expect);
         settings.bind(|| insta::assert_snapshot!(format!("invalid@{name}"), out));
     }

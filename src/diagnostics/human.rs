@@ -1,4 +1,4 @@
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Severity, source::Excerpt};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 fn level(sev: Severity) -> Level<'static> {
@@ -19,12 +19,13 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
     };
     let mut out = String::new();
     for d in diags {
-        // Each snippet needs its text for the lifetime of the report.
-        let primary_text = d.location.as_ref().map(|l| l.file.redacted_text());
-        let related_texts: Vec<String> = d
+        // Each snippet needs its text for the lifetime of the report: only the line it points
+        // at (secrets masked), so that a report costs the same on a file of any size.
+        let primary = d.location.as_ref().map(|l| l.file.excerpt(l.span.clone()));
+        let related: Vec<Excerpt> = d
             .related
             .iter()
-            .map(|r| r.location.file.redacted_text())
+            .map(|r| r.location.file.excerpt(r.location.span.clone()))
             .collect();
 
         let mut title_group = Group::with_title(
@@ -32,24 +33,24 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
                 .primary_title(d.message.as_str())
                 .id(d.code),
         );
-        if let (Some(loc), Some(text)) = (&d.location, &primary_text) {
-            let span = clamp(loc.span.clone(), text);
+        if let (Some(loc), Some(ex)) = (&d.location, &primary) {
             title_group = title_group.element(
-                Snippet::source(text.as_str())
+                Snippet::source(ex.text.as_str())
+                    .line_start(ex.line)
                     .path(loc.file.display_path())
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span)),
+                    .annotation(AnnotationKind::Primary.span(ex.span.clone())),
             );
         }
         let mut report: Vec<Group> = vec![title_group];
-        for (r, text) in d.related.iter().zip(&related_texts) {
-            let span = clamp(r.location.span.clone(), text);
+        for (r, ex) in d.related.iter().zip(&related) {
             report.push(
                 Level::NOTE.secondary_title(r.message.as_str()).element(
-                    Snippet::source(text.as_str())
+                    Snippet::source(ex.text.as_str())
+                        .line_start(ex.line)
                         .path(r.location.file.display_path())
                         .fold(true)
-                        .annotation(AnnotationKind::Context.span(span)),
+                        .annotation(AnnotationKind::Context.span(ex.span.clone())),
                 ),
             );
         }
@@ -62,24 +63,6 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
         out.push_str("\n\n");
     }
     out
-}
-
-/// Keep a span inside the text and on char boundaries; an empty span at the end of a line
-/// still shows a caret.
-fn clamp(span: std::ops::Range<usize>, text: &str) -> std::ops::Range<usize> {
-    let mut start = span.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = span.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    // Underline at most one line: the value's first line.
-    if let Some(nl) = text[start..end].find('\n') {
-        end = start + nl;
-    }
-    start..end
 }
 
 /// The one-line summary printed after the diagnostics.

@@ -10,7 +10,26 @@ pub struct SourceFile {
     display: String,
     text: String,
     redactions: OnceLock<Vec<Range<usize>>>,
+    /// Byte offset of the start of every line, computed on first use: a hostile spec can
+    /// carry thousands of diagnostics, and each must find its line without rescanning the file.
+    line_starts: OnceLock<Vec<usize>>,
 }
+
+/// What a diagnostic shows of a source file: the line that holds a span, secrets masked,
+/// cut around the span when the line is very long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The text to show (without the line break).
+    pub text: String,
+    /// 1-based number of the line.
+    pub line: usize,
+    /// The span within `text`, on char boundaries, never past the end of the line.
+    pub span: Range<usize>,
+}
+
+/// Lines longer than this are cut around the span they show (a minified or hostile spec
+/// can be one line of a megabyte).
+const MAX_EXCERPT_BYTES: usize = 512;
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
@@ -19,6 +38,7 @@ impl SourceFile {
             display,
             text,
             redactions: OnceLock::new(),
+            line_starts: OnceLock::new(),
         })
     }
 
@@ -46,26 +66,79 @@ impl SourceFile {
         &self.text
     }
 
-    /// The text with every redacted range replaced by `*` (same byte length, so spans stay valid
-    /// where the redacted text is ASCII, and never reveal the value's content).
+    /// The text with every redacted range replaced by `*`, one per byte, so that byte spans
+    /// into the text stay valid and nothing of the value's content is shown.
     pub fn redacted_text(&self) -> String {
-        if self.redactions().is_empty() {
-            return self.text.clone();
-        }
-        let mut out = String::with_capacity(self.text.len());
-        let mut last = 0;
+        self.redact(0..self.text.len())
+    }
+
+    /// `range` of the text (on char boundaries), with redacted bytes masked.
+    fn redact(&self, range: Range<usize>) -> String {
+        let part = &self.text[range.clone()];
+        let mut out = String::with_capacity(part.len());
+        let mut last = range.start;
         for r in self.redactions() {
-            if r.start < last || r.end > self.text.len() {
+            if r.end <= last || r.start >= range.end {
                 continue;
             }
-            out.push_str(&self.text[last..r.start]);
-            // One `*` per character keeps columns of later text on the line unchanged.
-            let n = self.text[r.start..r.end].chars().count();
-            out.extend(std::iter::repeat_n('*', n));
-            last = r.end;
+            let start = floor_boundary(&self.text, r.start.max(last));
+            let end = ceil_boundary(&self.text, r.end.min(range.end));
+            if start < last || start >= end {
+                continue;
+            }
+            out.push_str(&self.text[last..start]);
+            out.extend(std::iter::repeat_n('*', end - start));
+            last = end;
         }
-        out.push_str(&self.text[last..]);
+        out.push_str(&self.text[last..range.end]);
         out
+    }
+
+    /// The line that holds `span.start`, as a diagnostic shows it (see `Excerpt`).
+    pub fn excerpt(&self, span: Range<usize>) -> Excerpt {
+        let len = self.text.len();
+        let start = floor_boundary(&self.text, span.start.min(len));
+        let line_index = self.line_index(start);
+        let line_start = self.line_starts()[line_index];
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map(|i| line_start + i)
+            .unwrap_or(len);
+        // A span that runs past its line is underlined on its first line only.
+        let end = ceil_boundary(&self.text, span.end.clamp(start, line_end));
+        let (mut from, mut to) = (line_start, line_end);
+        if line_end - line_start > MAX_EXCERPT_BYTES {
+            let half = MAX_EXCERPT_BYTES / 2;
+            from = floor_boundary(&self.text, start.saturating_sub(half).max(line_start));
+            to = ceil_boundary(&self.text, (end.max(start) + half).min(line_end));
+        }
+        let (prefix, suffix) = (
+            if from > line_start { "..." } else { "" },
+            if to < line_end { "..." } else { "" },
+        );
+        let text = format!("{prefix}{}{suffix}", self.redact(from..to));
+        let offset = prefix.len();
+        Excerpt {
+            text,
+            line: line_index + 1,
+            span: (start - from + offset)..(end - from + offset),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// 0-based index of the line that holds a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts().binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
     }
 
     pub fn is_redacted(&self, offset: usize) -> bool {
@@ -74,16 +147,28 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let offset = floor_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_index(offset);
+        let line_start = self.line_starts()[line];
         let col = self.text[line_start..offset].chars().count() + 1;
-        (line as u32, col as u32)
+        (line as u32 + 1, col as u32)
     }
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// A place in a source file. `line` and `column` are 1-based; `column` counts characters.

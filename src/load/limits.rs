@@ -11,3 +11,6 @@ pub const MAX_NODES: usize = 50_000;
 pub const MAX_ALIASES: usize = 1_000;
 /// Longest `extends` chain, counting the spec itself.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Most schema errors reported for one spec; the rest are counted in a note. A hostile file
+/// can hold tens of thousands of wrong values, and nobody reads past the first screens.
+pub const MAX_REPORTED_ERRORS: usize = 100;

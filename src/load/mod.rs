@@ -48,6 +48,29 @@ pub enum LoadError {
 
 /// Load a spec and its `extends` chain.
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
+    load_within(path, None)
+}
+
+/// Load a spec and its `extends` chain, reading no file that resolves (through `..` or
+/// symbolic links) outside `boundary`: the project's root, when the spec is in the project.
+/// A spec comes from a pull request; `extends: ../../../proc/self/environ` or a link to
+/// `~/.aws/credentials` must not put the CI machine's secrets into a diagnostic.
+pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, LoadError> {
+    let boundary = boundary.map(canonical);
+    if let Some(b) = &boundary
+        && let Some(outside) = outside(path, b)
+    {
+        return Err(LoadError::Unreadable(ReadFailure {
+            message: format!(
+                "`{}` resolves to `{}`, outside the project `{}`",
+                display_path(path),
+                outside.display(),
+                b.display()
+            ),
+            help: OUTSIDE_HELP.into(),
+            too_large: false,
+        }));
+    }
     let bytes = yaml::read_bytes(path).map_err(|f| {
         if f.too_large {
             LoadError::Invalid(vec![Diagnostic::error("CG0003", f.message).help(f.help)])
@@ -71,6 +94,13 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
         let including = files.last().expect("chain has the spec").clone();
         let base_path = match &ext.value {
             Value::Str(s) if !s.trim().is_empty() => {
+                if let Err(why) = check_extends_path(s) {
+                    return Err(LoadError::Invalid(vec![
+                        Diagnostic::error("CG0005", why)
+                            .at(ext.loc.clone())
+                            .help("write the path of a base spec relative to this file, e.g. `extends: ../base.yaml`"),
+                    ]));
+                }
                 let dir = including.path().parent().unwrap_or(Path::new("."));
                 dir.join(s)
             }
@@ -96,6 +126,26 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
             ]));
         }
         let canon = canonical(&base_path);
+        // A link named `base.yaml` may lead anywhere: judge where it resolves to.
+        let refusal = boundary
+            .as_deref()
+            .and_then(|b| outside(&base_path, b))
+            .map(|to| (to, "outside the project"))
+            .or_else(|| (!is_yaml_name(&canon)).then(|| (canon.clone(), "not a YAML file")));
+        if let Some((to, why)) = refusal {
+            return Err(LoadError::Invalid(vec![
+                Diagnostic::error(
+                    "CG0005",
+                    format!(
+                        "cannot load the base spec: `{}` resolves to `{}`, {why}",
+                        display_path(&base_path),
+                        to.display(),
+                    ),
+                )
+                .at(ext.loc.clone())
+                .help(OUTSIDE_HELP),
+            ]));
+        }
         if let Some(i) = seen.iter().position(|s| *s == canon) {
             let mut d = Diagnostic::error(
                 "CG0006",
@@ -143,6 +193,47 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
     })
 }
 
+const OUTSIDE_HELP: &str = "cachegen reads specs and their bases only inside the project (the folder of cachegen.toml, or the working folder); a `..` or a symbolic link may not lead out of it";
+
+/// What an `extends` value may be: a relative path to a `.yaml` or `.yml` file.
+fn check_extends_path(s: &str) -> Result<(), String> {
+    let p = Path::new(s);
+    if p.is_absolute() || s.starts_with('~') {
+        return Err(format!(
+            "`extends` must be a path relative to this file, not `{s}`"
+        ));
+    }
+    if !is_yaml_name(p) {
+        return Err(format!(
+            "`extends` must name a YAML file (`.yaml` or `.yml`), not `{s}`"
+        ));
+    }
+    Ok(())
+}
+
+fn is_yaml_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Where `path` really is, when that is outside `boundary` (a canonical folder). A path that
+/// does not resolve (missing) is judged by its normalized form; reading it then fails anyway.
+fn outside(path: &Path, boundary: &Path) -> Option<PathBuf> {
+    let real = match std::fs::canonicalize(path) {
+        Ok(p) => p,
+        Err(_) => {
+            let abs = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                std::env::current_dir().ok()?.join(path)
+            };
+            normalize(&abs)
+        }
+    };
+    (!real.starts_with(boundary)).then_some(real)
+}
+
 fn check_root(root: &Node, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
     match &root.value {
         Value::Map(m) if !m.is_empty() => Ok(()),
@@ -162,16 +253,20 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// `a/b/../c` -> `a/c`, without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` cancels a name before it; above the root it stays `/`; at the start of a
+            // relative path it is kept (`../../x` is not `x`).
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }

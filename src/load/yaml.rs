@@ -24,9 +24,27 @@ pub struct ReadFailure {
 }
 
 /// Read a spec file's bytes, refusing what is not a regular file and what is too large
-/// before reading it whole (a FIFO would block, `/dev/zero` would never end).
+/// before reading it whole (a FIFO would block, `/dev/zero` would never end). The file is
+/// opened without blocking and checked again through its handle, so that a file swapped for
+/// a FIFO between the two looks cannot hang a run either.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     let meta = std::fs::metadata(path).map_err(|e| io_failure(path, &e))?;
+    check_kind(path, &meta)?;
+    let file = open_nonblocking(path).map_err(|e| io_failure(path, &e))?;
+    let meta = file.metadata().map_err(|e| io_failure(path, &e))?;
+    check_kind(path, &meta)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The size can change between stat and read; never read more than the limit.
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_failure(path, &e))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn check_kind(path: &Path, meta: &std::fs::Metadata) -> Result<(), ReadFailure> {
     if meta.is_dir() {
         return Err(ReadFailure {
             message: format!("`{}` is a directory, not a spec file", path.display()),
@@ -47,16 +65,21 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     if meta.len() > MAX_SPEC_BYTES {
         return Err(too_large(path, meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| io_failure(path, &e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The size can change between stat and read; never read more than the limit.
-    file.take(MAX_SPEC_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_failure(path, &e))?;
-    if bytes.len() as u64 > MAX_SPEC_BYTES {
-        return Err(too_large(path, bytes.len() as u64));
-    }
-    Ok(bytes)
+    Ok(())
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 fn too_large(path: &Path, len: u64) -> ReadFailure {
@@ -108,7 +131,7 @@ pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<Source
             match nul {
                 None => Ok(file),
                 Some(pos) => {
-                    file.set_redactions(Vec::new());
+                    file.set_redactions(secrets::textual_redactions(file.text()));
                     Err(Diagnostic::error(
                         "CG0008",
                         "the spec contains a NUL byte, which YAML does not allow",
@@ -124,7 +147,7 @@ pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<Source
             // Lossy text: valid up to the bad byte, so the offset of the problem is exact.
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let file = SourceFile::new(path.to_path_buf(), display, text);
-            file.set_redactions(Vec::new());
+            file.set_redactions(secrets::textual_redactions(file.text()));
             let bad_len = file.text()[good..]
                 .chars()
                 .next()
@@ -157,7 +180,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
     let raw = match serde_saphyr::from_str_with_options::<Spanned<Raw>>(file.text(), options) {
         Ok(r) => r,
         Err(e) => {
-            file.set_redactions(Vec::new());
+            file.set_redactions(secrets::textual_redactions(file.text()));
             return Err(syntax_diagnostic(file, &e));
         }
     };
@@ -193,6 +216,16 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
             "CG0004",
             "a spec is small and shallow; remove the deep nesting or the repeated aliases",
         ),
+        // The parser's own nesting limit, reached before the depth budget by deep flow
+        // collections (`[[[[...`): the same safety limit, not a syntax error.
+        serde_saphyr::Error::MultipleDocuments { .. } => (
+            "CG0001",
+            "a spec is one YAML document: remove the second `---` and what follows it, or move that to a file of its own",
+        ),
+        _ if text.contains("recursion limit exceeded") => (
+            "CG0004",
+            "a spec is small and shallow; remove the deep nesting or the repeated aliases",
+        ),
         _ => ("CG0001", "fix the YAML syntax at this position"),
     };
     let message = match code {
@@ -204,9 +237,12 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
                 .unwrap_or(&text)
         ),
         "CG0004" => format!("the spec exceeds a safety limit: {}", limit_words(&text)),
+        _ if matches!(inner, serde_saphyr::Error::MultipleDocuments { .. }) => {
+            "the file holds more than one YAML document".to_string()
+        }
         _ => format!("YAML syntax error: {text}"),
     };
-    let loc = match e.location() {
+    let mut loc = match e.location() {
         Some(l) if l.line() > 0 => {
             let line = l.line() as u32;
             let column = l.column() as u32;
@@ -225,12 +261,26 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
         }
         _ => Location::file_start(file),
     };
+    // An error inside a secret value: the parser's message may quote it.
+    let message = if file.is_redacted(loc.span.start) {
+        loc.span = loc.span.start..loc.span.start;
+        format!(
+            "{} (details hidden: the error is in a secret value)",
+            match code {
+                "CG0002" => "duplicate key",
+                "CG0004" => "the spec exceeds a safety limit",
+                _ => "YAML syntax error",
+            }
+        )
+    } else {
+        message
+    };
     Diagnostic::error(code, message).at(loc).help(help)
 }
 
 /// serde-saphyr names the budget it enforced (`Nodes { nodes: 50001 }`); say it in words.
 fn limit_words(text: &str) -> String {
-    if text.contains("Depth") {
+    if text.contains("Depth") || text.contains("recursion limit") {
         format!("nesting deeper than {MAX_DEPTH} levels")
     } else if text.contains("Nodes") {
         format!("more than {MAX_NODES} values once aliases are expanded (an alias bomb?)")
@@ -339,7 +389,11 @@ fn convert(
                 .map(|(k, v)| {
                     let name = key_text(&k.value);
                     let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
-                    let child_secret = secrets::is_secret_value(&child, &name, secret_context);
+                    // The name in a reference stays visible, unless it cannot be a name
+                    // (`env: "hunter2 !"`): then it is likely the secret, pasted in.
+                    let child_secret = secrets::is_secret_value(&child, &name, secret_context)
+                        || (secret_context
+                            && !matches!(&v.value, Raw::Str(s) if secrets::is_plausible_reference(&name, s)));
                     let kl = location(file, &k.referenced);
                     (
                         name,

@@ -19,6 +19,16 @@ const TMP_PREFIX: &str = ".cachegen-tmp-";
 /// Write one environment's files into `out/<environment>/`, replacing the folder atomically.
 pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result<()> {
     fs::create_dir_all(out)?;
+    let target = out.join(environment);
+    // The folder is cachegen's own; a file or link in its place is not swapped away.
+    if let Ok(meta) = fs::symlink_metadata(&target)
+        && !meta.is_dir()
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("`{environment}` exists and is not a folder"),
+        ));
+    }
     remove_stale_temporaries(out, environment);
     let tmp = out.join(format!(
         "{TMP_PREFIX}{environment}-{}-{}",
@@ -26,7 +36,7 @@ pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result
         unique()
     ));
     fs::create_dir(&tmp)?;
-    let result = fill(&tmp, files).and_then(|()| swap_in(&tmp, &out.join(environment)));
+    let result = fill(&tmp, files).and_then(|()| swap_in(&tmp, &target));
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
@@ -117,20 +127,29 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 /// Temporary folders left by a killed run of this environment, whose process is gone.
 fn remove_stale_temporaries(out: &Path, environment: &str) {
-    let prefix = format!("{TMP_PREFIX}{environment}-");
     let Ok(entries) = fs::read_dir(out) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
-        if pid.is_some_and(|p| !process_alive(p)) {
+        if temporary_owner(&name, environment).is_some_and(|p| !process_alive(p)) {
             let _ = fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// The pid that made `name`, when it is a temporary folder of exactly `environment`
+/// (`.cachegen-tmp-<environment>-<pid>-<nanos>`). Parsed from the right: environment `prod`
+/// must not take `.cachegen-tmp-prod-2-<pid>-<nanos>` of environment `prod-2` for its own.
+fn temporary_owner(name: &str, environment: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TMP_PREFIX)?;
+    let mut parts = rest.rsplitn(3, '-');
+    let nanos = parts.next()?;
+    let pid = parts.next()?;
+    let env = parts.next()?;
+    (env == environment && nanos.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| pid.parse().ok())
+        .flatten()
 }
 
 #[cfg(unix)]
@@ -172,4 +191,27 @@ pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::temporary_owner;
+
+    #[test]
+    fn temporaries_belong_to_exactly_one_environment() {
+        assert_eq!(
+            temporary_owner(".cachegen-tmp-prod-42-1700", "prod"),
+            Some(42)
+        );
+        assert_eq!(
+            temporary_owner(".cachegen-tmp-prod-2-42-1700", "prod"),
+            None
+        );
+        assert_eq!(
+            temporary_owner(".cachegen-tmp-prod-2-42-1700", "prod-2"),
+            Some(42)
+        );
+        assert_eq!(temporary_owner(".cachegen-tmp-prod-x-1700", "prod"), None);
+        assert_eq!(temporary_owner("prod", "prod"), None);
+    }
 }

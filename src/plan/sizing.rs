@@ -48,7 +48,11 @@ pub fn for_organizations(orgs: u64) -> Need {
 /// key's sds, the value object and its allocation-class rounding, and the expires entry.
 pub fn bytes_per_entry(key_bytes: u64, value_bytes: u64) -> u64 {
     let rounding = if value_bytes > 44 { value_bytes / 8 } else { 0 };
-    key_bytes + value_bytes + 90 + 45 + rounding
+    // Saturating: the inputs come from a spec, and a hostile one states u64::MAX.
+    key_bytes
+        .saturating_add(value_bytes)
+        .saturating_add(90 + 45)
+        .saturating_add(rounding)
 }
 
 /// Memory for `entries` values of `avg_entry_bytes`: the dataset times a fragmentation ratio of
@@ -91,11 +95,12 @@ pub fn round_up_gb(bytes: u64) -> u64 {
 /// without, 25% for fragmentation. Plus 128 MB for the server itself, rounded to 64 MB.
 pub fn container_limit(max_memory: u64, persistent: bool) -> u64 {
     let raw = if persistent {
-        max_memory / 3 * 4
+        (max_memory / 3).saturating_mul(4)
     } else {
-        max_memory / 4 * 5
-    } + 128 * MIB;
-    raw.div_ceil(64 * MIB) * 64 * MIB
+        (max_memory / 4).saturating_mul(5)
+    }
+    .saturating_add(128 * MIB);
+    raw.div_ceil(64 * MIB).saturating_mul(64 * MIB)
 }
 
 fn group(n: u64) -> String {
@@ -135,6 +140,14 @@ mod tests {
                 "key {k} value {v}: {b} vs {exact}"
             );
         }
+    }
+
+    #[test]
+    fn sizes_of_hostile_workloads_saturate_instead_of_overflowing() {
+        assert_eq!(bytes_per_entry(u64::MAX, u64::MAX), u64::MAX);
+        assert!(for_entries(u64::MAX, u64::MAX, u64::MAX).suggest_cluster);
+        assert_eq!(container_limit(u64::MAX, true), u64::MAX);
+        assert_eq!(container_limit(u64::MAX, false), u64::MAX);
     }
 
     #[test]

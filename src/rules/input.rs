@@ -32,7 +32,7 @@ pub const CODES: &[InputCode] = &[
     InputCode {
         code: "CG0005",
         name: "extends-unreadable",
-        summary: "The base file named by `extends` cannot be read.",
+        summary: "The base file named by `extends` cannot be read, is not a relative path to a YAML file, or lies outside the project.",
     },
     InputCode {
         code: "CG0006",

@@ -4,7 +4,8 @@
 
 use super::Spec;
 use super::secrets::{self, SECRET_FIELDS};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::load::limits::MAX_REPORTED_ERRORS;
 use crate::load::{LoadedSpec, Node, dotted};
 use jsonschema::error::ValidationErrorKind;
 use schemars::generate::SchemaSettings;
@@ -222,10 +223,106 @@ fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     out
 }
 
+fn desc_or(schema: &Value, pointer: &str, fallback: &str) -> String {
+    description(schema, pointer).unwrap_or_else(|| fallback.to_string())
+}
+
+/// Every node of a tree with its JSON pointer.
+fn each_node(node: &Node, pointer: &str, f: &mut impl FnMut(&Node, &str)) {
+    f(node, pointer);
+    match &node.value {
+        crate::load::Value::Map(m) => {
+            for (k, child) in m {
+                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                each_node(child, &p, f);
+            }
+        }
+        crate::load::Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                each_node(child, &format!("{pointer}/{i}"), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the JSON Schema lets through and the typed spec must not take:
+/// - values under secret-looking keys where the schema takes free-form text (`labels`): they
+///   would be rendered (as cloud tags) and shown by `explain` (under keys the schema does not
+///   know they are already errors, CG0010, their value hidden);
+/// - a whole-number float where an integer belongs (`port: 6379.0`): JSON Schema calls it an
+///   integer, the typed spec does not, and the error would otherwise point at line 1.
+fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    each_node(root, "", &mut |node, pointer| match &node.value {
+        crate::load::Value::Str(_)
+            if node.secret
+                && !under_secret_field(pointer)
+                && subschema(schema, pointer).is_some() =>
+        {
+            out.push(
+                Diagnostic::error(
+                    "CG0020",
+                    format!(
+                        "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
+                        dotted(pointer)
+                    ),
+                )
+                .at(node.loc.clone())
+                .help("labels are visible on every cloud resource: remove the value, or rename the key if it is not a secret"),
+            );
+        }
+        crate::load::Value::Float(f) if f.fract() == 0.0 => {
+            let Some(sub) = subschema(schema, pointer) else {
+                return;
+            };
+            if sub.get("type").is_none_or(|t| t != "integer") {
+                return;
+            }
+            let field = dotted(pointer);
+            let d = if f.abs() < 9.0e18 {
+                Diagnostic::error(
+                    "CG0011",
+                    format!("`{field}` must be an integer, found a number"),
+                )
+                .help(format!(
+                    "write it without a decimal point{}",
+                    if node.secret {
+                        String::new()
+                    } else {
+                        format!(", e.g. `{}`", *f as i64)
+                    }
+                ))
+            } else if sub
+                .get(if *f > 0.0 { "maximum" } else { "minimum" })
+                .is_none()
+            {
+                // Beyond 64 bits (the YAML had more digits than fit); bounded settings already
+                // have their own error from the schema.
+                Diagnostic::error(
+                    "CG0013",
+                    format!("`{field}` does not fit in a 64-bit integer"),
+                )
+                .help(desc_or(
+                    schema,
+                    pointer,
+                    "use a number of at most 20 digits",
+                ))
+            } else {
+                return;
+            };
+            out.push(d.at(node.loc.clone()));
+        }
+        _ => {}
+    });
+    out
+}
+
 /// All schema errors of a spec, each at the line of the value it is about.
 pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     let compiled = compiled();
     let mut diags = check_secret_literals(loaded);
+    diags.extend(check_beyond_schema(&compiled.schema, &loaded.root));
     let covered: Vec<&str> = SECRET_FIELDS
         .iter()
         .copied()
@@ -237,6 +334,7 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
         })
         .collect();
     let instance = loaded.root.to_json();
+    let mut not_shown = 0;
     for err in compiled.validator.iter_errors(&instance) {
         let pointer = err.instance_path().as_str().to_string();
         if covered
@@ -245,13 +343,37 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
         {
             continue;
         }
+        let room = MAX_REPORTED_ERRORS.saturating_sub(diags.len());
+        if room == 0 {
+            not_shown += match err.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+                _ => 1,
+            };
+            continue;
+        }
         diags.extend(diagnose(
             &compiled.schema,
             loaded,
             &pointer,
             err.kind(),
             &err.to_string(),
+            room,
+            &mut not_shown,
         ));
+    }
+    if not_shown > 0 {
+        diags.push(
+            Diagnostic::new(
+                "CG0004",
+                Severity::Note,
+                format!(
+                    "{not_shown} more schema error{} in this spec not shown (at most {MAX_REPORTED_ERRORS} are reported)",
+                    if not_shown == 1 { " is" } else { "s are" }
+                ),
+            )
+            .at(Location::file_start(loaded.file()))
+            .help("fix the errors above and validate again"),
+        );
     }
     diags
 }
@@ -275,6 +397,8 @@ fn diagnose(
     pointer: &str,
     kind: &ValidationErrorKind,
     fallback: &str,
+    room: usize,
+    not_shown: &mut usize,
 ) -> Vec<Diagnostic> {
     let root = &loaded.root;
     let node = root.pointer(pointer);
@@ -286,8 +410,10 @@ fn diagnose(
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, pointer);
+            *not_shown += unexpected.len().saturating_sub(room);
             unexpected
                 .iter()
+                .take(room)
                 .map(|key| {
                     let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                     let loc = root

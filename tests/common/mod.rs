@@ -6,7 +6,8 @@
 pub mod redis_server;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_cachegen")
@@ -221,4 +222,165 @@ pub fn golden() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s.set_omit_expression(true);
     s
+}
+
+/// What a fixture expects, from its first line `# expect: CG0013 line 7` (or
+/// `... in bases/other.yml`, or `# expect: clean`), or from a `<name>.expect` file beside a
+/// binary or empty fixture. A UTF-8 byte-order mark before the first line is skipped.
+pub struct Expect {
+    /// The code of the first error, or `clean`.
+    pub code: String,
+    pub line: u32,
+    pub file: Option<String>,
+}
+
+pub fn expectation(path: &Path) -> Expect {
+    let side = path.with_file_name(format!(
+        "{}.expect",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    let text = if side.exists() {
+        std::fs::read_to_string(side).unwrap()
+    } else {
+        let bytes = std::fs::read(path).unwrap();
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let first = bytes.split(|b| *b == b'\n').next().unwrap().to_vec();
+        String::from_utf8(first)
+            .unwrap()
+            .trim_start_matches("# expect:")
+            .to_string()
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words == ["clean"] {
+        return Expect {
+            code: "clean".into(),
+            line: 0,
+            file: None,
+        };
+    }
+    assert!(
+        words.len() >= 3 && words[1] == "line",
+        "{}: bad expectation `{text}`",
+        path.display()
+    );
+    Expect {
+        code: words[0].to_string(),
+        line: words[2].parse().unwrap(),
+        file: (words.len() >= 5 && words[3] == "in").then(|| words[4].to_string()),
+    }
+}
+
+/// A run of cachegen with its cost: hostile input must end within a bounded time and memory.
+pub struct Bounded {
+    /// Exit code; a negative number is the signal that ended it (SIGKILL after the timeout).
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// Peak resident memory, from the kernel's accounting of the child (`wait4`).
+    pub peak_rss_kib: i64,
+    pub timed_out: bool,
+}
+
+/// Longest a run may take before it is killed as hung. Generous (debug builds, a loaded CI
+/// machine); it catches hangs, it does not measure speed.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(20);
+/// Address space a run may reserve (RLIMIT_AS): an allocation past it fails, so a bomb that
+/// got through would abort instead of exhausting the machine.
+pub const ADDRESS_SPACE_LIMIT: u64 = 1 << 30;
+
+/// Run cachegen in `dir` with a timeout and a memory limit, measuring its peak memory.
+// The child is reaped with wait4 (which also reports its peak memory), not Child::wait.
+#[allow(clippy::zombie_processes)]
+pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: ADDRESS_SPACE_LIMIT,
+                rlim_max: ADDRESS_SPACE_LIMIT,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("run cachegen");
+    let pid = child.id() as libc::pid_t;
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value; wait4 fills it in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut timed_out = false;
+    loop {
+        // SAFETY: waits for our own child only.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
+        }
+        assert!(r == 0, "wait4: {}", std::io::Error::last_os_error());
+        if start.elapsed() > RUN_TIMEOUT && !timed_out {
+            timed_out = true;
+            // SAFETY: our own child, not yet reaped.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -libc::WTERMSIG(status)
+    };
+    Bounded {
+        code,
+        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
+        peak_rss_kib: usage.ru_maxrss,
+        timed_out,
+    }
+}
+
+/// Skip a test that needs something this machine lacks: a loud SKIPPED by hand, a failure
+/// under CI=true.
+pub fn skip_or_fail(why: &str) {
+    if under_ci() {
+        panic!("required under CI=true: {why}");
+    }
+    eprintln!("SKIPPED: {why}");
+}
+
+/// Whether the tests run as root (where permission bits do not stop writes).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Make a FIFO at `path`.
+pub fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+    assert_eq!(rc, 0, "mkfifo {}", std::io::Error::last_os_error());
 }

@@ -1,0 +1,398 @@
+//! The output folder survives everything a render can meet: an `--out` that is a file, a
+//! read-only folder, a read-only or full file system (exit 2 with a clear message, the previous
+//! output intact byte for byte), two renders at once (the last one wins whole), and SIGKILL at
+//! any point (each environment's folder is entirely old or entirely new, and the next render
+//! cleans up).
+
+mod common;
+
+use cachegen::output::list_files;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// A spec of `env` whose output depends on `version` (values in every file).
+fn spec(env: &str, version: u32) -> String {
+    format!(
+        "spec_version: 1\nname: safety\nenvironment: {env}\ntier: development\n\
+         memory: {{ max_memory: {}mb }}\nnetwork: {{ port: {} }}\n\
+         security: {{ auth: {{ password: {{ env: REDIS_PASSWORD_V{version} }} }} }}\n\
+         targets: {{ compose: {{ container_name: safety-{env}-v{version} }} }}\n",
+        256 * version,
+        6379 + version
+    )
+}
+
+/// A project in `dir` with the given environments at `version`.
+fn write_specs(dir: &Path, envs: &[&str], version: u32) {
+    std::fs::write(dir.join("cachegen.toml"), "").unwrap();
+    for env in envs {
+        let d = dir.join("environments").join(env);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("cache.yaml"), spec(env, version)).unwrap();
+    }
+}
+
+fn render(dir: &Path, out: &Path) -> std::process::Output {
+    run_in(dir, &["render", "--out", out.to_str().unwrap()])
+}
+
+/// What a render of `envs` at `version` writes, per environment.
+fn reference(envs: &[&str], version: u32) -> BTreeMap<String, BTreeMap<String, Vec<u8>>> {
+    let tmp = TempDir::new("safety-ref");
+    write_specs(tmp.path(), envs, version);
+    let out = tmp.path().join("out");
+    let o = render(tmp.path(), &out);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    envs.iter()
+        .map(|e| (e.to_string(), snapshot(&out.join(e))))
+        .collect()
+}
+
+fn temporaries(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".cachegen-tmp-"))
+        .collect()
+}
+
+#[test]
+fn out_that_is_a_file_is_an_io_error_and_stays_untouched() {
+    let tmp = TempDir::new("safety-file");
+    write_specs(tmp.path(), &["alpha"], 1);
+    let out = tmp.path().join("out");
+    std::fs::write(&out, "not a folder\n").unwrap();
+    let o = render(tmp.path(), &out);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), b"not a folder\n");
+
+    // A file where an environment's folder belongs is not swapped away either.
+    let out = tmp.path().join("out2");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("alpha"), "mine\n").unwrap();
+    let o = render(tmp.path(), &out);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("alpha")).unwrap(), b"mine\n");
+    assert!(temporaries(&out).is_empty());
+}
+
+/// Makes a folder read-only for the test, in a way that holds even for root, and undoes it.
+struct ReadOnly {
+    dir: std::path::PathBuf,
+    how: &'static str,
+}
+
+impl ReadOnly {
+    fn make(dir: &Path) -> Option<ReadOnly> {
+        use std::os::unix::fs::PermissionsExt;
+        if !is_root() {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+            return Some(ReadOnly {
+                dir: dir.into(),
+                how: "chmod",
+            });
+        }
+        // Root ignores permission bits; the immutable attribute stops even root.
+        let ok = which("chattr").is_some()
+            && Command::new("chattr")
+                .arg("+i")
+                .arg(dir)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+        ok.then(|| ReadOnly {
+            dir: dir.into(),
+            how: "chattr",
+        })
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.how == "chattr" {
+            let _ = Command::new("chattr").arg("-i").arg(&self.dir).status();
+        } else {
+            let _ = std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+#[test]
+fn read_only_output_folder_is_an_io_error_and_keeps_the_old_output() {
+    let tmp = TempDir::new("safety-ro");
+    write_specs(tmp.path(), &["alpha"], 1);
+    let out = tmp.path().join("out");
+    assert_eq!(code(&render(tmp.path(), &out)), 0);
+    let before = snapshot(&out.join("alpha"));
+    write_specs(tmp.path(), &["alpha"], 2);
+    let Some(guard) = ReadOnly::make(&out) else {
+        skip_or_fail(
+            "running as root on a file system without `chattr +i`: no way to make a folder read-only for root",
+        );
+        return;
+    };
+    let o = render(tmp.path(), &out);
+    let how = guard.how;
+    drop(guard);
+    assert_eq!(code(&o), 2, "read-only by {how}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write") && stderr(&o).contains("unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        snapshot(&out.join("alpha")),
+        before,
+        "the old output changed"
+    );
+    assert!(temporaries(&out).is_empty());
+}
+
+/// A full disk and a read-only file system, on a small tmpfs mounted in a mount namespace of
+/// its own (`unshare`: as root, or in a user namespace otherwise).
+#[test]
+fn full_or_read_only_file_system_is_an_io_error_and_keeps_the_old_output() {
+    let Some(unshare) = which("unshare") else {
+        skip_or_fail("`unshare` (util-linux) is needed to mount a small tmpfs");
+        return;
+    };
+    let tmp = TempDir::new("safety-fs");
+    let p = tmp.path();
+    write_specs(p, &["alpha"], 1);
+    std::fs::write(p.join("new.yaml"), spec("alpha", 2)).unwrap();
+    let old_spec = p.join("environments/alpha/cache.yaml");
+    let mnt = p.join("mnt");
+    let snap = p.join("snap");
+    std::fs::create_dir(&mnt).unwrap();
+    let script = r#"
+set -u
+mount -t tmpfs -o size=256k tmpfs "$MNT" || exit 90
+"$BIN" render "$OLD" --out "$MNT/out" 2>/dev/null || exit 91
+cp -a "$MNT/out/alpha" "$SNAP"
+dd if=/dev/zero of="$MNT/fill" bs=4096 2>/dev/null
+"$BIN" render "$NEW" --out "$MNT/out" 2>"$WORK/full.err"; echo $? > "$WORK/full.rc"
+diff -r "$SNAP" "$MNT/out/alpha" >/dev/null && echo same > "$WORK/full.same"
+ls -A "$MNT/out" > "$WORK/full.ls"
+rm -f "$MNT/fill"
+mount -o remount,ro "$MNT" || exit 92
+"$BIN" render "$NEW" --out "$MNT/out" 2>"$WORK/ro.err"; echo $? > "$WORK/ro.rc"
+diff -r "$SNAP" "$MNT/out/alpha" >/dev/null && echo same > "$WORK/ro.same"
+exit 0
+"#;
+    let mut cmd = Command::new(unshare);
+    if is_root() {
+        cmd.arg("--mount");
+    } else {
+        cmd.args(["--user", "--map-root-user", "--mount"]);
+    }
+    let o = cmd
+        .args(["sh", "-c", script])
+        .env("MNT", &mnt)
+        .env("BIN", bin())
+        .env("OLD", &old_spec)
+        .env("NEW", p.join("new.yaml"))
+        .env("SNAP", &snap)
+        .env("WORK", p)
+        .current_dir(p)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    match o.status.code() {
+        Some(0) => {}
+        Some(90) | Some(1) => {
+            skip_or_fail(&format!(
+                "cannot mount a tmpfs in a new mount namespace here: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
+            return;
+        }
+        other => panic!(
+            "setup failed ({other:?}): {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    }
+    let read = |f: &str| std::fs::read_to_string(p.join(f)).unwrap_or_default();
+    for (case, says) in [("full", "No space left"), ("ro", "Read-only file system")] {
+        assert_eq!(
+            read(&format!("{case}.rc")).trim(),
+            "2",
+            "{case}: {}",
+            read(&format!("{case}.err"))
+        );
+        let err = read(&format!("{case}.err"));
+        assert!(
+            err.contains("cannot write") && err.contains(says),
+            "{case}: {err}"
+        );
+        assert!(err.contains("unchanged"), "{case}: {err}");
+        assert_eq!(
+            read(&format!("{case}.same")).trim(),
+            "same",
+            "{case}: the old output changed"
+        );
+    }
+    // The failed render left no temporary folder behind on the full disk.
+    assert_eq!(read("full.ls").trim(), "alpha", "{}", read("full.ls"));
+}
+
+#[test]
+fn concurrent_renders_leave_one_whole_result() {
+    let envs = ["alpha", "beta"];
+    let (old, new) = (reference(&envs, 1), reference(&envs, 2));
+    assert_ne!(old, new);
+    let a = TempDir::new("safety-conc-a");
+    let b = TempDir::new("safety-conc-b");
+    write_specs(a.path(), &envs, 1);
+    write_specs(b.path(), &envs, 2);
+    let out_dir = TempDir::new("safety-conc-out");
+    let out = out_dir.path().join("generated");
+    for round in 0..15 {
+        let spawn = |dir: &Path| {
+            Command::new(bin())
+                .args(["--quiet", "render", "--out", out.to_str().unwrap()])
+                .current_dir(dir)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (ca, cb) = (spawn(a.path()), spawn(b.path()));
+        let (oa, ob) = (
+            ca.wait_with_output().unwrap(),
+            cb.wait_with_output().unwrap(),
+        );
+        assert!(
+            oa.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&oa.stderr)
+        );
+        assert!(
+            ob.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&ob.stderr)
+        );
+        for env in envs {
+            let got = snapshot(&out.join(env));
+            assert!(
+                got == old[env] || got == new[env],
+                "round {round}: {env} is a mix of two renders: {:?}",
+                got.keys().collect::<Vec<_>>()
+            );
+        }
+        assert!(
+            temporaries(&out).is_empty(),
+            "round {round}: {:?}",
+            temporaries(&out)
+        );
+    }
+}
+
+/// A small deterministic generator for kill points (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+#[test]
+fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
+    let envs = ["alpha", "beta", "gamma"];
+    let refs = [reference(&envs, 1), reference(&envs, 2)];
+    let tmp = TempDir::new("safety-kill");
+    let p = tmp.path();
+    write_specs(p, &envs, 1);
+    let out = p.join("generated");
+    assert_eq!(code(&render(p, &out)), 0);
+
+    // How long a whole render takes here, and how long before it starts writing (a validate
+    // does everything but the writing): kill points are spread over the writing, and a few
+    // before it.
+    write_specs(p, &envs, 2);
+    let start = Instant::now();
+    assert_eq!(code(&render(p, &out)), 0);
+    let full = start.elapsed().as_micros() as u64;
+    let start = Instant::now();
+    assert_eq!(code(&run_in(p, &["validate"])), 0);
+    let before_writes = (start.elapsed().as_micros() as u64).min(full) * 3 / 4;
+
+    let seed = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed);
+    let rounds = 60;
+    let (mut killed, mut finished, mut mixed_runs) = (0, 0, 0);
+    for round in 0..rounds {
+        let version = 1 + (round % 2) as u32;
+        write_specs(p, &envs, version);
+        let delay =
+            Duration::from_micros(before_writes + rng.below(full + full / 10 - before_writes));
+        let mut child = Command::new(bin())
+            .args(["--quiet", "render", "--out", out.to_str().unwrap()])
+            .current_dir(p)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if status.success() {
+            finished += 1;
+        } else {
+            killed += 1;
+        }
+        let mut states = Vec::new();
+        for env in envs {
+            let got = snapshot(&out.join(env));
+            let state = refs.iter().position(|r| r[env] == got);
+            assert!(
+                state.is_some(),
+                "round {round} (seed {seed}, killed after {delay:?}): {env} is neither the old nor the new output: {:?}",
+                got.keys().collect::<Vec<_>>()
+            );
+            states.push(state);
+        }
+        if states.windows(2).any(|w| w[0] != w[1]) {
+            mixed_runs += 1;
+        }
+    }
+    eprintln!(
+        "sigkill: {killed} renders killed, {finished} finished, {mixed_runs} left environments at different versions (seed {seed})"
+    );
+    assert!(
+        killed >= rounds / 4,
+        "too few renders were actually interrupted: {killed}"
+    );
+
+    // The next render succeeds, and cleans the temporary folders the killed ones left.
+    write_specs(p, &envs, 2);
+    let o = render(p, &out);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for env in envs {
+        assert_eq!(snapshot(&out.join(env)), refs[1][env]);
+    }
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+}
