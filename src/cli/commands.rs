@@ -306,32 +306,24 @@ fn render(
         }
     };
     // Everything is rendered before anything is written: a template error writes nothing.
-    let mut rendered = Vec::new();
-    for o in &outcomes {
-        let Outcome::Checked(c) = o else { continue };
-        let waivers = crate::rules::waived(&c.context());
-        let input = crate::targets::RenderInput {
-            plan: &c.plan,
-            engine: &engine,
-            providers: &project.providers,
-            waivers: &waivers,
-        };
-        match crate::targets::render_all(&input) {
-            Ok(files) => rendered.push(Rendered {
-                environment: c.plan.environment.clone(),
-                source: c.plan.source.clone(),
-                files,
-            }),
-            Err(e) => {
-                return report::fatal(
-                    &format!("rendering {} failed: {e}", c.plan.source),
-                    Some(
-                        "this is a bug in a template (or in a --templates override); nothing was written",
-                    ),
-                );
-            }
+    let checked: Vec<&crate::pipeline::Checked> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Checked(c) => Some(c.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let rendered = match render_checked(&checked, &engine, &project.providers) {
+        Ok(r) => r,
+        Err((source, e)) => {
+            return report::fatal(
+                &format!("rendering {source} failed: {e}"),
+                Some(
+                    "this is a bug in a template (or in a --templates override); nothing was written",
+                ),
+            );
         }
-    }
+    };
     let out = out.unwrap_or_else(|| project.output.clone());
     let shown_root = crate::load::display_path(&out);
     report::print(g, &diags, paths.len());
@@ -340,6 +332,48 @@ fn render(
     } else {
         write_rendered(g, &out, &shown_root, &rendered)
     }
+}
+
+/// Render every checked spec, spread over the cores when there are many.
+fn render_checked(
+    checked: &[&crate::pipeline::Checked],
+    engine: &crate::targets::Engine,
+    providers: &crate::project::ProviderVersions,
+) -> Result<Vec<Rendered>, (String, String)> {
+    let one = |c: &&crate::pipeline::Checked| -> Result<Rendered, (String, String)> {
+        let waivers = crate::rules::waived(&c.context());
+        let input = crate::targets::RenderInput {
+            plan: &c.plan,
+            engine,
+            providers,
+            waivers: &waivers,
+        };
+        crate::targets::render_all(&input)
+            .map(|files| Rendered {
+                environment: c.plan.environment.clone(),
+                source: c.plan.source.clone(),
+                files,
+            })
+            .map_err(|e| (c.plan.source.clone(), e))
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if checked.len() < 32 || workers == 1 {
+        return checked.iter().map(one).collect();
+    }
+    let chunk = checked.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = checked
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(one).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        let mut all = Vec::with_capacity(checked.len());
+        for h in handles {
+            all.extend(h.join().expect("a render thread panicked")?);
+        }
+        Ok(all)
+    })
 }
 
 fn write_rendered(
@@ -354,17 +388,27 @@ fn write_rendered(
             Some("choose another --out, or remove the file"),
         );
     }
-    for r in rendered {
-        if let Err(e) = crate::output::write_env(out, &r.environment, &r.files) {
-            return report::fatal(
-                &format!("cannot write `{shown_root}/{}`: {e}", r.environment),
-                Some(
-                    "the previous output of this environment is unchanged; check the folder's permissions and free space",
-                ),
-            );
-        }
-        if !g.quiet && g.format == diagnostics::Format::Human {
-            eprintln!(
+    let envs: Vec<crate::output::EnvFiles> = rendered
+        .iter()
+        .map(|r| crate::output::EnvFiles {
+            environment: &r.environment,
+            files: &r.files,
+        })
+        .collect();
+    if let Err(e) = crate::output::write_all(out, &envs) {
+        return report::fatal(
+            &format!("cannot write `{shown_root}/{}`: {}", e.environment, e.error),
+            Some(
+                "nothing was replaced: every environment's previous output is unchanged; check the folder's permissions and free space",
+            ),
+        );
+    }
+    if !g.quiet && g.format == diagnostics::Format::Human {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        for r in rendered {
+            let _ = writeln!(
+                err,
                 "wrote {shown_root}/{}/ ({} files) from {}",
                 r.environment,
                 r.files.len(),

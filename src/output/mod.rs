@@ -16,32 +16,104 @@ use std::path::{Path, PathBuf};
 /// Prefix of the temporary folders a render works in (hidden, next to the environment folders).
 const TMP_PREFIX: &str = ".cachegen-tmp-";
 
+/// One environment's rendered files.
+pub struct EnvFiles<'a> {
+    pub environment: &'a str,
+    pub files: &'a [OutFile],
+}
+
+/// Why a render could not be written, and which environment it was at.
+#[derive(Debug)]
+pub struct WriteError {
+    pub environment: String,
+    pub error: io::Error,
+}
+
 /// Write one environment's files into `out/<environment>/`, replacing the folder atomically.
 pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result<()> {
-    fs::create_dir_all(out)?;
-    let target = out.join(environment);
-    // The folder is cachegen's own; a file or link in its place is not swapped away.
-    if let Ok(meta) = fs::symlink_metadata(&target)
-        && !meta.is_dir()
-    {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("`{environment}` exists and is not a folder"),
-        ));
+    write_all(out, &[EnvFiles { environment, files }]).map_err(|e| e.error)
+}
+
+/// Write every environment into `out/<environment>/`. All files of all environments are
+/// written into temporary folders and flushed to disk first (one `syncfs` for the whole run,
+/// not one `fsync` per file); only then is each folder swapped in, atomically. A failure
+/// while writing (a full disk, a read-only folder) therefore leaves every folder as it was.
+pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
+    let first = envs.first().map(|e| e.environment).unwrap_or("");
+    fs::create_dir_all(out).map_err(at(first))?;
+    for e in envs {
+        // The folder is cachegen's own; a file or link in its place is not swapped away.
+        if let Ok(meta) = fs::symlink_metadata(out.join(e.environment))
+            && !meta.is_dir()
+        {
+            return Err(at(e.environment)(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("`{}` exists and is not a folder", e.environment),
+            )));
+        }
     }
-    remove_stale_temporaries(out, environment);
-    let tmp = out.join(format!(
-        "{TMP_PREFIX}{environment}-{}-{}",
-        std::process::id(),
-        unique()
-    ));
-    fs::create_dir(&tmp)?;
-    let result = fill(&tmp, files).and_then(|()| swap_in(&tmp, &target));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
+    remove_stale_temporaries(out, envs);
+
+    let pid = std::process::id();
+    let stamp = unique();
+    let temporaries: Vec<PathBuf> = envs
+        .iter()
+        .map(|e| out.join(format!("{TMP_PREFIX}{}-{pid}-{stamp}", e.environment)))
+        .collect();
+    let written =
+        fill_all(envs, &temporaries).and_then(|()| flush(out, &temporaries).map_err(at(first)));
+    if let Err(e) = written {
+        for t in &temporaries {
+            let _ = fs::remove_dir_all(t);
+        }
+        return Err(e);
     }
-    result?;
-    sync_dir(out)
+    for (e, tmp) in envs.iter().zip(&temporaries) {
+        if let Err(err) = swap_in(tmp, &out.join(e.environment)) {
+            let _ = fs::remove_dir_all(tmp);
+            return Err(at(e.environment)(err));
+        }
+    }
+    sync_dir(out).map_err(at(first))
+}
+
+/// A `map_err` that names the environment.
+fn at(environment: &str) -> impl Fn(io::Error) -> WriteError + '_ {
+    move |error| WriteError {
+        environment: environment.to_string(),
+        error,
+    }
+}
+
+/// Fill the temporary folders, spread over the cores when there are many.
+fn fill_all(envs: &[EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError> {
+    let one = |(e, tmp): (&EnvFiles, &PathBuf)| {
+        fs::create_dir(tmp)
+            .and_then(|()| fill(tmp, e.files))
+            .map_err(|error| WriteError {
+                environment: e.environment.to_string(),
+                error,
+            })
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if envs.len() < 32 || workers == 1 {
+        return envs.iter().zip(temporaries).try_for_each(one);
+    }
+    let chunk = envs.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = envs
+            .chunks(chunk)
+            .zip(temporaries.chunks(chunk))
+            .map(|(e, t)| s.spawn(move || e.iter().zip(t).try_for_each(one)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a writer thread panicked"))
+            .collect::<Result<Vec<()>, _>>()
+            .map(|_| ())
+    })
 }
 
 fn unique() -> u128 {
@@ -63,10 +135,31 @@ fn fill(dir: &Path, files: &[OutFile]) -> io::Result<()> {
         }
         let mut file = fs::File::create(&path)?;
         file.write_all(f.contents.as_bytes())?;
-        file.sync_all()?;
     }
-    for d in dirs.iter().rev() {
-        sync_dir(d)?;
+    Ok(())
+}
+
+/// Make the written files durable before any folder is swapped in. On Linux one `syncfs` of
+/// the output's file system; elsewhere every file and folder is synced.
+#[cfg(target_os = "linux")]
+fn flush(out: &Path, _temporaries: &[PathBuf]) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = fs::File::open(out)?;
+    // SAFETY: the descriptor is open for the duration of the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn flush(_out: &Path, temporaries: &[PathBuf]) -> io::Result<()> {
+    for t in temporaries {
+        for rel in list_files(t)? {
+            fs::File::open(t.join(rel))?.sync_all()?;
+        }
+        sync_dir(t)?;
     }
     Ok(())
 }
@@ -125,14 +218,22 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     fs::rename(&aside, a)
 }
 
-/// Temporary folders left by a killed run of this environment, whose process is gone.
-fn remove_stale_temporaries(out: &Path, environment: &str) {
+/// Temporary folders of these environments left by killed runs, whose process is gone. One
+/// listing of the output folder for the whole run.
+fn remove_stale_temporaries(out: &Path, envs: &[EnvFiles]) {
     let Ok(entries) = fs::read_dir(out) else {
         return;
     };
+    let names: std::collections::HashSet<&str> = envs.iter().map(|e| e.environment).collect();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if temporary_owner(&name, environment).is_some_and(|p| !process_alive(p)) {
+        let Some(rest) = name.strip_prefix(TMP_PREFIX) else {
+            continue;
+        };
+        let Some(env) = rest.rsplitn(3, '-').nth(2) else {
+            continue;
+        };
+        if names.contains(env) && temporary_owner(&name, env).is_some_and(|p| !process_alive(p)) {
             let _ = fs::remove_dir_all(e.path());
         }
     }
