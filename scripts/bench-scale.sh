@@ -100,7 +100,7 @@ PY
 }
 printf '| cachegen validate + render --check | %.1f ms | 1x |\n' "$(python3 -c "print($own*1000)")"
 if command -v checkov >/dev/null; then
-  hyperfine -w 0 -r 2 --export-json "$work/checkov.json" \
+  hyperfine -i -w 0 -r 2 --export-json "$work/checkov.json" \
     "checkov -d $peer/generated --framework terraform --skip-download --quiet --compact -o json" >/dev/null 2>&1 || true
   row "checkov (all Terraform)" "$work/checkov.json"
 else
@@ -110,7 +110,7 @@ if command -v docker-compose >/dev/null; then
   files=$(find "$peer/generated" -name docker-compose.yml | sort)
   cmd=""
   for f in $files; do cmd="$cmd docker-compose -f $f config -q;"; done
-  REDIS_PASSWORD=bench hyperfine -w 1 -r 5 --export-json "$work/compose.json" "sh -c '$cmd'" >/dev/null 2>&1 || true
+  REDIS_PASSWORD=bench hyperfine -i -w 1 -r 5 --export-json "$work/compose.json" "sh -c '$cmd'" >/dev/null 2>&1 || true
   row "docker-compose config (every stack)" "$work/compose.json"
 else
   echo "| docker-compose config | not installed | |"

@@ -266,6 +266,107 @@ fn recommendations(c: &Checked) -> Vec<Derived> {
             },
         });
     }
+    if let Some(a) = &plan.targets.azure {
+        let want = plan.memory.max_memory_bytes;
+        let (label, pick) = match a.service {
+            crate::spec::AzureService::Managed => {
+                let family = crate::providers::azure::managed_sku(&a.sku)
+                    .map(|s| s.family)
+                    .unwrap_or(crate::providers::azure::ManagedFamily::Balanced);
+                (
+                    "azure sku (Managed Redis)",
+                    crate::providers::azure::smallest_managed_for(want, family).map(|s| {
+                        (
+                            s.name,
+                            crate::spec::units::gib(s.memory),
+                            "memory of the SKU (sizes not primary-sourced)",
+                        )
+                    }),
+                )
+            }
+            crate::spec::AzureService::Cache => {
+                let tier = crate::providers::azure::cache_sku(&a.sku)
+                    .map(|s| s.tier)
+                    .unwrap_or(crate::providers::azure::CacheTier::Premium);
+                (
+                    "azure sku (Cache for Redis)",
+                    crate::providers::azure::smallest_cache_for(want, tier).map(|s| {
+                        (
+                            s.name,
+                            crate::spec::units::gib(s.usable()),
+                            "after the 10% reserve",
+                        )
+                    }),
+                )
+            }
+        };
+        out.push(match pick {
+            Some((name, size, what)) => Derived {
+                name: label.into(),
+                value: name.into(),
+                why: format!(
+                    "the smallest of its family holding max_memory {}: {size} {what}",
+                    plan.memory.max_memory
+                ),
+            },
+            None => Derived {
+                name: label.into(),
+                value: "none fits".into(),
+                why: "no SKU of this family holds max_memory: use cluster mode or another family"
+                    .into(),
+            },
+        });
+    }
+    if plan.targets.gcp.is_some() {
+        let want = plan.memory.max_memory_bytes;
+        let (label, value, why) = if plan.topology.is_cluster() {
+            match crate::providers::gcp::node_type_for(
+                want,
+                plan.tier != crate::spec::Tier::Production,
+            ) {
+                Some(n) => (
+                    "gcp node_type",
+                    n.name.to_string(),
+                    format!(
+                        "the smallest node whose writable keyspace holds max_memory {} per shard",
+                        plan.memory.max_memory
+                    ),
+                ),
+                None => (
+                    "gcp node_type",
+                    "none fits".into(),
+                    "no node type holds max_memory per shard: add shards".into(),
+                ),
+            }
+        } else {
+            let headroom = crate::providers::gcp::instance_headroom(plan);
+            match crate::providers::gcp::instance_size_for(want, headroom, 1) {
+                Some(gb) => (
+                    "gcp memory_size_gb",
+                    gb.to_string(),
+                    format!(
+                        "the smallest capacity holding max_memory {}{}",
+                        plan.memory.max_memory,
+                        if headroom {
+                            " with 20% headroom for snapshots and replication"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                None => (
+                    "gcp memory_size_gb",
+                    "none fits".into(),
+                    "above 300 GB: use cluster mode".into(),
+                ),
+            }
+        };
+        out.push(Derived {
+            name: label.into(),
+            value,
+            why,
+        });
+    }
     out
 }
 

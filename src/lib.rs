@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod explain;
 pub mod load;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod plan;
 pub mod project;

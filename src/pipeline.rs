@@ -139,27 +139,7 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
 /// Check many specs, in parallel where there are enough to pay for threads. Results keep the
 /// order of `paths`.
 pub fn check_all(project: &Project, paths: &[PathBuf]) -> Vec<Outcome> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(paths.len());
-    let mut outcomes: Vec<Outcome> = if workers <= 1 || paths.len() < 8 {
-        paths.iter().map(|p| check_spec(project, p)).collect()
-    } else {
-        let chunk = paths.len().div_ceil(workers);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = paths
-                .chunks(chunk)
-                .map(|c| {
-                    s.spawn(move || c.iter().map(|p| check_spec(project, p)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("a checker thread panicked"))
-                .collect()
-        })
-    };
+    let mut outcomes = crate::parallel::map(paths, 8, |p| check_spec(project, p));
     duplicate_environments(&mut outcomes);
     outcomes
 }

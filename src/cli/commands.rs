@@ -356,24 +356,7 @@ fn render_checked(
             })
             .map_err(|e| (c.plan.source.clone(), e))
     };
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if checked.len() < 32 || workers == 1 {
-        return checked.iter().map(one).collect();
-    }
-    let chunk = checked.len().div_ceil(workers);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = checked
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(one).collect::<Result<Vec<_>, _>>()))
-            .collect();
-        let mut all = Vec::with_capacity(checked.len());
-        for h in handles {
-            all.extend(h.join().expect("a render thread panicked")?);
-        }
-        Ok(all)
-    })
+    crate::parallel::map(checked, 32, one).into_iter().collect()
 }
 
 fn write_rendered(
@@ -428,9 +411,13 @@ fn check_rendered(
     use std::io::Write;
     let (mut changed, mut missing, mut extra, mut envs) = (0, 0, 0, 0);
     let mut stdout = std::io::stdout().lock();
-    for r in rendered {
+    let drifts = crate::parallel::map(rendered, 32, |r| {
         let shown = format!("{shown_root}/{}", r.environment);
-        match crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files) {
+        let drift = crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files);
+        (shown, drift)
+    });
+    for (shown, drift) in drifts {
+        match drift {
             Ok(d) => {
                 if !d.is_clean() {
                     envs += 1;

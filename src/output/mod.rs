@@ -34,10 +34,11 @@ pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result
     write_all(out, &[EnvFiles { environment, files }]).map_err(|e| e.error)
 }
 
-/// Write every environment into `out/<environment>/`. All files of all environments are
-/// written into temporary folders and flushed to disk first (one `syncfs` for the whole run,
-/// not one `fsync` per file); only then is each folder swapped in, atomically. A failure
-/// while writing (a full disk, a read-only folder) therefore leaves every folder as it was.
+/// Write every environment into `out/<environment>/`. A folder that already holds exactly
+/// its files is left untouched. The others are written into temporary folders and flushed to
+/// disk first (one `syncfs` for the whole run, not one `fsync` per file); only then is each
+/// folder swapped in, atomically. A failure while writing (a full disk, a read-only folder)
+/// therefore leaves every folder as it was.
 pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
     let first = envs.first().map(|e| e.environment).unwrap_or("");
     fs::create_dir_all(out).map_err(at(first))?;
@@ -53,6 +54,18 @@ pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
         }
     }
     remove_stale_temporaries(out, envs);
+    // A folder that already holds exactly these files is left alone: no I/O, mtimes kept.
+    let fresh = crate::parallel::map(envs, 32, |e| up_to_date(&out.join(e.environment), e.files));
+    let changed: Vec<&EnvFiles> = envs
+        .iter()
+        .zip(fresh)
+        .filter(|(_, f)| !f)
+        .map(|(e, _)| e)
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let envs = changed;
 
     let pid = std::process::id();
     let stamp = unique();
@@ -61,7 +74,7 @@ pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
         .map(|e| out.join(format!("{TMP_PREFIX}{}-{pid}-{stamp}", e.environment)))
         .collect();
     let written =
-        fill_all(envs, &temporaries).and_then(|()| flush(out, &temporaries).map_err(at(first)));
+        fill_all(&envs, &temporaries).and_then(|()| flush(out, &temporaries).map_err(at(first)));
     if let Err(e) = written {
         for t in &temporaries {
             let _ = fs::remove_dir_all(t);
@@ -77,6 +90,17 @@ pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
     sync_dir(out).map_err(at(first))
 }
 
+/// Whether `dir` holds exactly `files`, byte for byte, and nothing else.
+fn up_to_date(dir: &Path, files: &[OutFile]) -> bool {
+    match list_files(dir) {
+        Ok(on_disk) if on_disk.len() == files.len() => files.iter().all(|f| {
+            on_disk.binary_search(&f.path).is_ok()
+                && fs::read(dir.join(&f.path)).is_ok_and(|b| b == f.contents.as_bytes())
+        }),
+        _ => false,
+    }
+}
+
 /// A `map_err` that names the environment.
 fn at(environment: &str) -> impl Fn(io::Error) -> WriteError + '_ {
     move |error| WriteError {
@@ -86,8 +110,8 @@ fn at(environment: &str) -> impl Fn(io::Error) -> WriteError + '_ {
 }
 
 /// Fill the temporary folders, spread over the cores when there are many.
-fn fill_all(envs: &[EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError> {
-    let one = |(e, tmp): (&EnvFiles, &PathBuf)| {
+fn fill_all(envs: &[&EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError> {
+    let one = |(e, tmp): (&&EnvFiles, &PathBuf)| {
         fs::create_dir(tmp)
             .and_then(|()| fill(tmp, e.files))
             .map_err(|error| WriteError {
@@ -95,25 +119,10 @@ fn fill_all(envs: &[EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError
                 error,
             })
     };
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if envs.len() < 32 || workers == 1 {
-        return envs.iter().zip(temporaries).try_for_each(one);
-    }
-    let chunk = envs.len().div_ceil(workers);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = envs
-            .chunks(chunk)
-            .zip(temporaries.chunks(chunk))
-            .map(|(e, t)| s.spawn(move || e.iter().zip(t).try_for_each(one)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a writer thread panicked"))
-            .collect::<Result<Vec<()>, _>>()
-            .map(|_| ())
-    })
+    let pairs: Vec<(&&EnvFiles, &PathBuf)> = envs.iter().zip(temporaries).collect();
+    crate::parallel::map(&pairs, 32, |p| one(*p))
+        .into_iter()
+        .collect()
 }
 
 fn unique() -> u128 {
