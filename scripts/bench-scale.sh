@@ -65,9 +65,9 @@ for n in "${sizes[@]}"; do
       exit 1
     fi
     "$bin" --quiet render --check >/dev/null
-    hyperfine -N -w 1 -r "$runs" --export-json "$work/v$n.json" "$bin --quiet validate" >/dev/null
-    hyperfine -N -w 1 -r "$runs" --export-json "$work/r$n.json" "$bin --quiet render" >/dev/null
-    hyperfine -N -w 1 -r "$runs" --export-json "$work/c$n.json" "$bin --quiet render --check" >/dev/null
+    hyperfine -N -w 1 -r "$runs" --export-json "$work/v$n.json" "$bin --quiet validate" >/dev/null 2>>"$work/hyperfine.log"
+    hyperfine -N -w 1 -r "$runs" --export-json "$work/r$n.json" "$bin --quiet render" >/dev/null 2>>"$work/hyperfine.log"
+    hyperfine -N -w 1 -r "$runs" --export-json "$work/c$n.json" "$bin --quiet render --check" >/dev/null 2>>"$work/hyperfine.log"
     /usr/bin/time -v "$bin" --quiet render 2> "$work/t$n.txt" >/dev/null
   )
   rss_kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/t$n.txt")"
