@@ -125,16 +125,35 @@ fn print_unreadable(outcomes: &[Outcome]) {
     }
 }
 
-fn validate(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> u8 {
-    let paths = match spec_paths(project, specs) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
+/// The specs of a command, checked: outcomes, sorted diagnostics, the exit code they mean.
+struct Checks {
+    outcomes: Vec<Outcome>,
+    diags: Vec<Diagnostic>,
+    code: u8,
+    specs: usize,
+}
+
+fn check_specs(project: &Project, specs: Vec<PathBuf>) -> Result<Checks, u8> {
+    let paths = spec_paths(project, specs)?;
     let outcomes = pipeline::check_all(project, &paths);
     print_unreadable(&outcomes);
     let (diags, code) = summarize(project, &outcomes);
-    report::print(g, &diags, paths.len());
-    code
+    Ok(Checks {
+        outcomes,
+        diags,
+        code,
+        specs: paths.len(),
+    })
+}
+
+fn validate(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> u8 {
+    match check_specs(project, specs) {
+        Ok(c) => {
+            report::print(g, &c.diags, c.specs);
+            c.code
+        }
+        Err(code) => code,
+    }
 }
 
 fn tiers_text(t: &crate::rules::Tiers) -> String {
@@ -281,15 +300,17 @@ fn render(
     check: bool,
     templates: Option<PathBuf>,
 ) -> u8 {
-    let paths = match spec_paths(project, specs) {
-        Ok(p) => p,
-        Err(c) => return c,
+    let Checks {
+        outcomes,
+        diags,
+        code,
+        specs,
+    } = match check_specs(project, specs) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let outcomes = pipeline::check_all(project, &paths);
-    print_unreadable(&outcomes);
-    let (diags, code) = summarize(project, &outcomes);
     if code != 0 {
-        report::print(g, &diags, paths.len());
+        report::print(g, &diags, specs);
         if code == 1 && !g.quiet && g.format == diagnostics::Format::Human {
             eprintln!("nothing was written: fix the errors above, then render again");
         }
@@ -326,7 +347,7 @@ fn render(
     };
     let out = out.unwrap_or_else(|| project.output.clone());
     let shown_root = crate::load::display_path(&out);
-    report::print(g, &diags, paths.len());
+    report::print(g, &diags, specs);
     if check {
         check_rendered(g, &out, &shown_root, &rendered)
     } else {
