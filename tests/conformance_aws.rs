@@ -253,6 +253,12 @@ fn checkov_failures(checkov: &Path, dir: &Path) -> Vec<String> {
     if report.passed == 0 {
         failed.push("no check passed: checkov did not read the files".into());
     }
+    if report.skipped != 0 {
+        failed.push(format!(
+            "{} check(s) skipped: a skip hides a finding",
+            report.skipped
+        ));
+    }
     failed
 }
 

@@ -284,3 +284,101 @@ fn hostile_files_made_at_test_time() {
         );
     }
 }
+
+/// A spec's path is the one piece of text in a generated file that no schema pattern
+/// constrains: it is in every header and in a Terraform description. A folder name with a
+/// quote, Terraform template sequences and a newline must not end a comment or a string
+/// early, or `terraform apply` downstream would run on text the reviewer never saw as code.
+#[test]
+fn a_hostile_folder_name_cannot_break_a_generated_file() {
+    let tmp = TempDir::new("hostile-folder");
+    copy_project(tmp.path());
+    let weird = "we\"ird${x}%{y}\nTAIL-MARKER = 1";
+    let mut specs = Vec::new();
+    for env in ["production", "development"] {
+        let dir = tmp
+            .path()
+            .join("environments")
+            .join(format!("{env}-{weird}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec =
+            std::fs::read_to_string(tmp.path().join("environments").join(env).join("cache.yaml"))
+                .unwrap();
+        std::fs::write(dir.join("cache.yaml"), spec).unwrap();
+        specs.push(dir.join("cache.yaml"));
+    }
+    let out = tmp.path().join("out");
+    let mut args = vec![
+        "render".to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(specs.iter().map(|s| s.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_in(tmp.path(), &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let mut files = Vec::new();
+    collect_files(&out, &mut files);
+    assert!(files.len() >= 9, "{files:?}");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(
+            !text.lines().any(|l| l.starts_with("TAIL-MARKER")),
+            "{}: the folder name's newline ended a comment:\n{text}",
+            f.display()
+        );
+        if f.extension().is_some_and(|e| e == "tf") {
+            let body = hcl::parse(&text)
+                .unwrap_or_else(|e| panic!("{}: not HCL: {e}\n{text}", f.display()));
+            if f.ends_with("terraform/aws/main.tf") {
+                // The path reaches the parameter group's description as a literal: the quote,
+                // `${` and `%{` escaped, so Terraform interpolates nothing from it.
+                let group = body
+                    .blocks()
+                    .find(|b| {
+                        b.labels
+                            .first()
+                            .is_some_and(|l| l.as_str() == "aws_elasticache_parameter_group")
+                    })
+                    .expect("a parameter group");
+                let description = group
+                    .body
+                    .attributes()
+                    .find(|a| a.key.as_str() == "description")
+                    .expect("a description");
+                let rendered = description.expr.to_string();
+                assert!(
+                    rendered.contains(r#"we\"ird$${x}%%{y}\nTAIL-MARKER"#),
+                    "{rendered}"
+                );
+            }
+        }
+    }
+    if let Some(terraform) = which("terraform") {
+        let o = std::process::Command::new(terraform)
+            .args(["fmt", "-check", "-recursive"])
+            .arg(&out)
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "terraform fmt -check: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    } else {
+        eprintln!("SKIPPED: terraform not found (terraform fmt of the hostile folder's output)");
+    }
+}
+
+fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_files(&p, into);
+        } else {
+            into.push(p);
+        }
+    }
+}

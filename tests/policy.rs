@@ -73,10 +73,16 @@ fn the_same_rule_is_an_error_in_production_and_off_in_development() {
 fn an_exception_waives_a_rule_and_its_reason_reaches_the_files() {
     let tmp = TempDir::new("waiver");
     let reason = "Clients inside the VPC only; TLS termination at the sidecar (ticket PLAT-123)";
+    // ElastiCache has no authentication without TLS (CG2016), so this spec turns both off and
+    // waives both protections.
+    let spec = PROD_NO_TLS.replace(
+        "auth: { password: { aws_secret: shop/redis } }",
+        "auth: { enabled: false }",
+    );
     write_spec(
         tmp.path(),
         &format!(
-            "{PROD_NO_TLS}policy:\n  exceptions:\n    - {{ rule: CG6001, reason: \"{reason}\" }}\n"
+            "{spec}policy:\n  exceptions:\n    - {{ rule: CG6001, reason: \"{reason}\" }}\n    - {{ rule: CG6002, reason: \"network isolation only (PLAT-123)\" }}\n"
         ),
     );
     let (c, v) = json_diags(tmp.path());

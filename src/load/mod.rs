@@ -32,8 +32,21 @@ impl LoadedSpec {
         self.files[0].display_path()
     }
 
-    /// Where a setting is written, or the nearest section that holds it.
+    /// Where a setting is written, or the nearest section that holds it. A setting whose whole
+    /// section is absent comes from the tier's defaults, so it points at `tier:` (the line
+    /// that chose it) rather than at the top of the file.
     pub fn locate(&self, pointer: &str) -> Location {
+        let section = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
+        if !section.is_empty()
+            && !self.root.is_set(&format!("/{section}"))
+            && self.root.is_set("/tier")
+        {
+            return self.root.locate("/tier");
+        }
         self.root.locate(pointer)
     }
 }

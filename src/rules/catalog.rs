@@ -41,6 +41,7 @@ pub static RULES: &[&Rule] = &[
     &aws::timeout_range::RULE,
     &aws::keyspace_event_letters::RULE,
     &aws::data_tiering_policy::RULE,
+    &aws::auth_needs_tls::RULE,
     &azure::unhonoured_setting::RULE,
     &azure::sku::RULE,
     &azure::engine_version::RULE,

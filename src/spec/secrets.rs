@@ -9,18 +9,37 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SecretRef {
     /// An environment variable read at deploy or start time, e.g. `REDIS_PASSWORD`.
-    Env(#[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"))] String),
+    Env(
+        #[schemars(
+            regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"),
+            description = "The name of an environment variable read at deploy or start time, e.g. `REDIS_PASSWORD`."
+        )]
+        String,
+    ),
     /// An AWS Secrets Manager secret, by name or ARN.
-    AwsSecret(#[schemars(regex(pattern = r"^[A-Za-z0-9/_+=.@:-]{1,2048}$"))] String),
+    AwsSecret(
+        #[schemars(
+            regex(pattern = r"^[A-Za-z0-9/_+=.@:-]{1,2048}$"),
+            description = "An AWS Secrets Manager secret, by name or ARN."
+        )]
+        String,
+    ),
     /// An Azure Key Vault secret, by its ID (URL).
     AzureKeyVaultSecret(
-        #[schemars(regex(
-            pattern = r"^https://[A-Za-z0-9.-]+/secrets/[A-Za-z0-9-]+(/[A-Za-z0-9]+)?$"
-        ))]
+        #[schemars(
+            regex(pattern = r"^https://[A-Za-z0-9.-]+/secrets/[A-Za-z0-9-]+(/[A-Za-z0-9]+)?$"),
+            description = "An Azure Key Vault secret, by its ID: `https://VAULT.vault.azure.net/secrets/NAME[/VERSION]`."
+        )]
         String,
     ),
     /// A Google Secret Manager secret, by name or resource ID.
-    GcpSecret(#[schemars(regex(pattern = r"^[A-Za-z0-9/_.-]{1,255}$"))] String),
+    GcpSecret(
+        #[schemars(
+            regex(pattern = r"^[A-Za-z0-9/_.-]{1,255}$"),
+            description = "A Google Secret Manager secret, by name or resource ID (`projects/P/secrets/NAME`)."
+        )]
+        String,
+    ),
 }
 
 impl SecretRef {

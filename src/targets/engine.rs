@@ -161,6 +161,7 @@ pub fn hcl_string(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }

@@ -1,6 +1,7 @@
 //! Rules for the AWS ElastiCache target (CG2xxx): what ElastiCache accepts, from the provider's
 //! validation and AWS's documentation.
 
+pub mod auth_needs_tls;
 pub mod cluster_limits;
 pub mod cluster_needs_failover;
 pub mod data_tiering_policy;

@@ -106,7 +106,7 @@ resource "aws_cloudwatch_log_group" "engine_log" {
 resource "aws_elasticache_parameter_group" "redis" {
   name        = "${local.name}-redis7"
   family      = "redis7"
-  description = "${local.name}: settings from environments/production/cache.yaml"
+  description = format("%s: settings from %s", local.name, "environments/production/cache.yaml")
   tags        = local.tags
 
   parameter {
