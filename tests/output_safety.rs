@@ -402,3 +402,108 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     }
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
 }
+
+/// `terraform init` and `apply` run in the generated folder, and compose's TLS keys sit in
+/// it: a render that changes the environment keeps every file without cachegen's header (the
+/// same inode, not a copy), and `--check` does not report them.
+#[test]
+fn the_teams_files_survive_a_render_and_check_ignores_them() {
+    let tmp = TempDir::new("team-files");
+    copy_project(tmp.path());
+    assert_eq!(code(&run_in(tmp.path(), &["render", "-q"])), 0);
+    let aws = tmp.path().join("generated/production/terraform/aws");
+    let team = [
+        aws.join("terraform.tfstate"),
+        aws.join("terraform.tfvars"),
+        aws.join(".terraform.lock.hcl"),
+        aws.join(".terraform/providers/registry.terraform.io/hashicorp/aws/provider"),
+        tmp.path().join("generated/staging/tls/redis.key"),
+    ];
+    for (i, f) in team.iter().enumerate() {
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, format!("team file {i}\n")).unwrap();
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("terraform.tfvars", aws.join("prod.auto.tfvars")).unwrap();
+    let inode = |p: &std::path::Path| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(p).unwrap().ino()
+    };
+    let before: Vec<u64> = team.iter().map(|f| inode(f)).collect();
+
+    let o = run_in(tmp.path(), &["render", "--check"]);
+    assert_eq!(code(&o), 0, "team files are not drift: {}", stdout(&o));
+
+    // Change both environments so that their folders are swapped.
+    for (env, from, to) in [
+        ("production", "retention_days: 7", "retention_days: 8"),
+        ("staging", "max_memory: 4gb", "max_memory: 5gb"),
+    ] {
+        let spec = tmp.path().join(format!("environments/{env}/cache.yaml"));
+        let text = std::fs::read_to_string(&spec).unwrap();
+        assert!(text.contains(from), "{env}: {from}");
+        std::fs::write(&spec, text.replace(from, to)).unwrap();
+    }
+    let o = run_in(tmp.path(), &["render"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(aws.join("main.tf"))
+            .unwrap()
+            .lines()
+            .any(|l| l.trim().starts_with("snapshot_retention_limit") && l.ends_with("= 8")),
+        "the production folder was rewritten"
+    );
+    for (i, f) in team.iter().enumerate() {
+        assert_eq!(
+            std::fs::read_to_string(f).unwrap(),
+            format!("team file {i}\n"),
+            "{}",
+            f.display()
+        );
+        assert_eq!(inode(f), before[i], "{} is the same file", f.display());
+    }
+    assert_eq!(
+        std::fs::read_link(aws.join("prod.auto.tfvars")).unwrap(),
+        std::path::PathBuf::from("terraform.tfvars")
+    );
+    let o = run_in(tmp.path(), &["render", "--check"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
+/// The folder of an environment whose spec was removed may hold its Terraform state: render
+/// leaves it and warns, `render --check` fails on it; a folder cachegen never wrote is
+/// neither reported nor touched.
+#[test]
+fn a_removed_environments_folder_is_reported_not_deleted() {
+    let tmp = TempDir::new("orphan");
+    copy_project(tmp.path());
+    assert_eq!(code(&run_in(tmp.path(), &["render", "-q"])), 0);
+    std::fs::create_dir_all(tmp.path().join("generated/docs")).unwrap();
+    std::fs::write(tmp.path().join("generated/docs/README.md"), "ours\n").unwrap();
+    std::fs::remove_dir_all(tmp.path().join("environments/production-gcp")).unwrap();
+
+    let o = run_in(tmp.path(), &["render", "--check"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("extra: generated/production-gcp/"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("docs"), "{}", stdout(&o));
+    // With a spec named, only that spec's folder is checked.
+    let o = run_in(
+        tmp.path(),
+        &["render", "--check", "environments/staging/cache.yaml"],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    let o = run_in(tmp.path(), &["render"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[CG0051]"), "{}", stderr(&o));
+    assert!(tmp.path().join("generated/production-gcp/.env").exists());
+    assert!(tmp.path().join("generated/docs/README.md").exists());
+
+    std::fs::remove_dir_all(tmp.path().join("generated/production-gcp")).unwrap();
+    let o = run_in(tmp.path(), &["render", "--check"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}

@@ -82,6 +82,9 @@ fn check_reports_a_hand_edit_with_a_diff() {
         .unwrap()
         .replace("maxmemory 4gb", "maxmemory 6gb");
     std::fs::write(&conf, text).unwrap();
+    // A generated file no longer produced (it carries cachegen's header) is stale; a file of
+    // the team's (no header) belongs in the folder and is not reported.
+    std::fs::copy(&conf, tmp.path().join("generated/staging/old-redis.conf")).unwrap();
     std::fs::write(
         tmp.path().join("generated/staging/notes.txt"),
         "hand-written\n",
@@ -94,9 +97,11 @@ fn check_reports_a_hand_edit_with_a_diff() {
     let report = format!("{}--- stderr ---\n{}", stdout(&o), stderr(&o));
     golden().bind(|| insta::assert_snapshot!("check@hand-edit", report));
 
-    // A render repairs it: the stray file disappears, the edit is undone.
+    // A render repairs it: the stale generated file disappears, the edit is undone, the
+    // team's file stays.
     assert_eq!(code(&run_in(tmp.path(), &["render"])), 0);
-    assert!(!tmp.path().join("generated/staging/notes.txt").exists());
+    assert!(!tmp.path().join("generated/staging/old-redis.conf").exists());
+    assert!(tmp.path().join("generated/staging/notes.txt").exists());
     assert_eq!(code(&run_in(tmp.path(), &["render", "--check"])), 0);
 }
 

@@ -57,7 +57,7 @@ pub fn run(cli: Cli) -> u8 {
 /// The project settings of the working folder, with command-line flags applied.
 fn project(g: &GlobalArgs) -> Result<Project, u8> {
     let cwd = std::env::current_dir()
-        .map_err(|e| report::fatal(&format!("cannot read the working folder: {e}"), None))?;
+        .map_err(|e| report::fatal(g, &format!("cannot read the working folder: {e}"), None))?;
     match project::discover(&cwd) {
         Ok(mut p) => {
             if g.deny_warnings {
@@ -73,13 +73,14 @@ fn project(g: &GlobalArgs) -> Result<Project, u8> {
 }
 
 /// The specs named on the command line, or every spec of the project.
-fn spec_paths(project: &Project, specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, u8> {
+fn spec_paths(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, u8> {
     if !specs.is_empty() {
         return Ok(specs);
     }
     match pipeline::discover_specs(project) {
         Ok(v) if !v.is_empty() => Ok(v),
         Ok(_) => Err(report::fatal(
+            g,
             &format!(
                 "no specs found: `{}` has no <environment>/cache.yaml",
                 crate::load::display_path(&project.environments)
@@ -87,6 +88,7 @@ fn spec_paths(project: &Project, specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, u8
             Some("pass spec files explicitly, or run `cachegen init` to start a project"),
         )),
         Err(e) => Err(report::fatal(
+            g,
             &format!(
                 "cannot list `{}`: {e}",
                 crate::load::display_path(&project.environments)
@@ -117,12 +119,21 @@ pub fn summarize(project: &Project, outcomes: &[Outcome]) -> (Vec<Diagnostic>, u
     (diags, code)
 }
 
-fn print_unreadable(outcomes: &[Outcome]) {
+/// Specs that cannot be read at all (exit 2): printed now in human form; as CG0050 errors in
+/// the run's one document for JSON and SARIF.
+fn unreadable(g: &GlobalArgs, outcomes: &[Outcome]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for o in outcomes {
         if let Outcome::Unreadable { failure, .. } = o {
-            report::fatal(&failure.message, Some(&failure.help));
+            if g.format == diagnostics::Format::Human {
+                report::fatal(g, &failure.message, Some(&failure.help));
+            } else {
+                eprintln!("error: {}", failure.message);
+                diags.push(report::run_failed(&failure.message, Some(&failure.help)));
+            }
         }
     }
+    diags
 }
 
 /// The specs of a command, checked: outcomes, sorted diagnostics, the exit code they mean.
@@ -133,11 +144,12 @@ struct Checks {
     specs: usize,
 }
 
-fn check_specs(project: &Project, specs: Vec<PathBuf>) -> Result<Checks, u8> {
-    let paths = spec_paths(project, specs)?;
+fn check_specs(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> Result<Checks, u8> {
+    let paths = spec_paths(g, project, specs)?;
     let outcomes = pipeline::check_all(project, &paths);
-    print_unreadable(&outcomes);
-    let (diags, code) = summarize(project, &outcomes);
+    let unreadable = unreadable(g, &outcomes);
+    let (mut diags, code) = summarize(project, &outcomes);
+    diags.extend(unreadable);
     Ok(Checks {
         outcomes,
         diags,
@@ -147,7 +159,7 @@ fn check_specs(project: &Project, specs: Vec<PathBuf>) -> Result<Checks, u8> {
 }
 
 fn validate(g: &GlobalArgs, project: &Project, specs: Vec<PathBuf>) -> u8 {
-    match check_specs(project, specs) {
+    match check_specs(g, project, specs) {
         Ok(c) => {
             report::print(g, &c.diags, c.specs);
             c.code
@@ -267,6 +279,7 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
                 let help = crate::spec::schema::did_you_mean(&code, all)
                     .map(|s| format!("did you mean {s}?"));
                 report::fatal(
+                    g,
                     &format!("no rule `{code}`"),
                     Some(
                         help.as_deref()
@@ -300,12 +313,13 @@ fn render(
     check: bool,
     templates: Option<PathBuf>,
 ) -> u8 {
+    let specs_given = specs.len();
     let Checks {
         outcomes,
         diags,
         code,
         specs,
-    } = match check_specs(project, specs) {
+    } = match check_specs(g, project, specs) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -316,11 +330,15 @@ fn render(
         }
         return code;
     }
+    let human = g.format == diagnostics::Format::Human;
     let templates = templates.or_else(|| project.templates.clone());
     let engine = match crate::targets::Engine::new(templates.as_deref()) {
         Ok(e) => e,
         Err(e) => {
-            return report::fatal(
+            return report::fatal_after(
+                g,
+                &diags,
+                specs,
                 &e,
                 Some("fix the template override, or remove it to use the built-in templates"),
             );
@@ -337,7 +355,10 @@ fn render(
     let rendered = match render_checked(&checked, &engine, &project.providers) {
         Ok(r) => r,
         Err((source, e)) => {
-            return report::fatal(
+            return report::fatal_after(
+                g,
+                &diags,
+                specs,
                 &format!("rendering {source} failed: {e}"),
                 Some(
                     "this is a bug in a template (or in a --templates override); nothing was written",
@@ -347,11 +368,39 @@ fn render(
     };
     let out = out.unwrap_or_else(|| project.output.clone());
     let shown_root = crate::load::display_path(&out);
-    report::print(g, &diags, specs);
-    if check {
-        check_rendered(g, &out, &shown_root, &rendered)
+    // Human output shows the spec's warnings before what was written; JSON and SARIF print one
+    // document per run, so they wait for the outcome.
+    if human {
+        report::print(g, &diags, specs);
+    }
+    // Folders of environments that have no spec any more: only when every spec was rendered.
+    let every_spec = specs_given == 0;
+    let result = if check {
+        check_rendered(g, &out, &shown_root, &rendered, every_spec)
     } else {
-        write_rendered(g, &out, &shown_root, &rendered)
+        write_rendered(g, &out, &shown_root, &rendered, every_spec)
+    };
+    match result {
+        Ok(found) => {
+            let code = if found.iter().any(|d| d.severity == Severity::Error) {
+                1
+            } else {
+                0
+            };
+            if !human {
+                let mut all = diags;
+                all.extend(found);
+                report::print(g, &all, specs);
+            }
+            code
+        }
+        Err((message, help)) => {
+            if human {
+                report::fatal(g, &message, Some(&help))
+            } else {
+                report::fatal_after(g, &diags, specs, &message, Some(&help))
+            }
+        }
     }
 }
 
@@ -380,17 +429,32 @@ fn render_checked(
     crate::parallel::map(checked, 32, one).into_iter().collect()
 }
 
+/// A problem that stops writing or checking: a message and a help line (exit 2).
+type RunFailure = (String, String);
+
+/// Folders under the output that cachegen wrote for an environment that has no spec any more.
+fn orphaned(out: &std::path::Path, rendered: &[Rendered]) -> Result<Vec<String>, RunFailure> {
+    let known: Vec<&str> = rendered.iter().map(|r| r.environment.as_str()).collect();
+    crate::output::orphaned_environments(out, &known).map_err(|e| {
+        (
+            format!("cannot list `{}`: {e}", crate::load::display_path(out)),
+            "check the output folder's permissions".to_string(),
+        )
+    })
+}
+
 fn write_rendered(
     g: &GlobalArgs,
     out: &std::path::Path,
     shown_root: &str,
     rendered: &[Rendered],
-) -> u8 {
+    every_spec: bool,
+) -> Result<Vec<Diagnostic>, RunFailure> {
     if out.exists() && !out.is_dir() {
-        return report::fatal(
-            &format!("the output `{shown_root}` is not a folder"),
-            Some("choose another --out, or remove the file"),
-        );
+        return Err((
+            format!("the output `{shown_root}` is not a folder"),
+            "choose another --out, or remove the file".into(),
+        ));
     }
     let envs: Vec<crate::output::EnvFiles> = rendered
         .iter()
@@ -400,14 +464,21 @@ fn write_rendered(
         })
         .collect();
     if let Err(e) = crate::output::write_all(out, &envs) {
-        return report::fatal(
-            &format!("cannot write `{shown_root}/{}`: {}", e.environment, e.error),
-            Some(
-                "nothing was replaced: every environment's previous output is unchanged; check the folder's permissions and free space",
-            ),
-        );
+        let help = if e.replaced.is_empty() {
+            "nothing was replaced: every environment's previous output is unchanged; check the folder's permissions and free space".to_string()
+        } else {
+            format!(
+                "already replaced: {}; every other environment's previous output is unchanged; check the folder's permissions and free space, then render again",
+                e.replaced.join(", ")
+            )
+        };
+        return Err((
+            format!("cannot write `{shown_root}/{}`: {}", e.environment, e.error),
+            help,
+        ));
     }
-    if !g.quiet && g.format == diagnostics::Format::Human {
+    let human = g.format == diagnostics::Format::Human;
+    if !g.quiet && human {
         use std::io::Write;
         let mut err = std::io::stderr().lock();
         for r in rendered {
@@ -420,7 +491,23 @@ fn write_rendered(
             );
         }
     }
-    0
+    // A removed environment's folder is left for the team to delete (it may hold Terraform
+    // state or notes cachegen knows nothing of); `render --check` fails on it until then.
+    let mut found = Vec::new();
+    if every_spec {
+        for env in orphaned(out, rendered)? {
+            let d = Diagnostic::warning(
+                "CG0051",
+                format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
+            )
+            .help(format!("delete `{shown_root}/{env}` (render --check fails until it is gone), or restore its spec"));
+            if human && !g.quiet {
+                report::print_one(g, &d);
+            }
+            found.push(d);
+        }
+    }
+    Ok(found)
 }
 
 fn check_rendered(
@@ -428,16 +515,28 @@ fn check_rendered(
     out: &std::path::Path,
     shown_root: &str,
     rendered: &[Rendered],
-) -> u8 {
+    every_spec: bool,
+) -> Result<Vec<Diagnostic>, RunFailure> {
     use std::io::Write;
+    let human = g.format == diagnostics::Format::Human;
     let (mut changed, mut missing, mut extra, mut envs) = (0, 0, 0, 0);
-    let mut stdout = std::io::stdout().lock();
+    let mut found = Vec::new();
+    // The diffs are the report in human form (stdout, for a CI log); with JSON or SARIF stdout
+    // is the document, so they go to stderr and each file is a CG0051 error.
+    let mut report_out: Box<dyn Write> = if human {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::io::stderr().lock())
+    };
     let drifts = crate::parallel::map(rendered, 32, |r| {
         let shown = format!("{shown_root}/{}", r.environment);
         let drift = crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files);
-        (shown, drift)
+        (shown, r.source.clone(), drift)
     });
-    for (shown, drift) in drifts {
+    let stale = |what: String| {
+        Diagnostic::error("CG0051", what).help("run `cachegen render` and commit the result")
+    };
+    for (shown, source, drift) in drifts {
         match drift {
             Ok(d) => {
                 if !d.is_clean() {
@@ -445,28 +544,59 @@ fn check_rendered(
                     changed += d.changed.len();
                     missing += d.missing.len();
                     extra += d.extra.len();
-                    let _ = stdout.write_all(d.report.as_bytes());
+                    let _ = report_out.write_all(d.report.as_bytes());
+                    for f in &d.changed {
+                        found.push(stale(format!("`{f}` differs from what {source} renders")));
+                    }
+                    for f in &d.missing {
+                        found.push(stale(format!("`{f}` is missing; {source} renders it")));
+                    }
+                    for f in &d.extra {
+                        found.push(stale(format!("`{f}` is no longer produced by {source}")));
+                    }
                 }
             }
-            Err(e) => return report::fatal(&format!("cannot read `{shown}`: {e}"), None),
+            Err(e) => {
+                return Err((
+                    format!("cannot read `{shown}`: {e}"),
+                    "check the output folder's permissions".into(),
+                ));
+            }
         }
     }
+    if every_spec {
+        for env in orphaned(out, rendered)? {
+            envs += 1;
+            extra += 1;
+            let _ = writeln!(
+                report_out,
+                "extra: {shown_root}/{env}/ (no spec renders this environment any more)"
+            );
+            found.push(
+                Diagnostic::error(
+                    "CG0051",
+                    format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
+                )
+                .help(format!("delete `{shown_root}/{env}`, or restore its spec")),
+            );
+        }
+    }
+    drop(report_out);
     if envs == 0 {
-        if !g.quiet && g.format == diagnostics::Format::Human {
+        if !g.quiet && human {
             eprintln!(
                 "generated files are up to date ({} environments)",
                 rendered.len()
             );
         }
-        0
     } else {
         eprintln!(
             "error: generated files are stale: {changed} changed, {missing} missing, {extra} extra in {envs} environment{}",
             if envs == 1 { "" } else { "s" }
         );
         eprintln!("help: run `cachegen render` and commit the result");
-        1
     }
+    Ok(found)
 }
 
 fn init(g: &GlobalArgs, dir: Option<PathBuf>) -> u8 {
@@ -486,11 +616,13 @@ fn init(g: &GlobalArgs, dir: Option<PathBuf>) -> u8 {
         Err(crate::scaffold::InitError::Exists(paths)) => {
             let list: Vec<String> = paths.iter().map(|p| crate::load::display_path(p)).collect();
             report::fatal(
+                g,
                 &format!("refusing to overwrite existing files: {}", list.join(", ")),
                 Some("nothing was written; move them away or set the project up by hand"),
             )
         }
         Err(crate::scaffold::InitError::Io(p, e)) => report::fatal(
+            g,
             &format!("cannot write `{}`: {e}", crate::load::display_path(&p)),
             None,
         ),
@@ -502,7 +634,7 @@ fn explain(g: &GlobalArgs, project: &Project, spec: &std::path::Path) -> u8 {
     let checked = match outcome {
         Outcome::Checked(c) => c,
         Outcome::Unreadable { failure, .. } => {
-            return report::fatal(&failure.message, Some(&failure.help));
+            return report::fatal(g, &failure.message, Some(&failure.help));
         }
         Outcome::Invalid { diagnostics, .. } => {
             report::print(g, &diagnostics, 1);
@@ -546,7 +678,7 @@ fn verify(
     use crate::verify;
     let endpoint = match verify::Endpoint::parse(url) {
         Ok(e) => e,
-        Err(bad) => return report::fatal(&bad.message, Some(&bad.help)),
+        Err(bad) => return report::fatal(g, &bad.message, Some(&bad.help)),
     };
     let env_name = password_env.unwrap_or("REDIS_PASSWORD");
     let from_env = match std::env::var(env_name) {
@@ -554,17 +686,19 @@ fn verify(
         Err(std::env::VarError::NotPresent) if password_env.is_none() => None,
         Err(std::env::VarError::NotPresent) => {
             return report::fatal(
+                g,
                 &format!("--password-env names `{env_name}`, which is not set"),
                 Some("export the variable, or leave --password-env out to use REDIS_PASSWORD"),
             );
         }
         Err(std::env::VarError::NotUnicode(_)) => {
-            return report::fatal(&format!("`{env_name}` is not UTF-8 text"), None);
+            return report::fatal(g, &format!("`{env_name}` is not UTF-8 text"), None);
         }
     };
     let endpoint = endpoint.or_password(from_env);
     if timeout_ms == 0 {
         return report::fatal(
+            g,
             "--timeout-ms must be at least 1",
             Some("it bounds the connect and every command, e.g. --timeout-ms 5000"),
         );
@@ -573,6 +707,7 @@ fn verify(
         (None, _) => None,
         (Some(_), false) => {
             return report::fatal(
+                g,
                 "--tls-ca is for TLS connections, and the URL is redis://",
                 Some("use rediss:// to connect with TLS, or leave --tls-ca out"),
             );
@@ -581,6 +716,7 @@ fn verify(
             Ok(pem) => Some(pem),
             Err(e) => {
                 return report::fatal(
+                    g,
                     &format!(
                         "cannot read --tls-ca `{}`: {e}",
                         crate::load::display_path(path)
@@ -598,7 +734,7 @@ fn verify(
     let checked = match pipeline::check_spec(project, spec) {
         pipeline::Outcome::Checked(c) => c,
         pipeline::Outcome::Unreadable { failure, .. } => {
-            return report::fatal(&failure.message, Some(&failure.help));
+            return report::fatal(g, &failure.message, Some(&failure.help));
         }
         pipeline::Outcome::Invalid { diagnostics, .. } => {
             report::print(g, &diagnostics, 1);
@@ -617,7 +753,7 @@ fn verify(
 
     let found = match verify::verify(&checked, &endpoint, &options) {
         Ok(r) => r,
-        Err(unreachable) => return report::fatal(&unreachable.reason, Some(&unreachable.help)),
+        Err(unreachable) => return report::fatal(g, &unreachable.reason, Some(&unreachable.help)),
     };
     let spec_shown = checked.loaded.display_path().to_string();
     report::print_verify(g, &found, &spec_shown);

@@ -52,14 +52,51 @@ pub fn print(global: &GlobalArgs, diags: &[Diagnostic], specs: usize) {
     }
 }
 
-/// A usage or I/O problem (exit 2), printed plainly whatever the format.
-pub fn fatal(message: &str, help: Option<&str>) -> u8 {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {message}");
-    if let Some(h) = help {
-        let _ = writeln!(err, "help: {h}");
+/// One diagnostic in human form on stderr, without a summary line.
+pub fn print_one(global: &GlobalArgs, d: &Diagnostic) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(diagnostics::render_human(std::slice::from_ref(d), color_on(global)).as_bytes());
+}
+
+/// A usage or I/O problem (exit 2). The message goes to stderr in every format; with
+/// `--format json|sarif` stdout also carries a document with the problem as a CG0050 error,
+/// so a tool that reads stdout never takes a run that did not happen for "0 errors".
+pub fn fatal(global: &GlobalArgs, message: &str, help: Option<&str>) -> u8 {
+    fatal_after(global, &[], 0, message, help)
+}
+
+/// [`fatal`] for a command that holds diagnostics it has not printed yet (machine formats
+/// print one document per run): they are printed with the problem.
+pub fn fatal_after(
+    global: &GlobalArgs,
+    diags: &[Diagnostic],
+    specs: usize,
+    message: &str,
+    help: Option<&str>,
+) -> u8 {
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "error: {message}");
+        if let Some(h) = help {
+            let _ = writeln!(err, "help: {h}");
+        }
+    }
+    if global.format != Format::Human {
+        let mut all = diags.to_vec();
+        all.push(run_failed(message, help));
+        print(global, &all, specs);
     }
     2
+}
+
+/// The CG0050 diagnostic of a run that could not do its work.
+pub fn run_failed(message: &str, help: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::error("CG0050", message);
+    match help {
+        Some(h) => d.help(h),
+        None => d,
+    }
 }
 
 /// A verify run: human text (the server, the drift, a verdict) to stderr; JSON with a `verify`

@@ -66,7 +66,9 @@ pub fn check_env(
         }
     }
     for rel in on_disk {
-        if !files.iter().any(|f| f.path == rel) {
+        // Only generated files can be stale; the team's own (terraform.tfvars, state, TLS
+        // keys) belong in the folder.
+        if !files.iter().any(|f| f.path == rel) && super::is_generated(&dir.join(&rel)) {
             let name = format!("{shown}/{rel}");
             drift.report.push_str(&format!(
                 "extra: {name} (no longer produced; `cachegen render` removes it)\n"

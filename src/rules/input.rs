@@ -99,4 +99,14 @@ pub const CODES: &[InputCode] = &[
         name: "project-settings",
         summary: "cachegen.toml has an unknown key or a wrong value.",
     },
+    InputCode {
+        code: "CG0050",
+        name: "run-failed",
+        summary: "cachegen could not do its work: a spec or folder it cannot read, an output it cannot write, a bad argument, a server it cannot reach (exit 2).",
+    },
+    InputCode {
+        code: "CG0051",
+        name: "stale-output",
+        summary: "`render --check`: a generated file differs from what the spec renders, is missing, or is no longer produced.",
+    },
 ];
