@@ -105,7 +105,7 @@ fn secrets_from_the_environment_never_reach_output_or_files() {
         d,
         "environments/prod/cache.yaml",
         "extends: ../base.yaml\nenvironment: prod\ntier: development\n\
-         security:\n  auth:\n    password: { aws_secret: prod/redis/auth }\n\
+         security:\n  tls: { enabled: true }\n  auth:\n    password: { aws_secret: prod/redis/auth }\n\
          targets: { aws: { region: us-east-1, node_type: cache.r7g.large } }\n",
     );
     let specs = [

@@ -272,7 +272,18 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             }
         }
         "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
-            mapped("ElastiCache manages the backup format (compressed, checksummed)")
+            let on = if setting.ends_with("compression") {
+                plan.persistence.snapshots.compression
+            } else {
+                plan.persistence.snapshots.checksum
+            };
+            if on {
+                mapped("ElastiCache manages the backup format (compressed, checksummed)")
+            } else {
+                unsupported(
+                    "ElastiCache always compresses and checksums its backups; it cannot be turned off",
+                )
+            }
         }
         "/persistence/snapshots/retention_days" => mapped("`snapshot_retention_limit`"),
         "/persistence/snapshots/window" => mapped("`snapshot_window`"),

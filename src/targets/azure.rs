@@ -693,7 +693,7 @@ fn managed_support(setting: &str, plan: &Plan) -> Option<Support> {
                     "Terraform cannot set a maintenance window on Azure Managed Redis; Azure schedules its updates",
                 )
             } else {
-                Honoured
+                not_applicable("no window set; Azure schedules the updates of Azure Managed Redis")
             }
         }
         "/network/port" => {

@@ -74,10 +74,19 @@ pub fn managed_service(setting: &str, plan: &Plan, service: &str, vendor: &str) 
     let p = plan;
     Some(match setting {
         "/persistence/snapshots/compression" | "/persistence/snapshots/checksum" => {
-            if p.persistence.snapshots.enabled {
-                mapped(format!("{service} manages the snapshot format"))
+            let (on, what) = if setting.ends_with("compression") {
+                (p.persistence.snapshots.compression, "compresses")
             } else {
+                (p.persistence.snapshots.checksum, "checksums")
+            };
+            if !p.persistence.snapshots.enabled {
                 not_applicable("snapshots are off")
+            } else if on {
+                mapped(format!("{service} {what} its snapshots itself"))
+            } else {
+                unsupported(format!(
+                    "{service} always {what} its snapshots; it cannot be turned off"
+                ))
             }
         }
         "/persistence/aof/rewrite_percentage" | "/persistence/aof/rewrite_min_size" => {
@@ -291,6 +300,49 @@ mod tests {
                         "{target} does not answer for {setting}"
                     );
                 }
+            }
+        }
+    }
+
+    /// A managed service compresses and checksums its snapshots whatever the spec says: turning
+    /// either off is a loss to report, never silently "mapped".
+    #[test]
+    fn snapshot_compression_off_is_a_loss_on_every_managed_target() {
+        let with = |targets: serde_json::Value, compression: bool| {
+            let spec: crate::spec::Spec = serde_json::from_value(serde_json::json!({
+                "spec_version": 1, "name": "x", "environment": "y", "tier": "production",
+                "persistence": { "snapshots": { "compression": compression, "checksum": compression } },
+                "targets": targets,
+            }))
+            .unwrap();
+            crate::plan::resolve(&spec, "x.yaml")
+        };
+        for (target, targets) in [
+            (
+                "aws",
+                serde_json::json!({ "aws": { "region": "us-east-1", "node_type": "cache.r7g.large" } }),
+            ),
+            (
+                "azure",
+                serde_json::json!({ "azure": { "service": "managed", "location": "eastus", "resource_group": "rg", "sku": "Balanced_B10" } }),
+            ),
+            (
+                "azure",
+                serde_json::json!({ "azure": { "service": "cache", "location": "eastus", "resource_group": "rg", "sku": "Premium_P2" } }),
+            ),
+            (
+                "gcp",
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+            ),
+        ] {
+            for setting in [
+                "/persistence/snapshots/compression",
+                "/persistence/snapshots/checksum",
+            ] {
+                let off = support(target, setting, &with(targets.clone(), false)).unwrap();
+                let on = support(target, setting, &with(targets.clone(), true)).unwrap();
+                assert!(off.is_loss(), "{target} {setting} off: {off:?}");
+                assert!(!on.is_loss(), "{target} {setting} on: {on:?}");
             }
         }
     }

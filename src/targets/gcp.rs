@@ -34,6 +34,7 @@ struct Instance {
     /// or BASIC).
     read_replicas: Option<u32>,
     rdb_snapshot_period: Option<&'static str>,
+    rdb_snapshot_start_time: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +55,7 @@ struct Cluster {
     /// `RDB`, `AOF` or `DISABLED`.
     persistence_mode: &'static str,
     rdb_snapshot_period: Option<&'static str>,
+    rdb_snapshot_start_time: Option<String>,
     append_fsync: Option<&'static str>,
     backups: Option<Backups>,
 }
@@ -130,7 +132,20 @@ fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {
         },
         read_replicas: (standard && plan.topology.replicas > 1).then_some(plan.topology.replicas),
         rdb_snapshot_period: providers::shortest_save_seconds(plan).map(gcp::rdb_snapshot_period),
+        rdb_snapshot_start_time: snapshot_start_time(plan),
     })
+}
+
+/// `rdb_snapshot_start_time`: snapshots are taken every period from this instant, so its
+/// time of day is the spec's window start. The date is a fixed one in the past (Google's
+/// own examples use past instants), so that the output is the same on every run.
+fn snapshot_start_time(plan: &Plan) -> Option<String> {
+    let snapshots = &plan.persistence.snapshots;
+    if !snapshots.enabled || providers::shortest_save_seconds(plan).is_none() {
+        return None;
+    }
+    let (h, m) = snapshots.window.as_ref()?.start_hour_minute()?;
+    Some(format!("2024-01-01T{h:02}:{m:02}:00Z"))
 }
 
 fn cluster_ctx(plan: &Plan, target: &GcpPlan) -> Result<Cluster, String> {
@@ -170,6 +185,7 @@ fn cluster_ctx(plan: &Plan, target: &GcpPlan) -> Result<Cluster, String> {
         } else {
             None
         },
+        rdb_snapshot_start_time: if rdb { snapshot_start_time(plan) } else { None },
         append_fsync: aof.then(|| gcp::append_fsync(p.aof.fsync)),
         backups: (p.snapshots.enabled && p.snapshots.retention_days > 0).then(|| Backups {
             retention: format!("{}s", u64::from(p.snapshots.retention_days) * 86400),
@@ -381,8 +397,8 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                     approximated("daily backups start on the hour the window starts in")
                 }
             }
-            (true, false) => unsupported(
-                "Memorystore aligns an instance's snapshots to when persistence was turned on; there is no window",
+            (true, false) => mapped(
+                "`rdb_snapshot_start_time`: snapshots every `rdb_snapshot_period`, starting at the window's start",
             ),
         },
         "/persistence/aof/enabled" => match (aof, cluster) {

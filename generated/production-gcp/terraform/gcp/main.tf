@@ -34,8 +34,9 @@ resource "google_redis_instance" "redis" {
   labels                  = local.labels
 
   persistence_config {
-    persistence_mode    = "RDB"
-    rdb_snapshot_period = "ONE_HOUR"
+    persistence_mode        = "RDB"
+    rdb_snapshot_period     = "ONE_HOUR"
+    rdb_snapshot_start_time = "2024-01-01T03:00:00Z"
   }
 
   maintenance_policy {
