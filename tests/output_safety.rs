@@ -329,10 +329,12 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     // How long a whole render takes here (the fastest of a few, since the machine may be
     // busy with other tests), and how long before it starts writing (a validate does
     // everything but the writing): kill points are spread over the writing, and a few before it.
-    write_specs(p, &envs, 2);
+    // Each calibration render changes every environment (versions alternate), so that it
+    // writes: an up-to-date render writes nothing and would aim every kill before the writing.
     let mut full = u64::MAX;
     let mut validate = u64::MAX;
-    for _ in 0..5 {
+    for i in 0..6 {
+        write_specs(p, &envs, 2 - (i % 2) as u32);
         let start = Instant::now();
         assert_eq!(code(&render(p, &out)), 0);
         full = full.min(start.elapsed().as_micros() as u64);
@@ -347,7 +349,10 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
         .unwrap_or(0x9e37_79b9_7f4a_7c15);
     let mut rng = Rng(seed);
     let rounds = 60;
-    let (mut killed, mut finished, mut mixed_runs) = (0, 0, 0);
+    let (mut killed, mut finished, mut mixed_runs, mut mid_write) = (0, 0, 0, 0);
+    // A file of the team's (Terraform state) in one folder: every kill leaves it whole.
+    let state = out.join("alpha/terraform.tfstate");
+    std::fs::write(&state, "{\"serial\": 7}\n").unwrap();
     for round in 0..rounds {
         let version = 1 + (round % 2) as u32;
         write_specs(p, &envs, version);
@@ -370,9 +375,19 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
         } else {
             killed += 1;
         }
+        // Temporaries left behind: this kill landed while the render was writing.
+        if !temporaries(&out).is_empty() {
+            mid_write += 1;
+        }
+        assert_eq!(
+            std::fs::read_to_string(&state).ok().as_deref(),
+            Some("{\"serial\": 7}\n"),
+            "round {round} (seed {seed}, killed after {delay:?}): the team's file was lost"
+        );
         let mut states = Vec::new();
         for env in envs {
-            let got = snapshot(&out.join(env));
+            let mut got = snapshot(&out.join(env));
+            got.remove("terraform.tfstate");
             let state = refs.iter().position(|r| r[env] == got);
             assert!(
                 state.is_some(),
@@ -386,11 +401,15 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
         }
     }
     eprintln!(
-        "sigkill: {killed} renders killed, {finished} finished, {mixed_runs} left environments at different versions (seed {seed})"
+        "sigkill: {killed} renders killed, {mid_write} of them while writing, {finished} finished, {mixed_runs} left environments at different versions (seed {seed})"
     );
     assert!(
         killed >= rounds / 4,
         "too few renders were actually interrupted: {killed}"
+    );
+    assert!(
+        mid_write >= 1,
+        "no kill landed while files were being written ({killed} killed): the test proves nothing"
     );
 
     // The next render succeeds, and cleans the temporary folders the killed ones left.
@@ -398,8 +417,11 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     let o = render(p, &out);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     for env in envs {
-        assert_eq!(snapshot(&out.join(env)), refs[1][env]);
+        let mut got = snapshot(&out.join(env));
+        got.remove("terraform.tfstate");
+        assert_eq!(got, refs[1][env]);
     }
+    assert!(state.exists());
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
 }
 

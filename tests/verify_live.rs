@@ -333,6 +333,13 @@ fn a_wrong_or_missing_password_is_exit_2_and_never_printed() {
         let o = live.verify(None, &["--url", &with_password, "--format", format]);
         assert_eq!(code(&o), 2, "{}", stderr(&o));
         assert!(stderr(&o).contains(":*****@"), "{}", stderr(&o));
+        assert!(!stdout(&o).contains(WRONG), "{}", stdout(&o));
+        if format != "human" {
+            // The failure is in the document too, as CG0050 (never an empty "0 errors").
+            let doc = json(&o);
+            assert!(doc.to_string().contains("CG0050"), "{doc}");
+            assert!(doc.to_string().contains(":*****@"), "{doc}");
+        }
     }
 
     let o = live.verify(None, &["--url", &url]);
