@@ -1,4 +1,4 @@
-//! `--format json|sarif`: stdout is one document in every outcome. A run that fails (exit 2)
+//! `--format json|sarif`: stdout is one document in every outcome past argument parsing. A run that fails (exit 2)
 //! carries its problem as a CG0050 error, so a dashboard never reads "0 errors" for a run
 //! that did not happen; `render --check` lists each stale file as a CG0051 error and keeps
 //! stdout parseable (the diffs go to stderr).

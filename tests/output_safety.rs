@@ -445,8 +445,11 @@ fn the_teams_files_survive_a_render_and_check_ignores_them() {
         std::fs::create_dir_all(f.parent().unwrap()).unwrap();
         std::fs::write(f, format!("team file {i}\n")).unwrap();
     }
-    #[cfg(unix)]
     std::os::unix::fs::symlink("terraform.tfvars", aws.join("prod.auto.tfvars")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let tls = tmp.path().join("generated/staging/tls");
+    std::fs::set_permissions(&tls, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::create_dir_all(aws.join("plans")).unwrap();
     let inode = |p: &std::path::Path| {
         use std::os::unix::fs::MetadataExt;
         std::fs::metadata(p).unwrap().ino()
@@ -466,8 +469,31 @@ fn the_teams_files_survive_a_render_and_check_ignores_them() {
         assert!(text.contains(from), "{env}: {from}");
         std::fs::write(&spec, text.replace(from, to)).unwrap();
     }
+    // While Terraform holds its local state lock there, the folder is not swapped.
+    let lock = aws.join(".terraform.tfstate.lock.info");
+    std::fs::write(&lock, "{}\n").unwrap();
+    let main_before = std::fs::read(aws.join("main.tf")).unwrap();
+    let o = run_in(tmp.path(), &["render"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Terraform holds its state lock"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(aws.join("main.tf")).unwrap(), main_before);
+    std::fs::remove_file(&lock).unwrap();
+
     let o = run_in(tmp.path(), &["render"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::metadata(&tls).unwrap().permissions().mode() & 0o777,
+        0o700,
+        "the TLS folder keeps its permissions"
+    );
+    assert!(
+        aws.join("plans").is_dir(),
+        "an empty folder of the team's stays"
+    );
     assert!(
         std::fs::read_to_string(aws.join("main.tf"))
             .unwrap()

@@ -382,7 +382,8 @@ fn render(
     };
     match result {
         Ok(found) => {
-            let code = if found.iter().any(|d| d.severity == Severity::Error) {
+            let counts = diagnostics::count(&found);
+            let code = if counts.errors > 0 || (project.deny_warnings && counts.warnings > 0) {
                 1
             } else {
                 0
@@ -495,7 +496,8 @@ fn write_rendered(
     // state or notes cachegen knows nothing of); `render --check` fails on it until then.
     let mut found = Vec::new();
     if every_spec {
-        for env in orphaned(out, rendered)? {
+        // The output was written: a folder that cannot be listed now is no reason to fail.
+        for env in orphaned(out, rendered).unwrap_or_default() {
             let d = Diagnostic::warning(
                 "CG0051",
                 format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
