@@ -329,12 +329,13 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     // How long a whole render takes here (the fastest of a few, since the machine may be
     // busy with other tests), and how long before it starts writing (a validate does
     // everything but the writing): kill points are spread over the writing, and a few before it.
-    // Each calibration render changes every environment (versions alternate), so that it
+    // Each calibration render changes every environment (versions alternate, ending on 2 so
+    // that the first round changes them again), so that it
     // writes: an up-to-date render writes nothing and would aim every kill before the writing.
     let mut full = u64::MAX;
     let mut validate = u64::MAX;
     for i in 0..6 {
-        write_specs(p, &envs, 2 - (i % 2) as u32);
+        write_specs(p, &envs, 1 + (i % 2) as u32);
         let start = Instant::now();
         assert_eq!(code(&render(p, &out)), 0);
         full = full.min(start.elapsed().as_micros() as u64);
@@ -353,11 +354,20 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     // A file of the team's (Terraform state) in one folder: every kill leaves it whole.
     let state = out.join("alpha/terraform.tfstate");
     std::fs::write(&state, "{\"serial\": 7}\n").unwrap();
+    // Kill points adapt to the machine's load (other tests run at the same time): a kill
+    // that left the old output and no temporary was too early, one that left the new output
+    // and no temporary too late, so the range narrows onto the writing.
+    let (mut lo, mut hi) = (before_writes, full + full / 10);
+    // The calibration ended on version 2 (reference index 1).
+    let mut on_disk = 1;
     for round in 0..rounds {
-        let version = 1 + (round % 2) as u32;
+        // Always the version that is not on disk, so that every round has files to write
+        // (a killed round leaves the disk as it was).
+        let version = 2 - on_disk as u32;
         write_specs(p, &envs, version);
-        let delay =
-            Duration::from_micros(before_writes + rng.below(full + full / 10 - before_writes));
+        let before: Vec<String> = temporaries(&out);
+        let delay_us = lo + rng.below(hi.saturating_sub(lo).max(1));
+        let delay = Duration::from_micros(delay_us);
         let mut child = Command::new(bin())
             .args(["--quiet", "render", "--out", out.to_str().unwrap()])
             .current_dir(p)
@@ -370,15 +380,11 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
         let status = child.wait().unwrap();
         if status.success() {
             finished += 1;
-            // The machine got faster than the calibration: aim earlier from now on.
-            full = (full * 9 / 10).max(before_writes + 1);
         } else {
             killed += 1;
         }
-        // Temporaries left behind: this kill landed while the render was writing.
-        if !temporaries(&out).is_empty() {
-            mid_write += 1;
-        }
+        // New temporaries left behind: this kill landed while the render was writing.
+        let writing = temporaries(&out).iter().any(|t| !before.contains(t));
         assert_eq!(
             std::fs::read_to_string(&state).ok().as_deref(),
             Some("{\"serial\": 7}\n"),
@@ -396,7 +402,24 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
             );
             states.push(state);
         }
-        if states.windows(2).any(|w| w[0] != w[1]) {
+        let new_version = Some(version as usize - 1);
+        on_disk = states[0].unwrap_or(on_disk);
+        if !writing && states.iter().all(|s| *s != new_version) {
+            lo = delay_us; // too early: nothing was written yet
+        } else if !writing && states.iter().all(|s| *s == new_version) {
+            hi = delay_us; // too late: everything was written
+        }
+        if lo + 200 >= hi {
+            // The window moved (the load changed): widen again around it.
+            lo = lo.saturating_sub(full / 2);
+            hi = hi.max(lo + full / 2) + full / 2;
+        }
+        let mixed = states.windows(2).any(|w| w[0] != w[1]);
+        // Temporaries left, or environments at different versions: killed mid-write.
+        if writing || mixed {
+            mid_write += 1;
+        }
+        if mixed {
             mixed_runs += 1;
         }
     }
