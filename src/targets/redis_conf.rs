@@ -73,6 +73,12 @@ struct Ctx<'a> {
     node: Option<ClusterNode>,
     /// Every node, as `host:port` for `redis-cli --cluster create`.
     cluster_addresses: String,
+    /// How long `create-cluster.sh` waits for `cluster_state:ok` on nodes that know each
+    /// other already, in seconds: two node timeouts (a master with slots restarted with the
+    /// FAIL flag in its peers' nodes.conf is cleared after 2 x cluster-node-timeout) and 5 s
+    /// (2 s writable delay of a restarted master, rejoin delay of at most 5 s overlapping it,
+    /// gossip).
+    cluster_settle_seconds: u64,
 }
 
 pub fn acl_rules(plan: &Plan) -> String {
@@ -120,6 +126,8 @@ pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             .map(|n| format!("{}:{}", n.service, plan.network.port))
             .collect::<Vec<_>>()
             .join(" "),
+        cluster_settle_seconds: (2 * u64::from(plan.server.cluster_node_timeout_ms) + 5000)
+            .div_ceil(1000),
     };
     let engine = input.engine;
     let mut files = Vec::new();

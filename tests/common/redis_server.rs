@@ -23,6 +23,20 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Stop the server as `docker compose stop` does (SIGTERM: Redis saves and exits), and
+    /// wait for it; SIGKILL if it is still running after 10 seconds.
+    pub fn stop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            // SAFETY: kill(2) on our own child, which has not been waited for yet.
+            unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill();
+    }
 }
 
 impl Drop for Server {
@@ -77,9 +91,20 @@ pub fn start(env_dir: &Path, work: &Path, password: &str) -> Server {
 
 /// Like `start`, with one of the environment's configs (a cluster node's `redis-<i>.conf`).
 pub fn start_config(env_dir: &Path, conf_name: &str, work: &Path, password: &str) -> Server {
+    start_config_on(env_dir, conf_name, work, password, free_port())
+}
+
+/// Like `start_config`, on a given port: a node restarted on its `work` folder keeps its
+/// address, as a cluster node's `nodes.conf` expects.
+pub fn start_config_on(
+    env_dir: &Path,
+    conf_name: &str,
+    work: &Path,
+    password: &str,
+    port: u16,
+) -> Server {
     std::fs::create_dir_all(work.join("data")).unwrap();
     std::fs::create_dir_all(work.join("run")).unwrap();
-    let port = free_port();
     let conf = rewrite_conf(
         &std::fs::read_to_string(env_dir.join(conf_name)).unwrap(),
         work,
@@ -87,6 +112,7 @@ pub fn start_config(env_dir: &Path, conf_name: &str, work: &Path, password: &str
     );
     std::fs::write(work.join("redis.conf"), conf).unwrap();
     std::fs::write(work.join("secret"), password).unwrap();
+    // Appended to: a restarted node keeps the log of its earlier run.
     let log = work.join("server.log");
     let redis_dir = which("redis-server")
         .unwrap()
@@ -105,10 +131,8 @@ pub fn start_config(env_dir: &Path, conf_name: &str, work: &Path, password: &str
         .env("REDIS_ACL_FILE", work.join("run/users.acl"))
         .env("REDIS_PASSWORD_FILE", work.join("secret"))
         .env("REDIS_MASTERAUTH_FILE", work.join("run/masterauth.conf"))
-        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stderr(Stdio::from(
-            std::fs::File::create(work.join("server.err")).unwrap(),
-        ))
+        .stdout(Stdio::from(append(&log)))
+        .stderr(Stdio::from(append(&work.join("server.err"))))
         .spawn()
         .unwrap();
     Server {
@@ -117,6 +141,14 @@ pub fn start_config(env_dir: &Path, conf_name: &str, work: &Path, password: &str
         log,
         password: password.to_string(),
     }
+}
+
+fn append(path: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap()
 }
 
 /// redis-cli against the server, authenticated (when `auth`) the way the healthcheck is
