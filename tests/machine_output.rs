@@ -12,15 +12,6 @@ fn document(o: &std::process::Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", stdout(o)))
 }
 
-fn json_codes(v: &serde_json::Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn sarif_codes(v: &serde_json::Value) -> Vec<String> {
     v["runs"][0]["results"]
         .as_array()

@@ -15,15 +15,6 @@ fn json_diags(dir: &Path) -> (i32, serde_json::Value) {
     (code(&o), serde_json::from_str(&stdout(&o)).unwrap())
 }
 
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 const PROD_NO_TLS: &str = "spec_version: 1
 name: shop
 environment: prod
@@ -45,7 +36,7 @@ fn the_same_rule_is_an_error_in_production_and_off_in_development() {
     write_spec(tmp.path(), PROD_NO_TLS);
     let (c, v) = json_diags(tmp.path());
     assert_eq!(c, 1);
-    assert!(codes(&v).contains(&"CG6001".to_string()));
+    assert!(json_codes(&v).contains(&"CG6001".to_string()));
     let d = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -64,7 +55,7 @@ fn the_same_rule_is_an_error_in_production_and_off_in_development() {
     );
     let (_, v) = json_diags(tmp.path());
     assert!(
-        !codes(&v).contains(&"CG6001".to_string()),
+        !json_codes(&v).contains(&"CG6001".to_string()),
         "development is relaxed"
     );
 }
@@ -87,7 +78,7 @@ fn an_exception_waives_a_rule_and_its_reason_reaches_the_files() {
     );
     let (c, v) = json_diags(tmp.path());
     assert_eq!(c, 0, "{v}");
-    assert!(!codes(&v).contains(&"CG6001".to_string()));
+    assert!(!json_codes(&v).contains(&"CG6001".to_string()));
 
     let o = run_in(tmp.path(), &["render", "cache.yaml", "--out", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -139,7 +130,7 @@ fn exceptions_that_waive_nothing_or_name_no_rule_are_reported() {
     let (c, v) = json_diags(tmp.path());
     assert_eq!(c, 0);
     assert_eq!(
-        codes(&v),
+        json_codes(&v),
         vec!["CG0030"],
         "an unused exception is a warning"
     );
@@ -152,7 +143,7 @@ fn exceptions_that_waive_nothing_or_name_no_rule_are_reported() {
     );
     let (c, v) = json_diags(tmp.path());
     assert_eq!(c, 1);
-    assert_eq!(codes(&v), vec!["CG0031"]);
+    assert_eq!(json_codes(&v), vec!["CG0031"]);
 
     write_spec(
         tmp.path(),
@@ -160,7 +151,7 @@ fn exceptions_that_waive_nothing_or_name_no_rule_are_reported() {
     );
     let (c, v) = json_diags(tmp.path());
     assert_eq!(c, 1);
-    assert_eq!(codes(&v), vec!["CG0012"], "the reason is required");
+    assert_eq!(json_codes(&v), vec!["CG0012"], "the reason is required");
 }
 
 #[test]
@@ -193,7 +184,7 @@ fn sizing_follows_the_guides_table() {
         "spec_version: 1\nname: shop\nenvironment: dev\ntier: development\nworkload: { organizations: 1000000 }\ntargets: { compose: {} }\n",
     );
     let (c, v) = json_diags(tmp.path());
-    assert_eq!((c, codes(&v).len()), (0, 0), "{v}");
+    assert_eq!((c, json_codes(&v).len()), (0, 0), "{v}");
     let o = run_in(tmp.path(), &["--format", "json", "explain", "cache.yaml"]);
     let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(e["plan"]["memory"]["max_memory"], "16gb");

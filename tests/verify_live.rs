@@ -143,12 +143,7 @@ fn json(o: &Output) -> Value {
 }
 
 fn codes(doc: &Value) -> Vec<String> {
-    let mut v: Vec<String> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect();
+    let mut v = json_codes(doc);
     v.sort();
     v
 }

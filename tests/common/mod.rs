@@ -384,3 +384,13 @@ pub fn mkfifo(path: &Path) {
     let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
     assert_eq!(rc, 0, "mkfifo {}", std::io::Error::last_os_error());
 }
+
+/// The codes of a `--format json` document's diagnostics, in document order.
+pub fn json_codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
