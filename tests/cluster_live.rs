@@ -24,14 +24,7 @@ fn run_script(env_dir: &Path, nodes: &str, secret: &Path) -> (bool, String) {
         .env("REDIS_PASSWORD_FILE", secret)
         .output()
         .unwrap();
-    (
-        o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
+    (o.status.success(), output_text(&o))
 }
 
 fn cluster_info(s: &Server, field: &str) -> String {
@@ -88,16 +81,7 @@ fn a_rendered_cluster_forms_spreads_keys_and_fails_over() {
     }
     let tmp = TempDir::new("cluster");
     let out = tmp.path().join("generated");
-    let o = run_in(
-        &root(),
-        &[
-            "render",
-            "examples/cluster/cache.yaml",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    render_spec(Path::new("examples/cluster/cache.yaml"), &out);
     let env_dir = out.join("cluster-local");
     let node_timeout_ms: u64 = std::fs::read_to_string(env_dir.join("redis-0.conf"))
         .unwrap()

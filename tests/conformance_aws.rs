@@ -83,14 +83,7 @@ impl Terraform {
             .env_remove("AWS_PROFILE")
             .output()
             .unwrap();
-        (
-            o.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        )
+        (o.status.success(), output_text(&o))
     }
 }
 

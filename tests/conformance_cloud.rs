@@ -94,9 +94,8 @@ fn cloud_terraform_is_formatted() {
             .unwrap();
         assert!(
             o.status.success(),
-            "{name}: terraform fmt -check:\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
+            "{name}: terraform fmt -check:\n{}",
+            output_text(&o)
         );
     }
     // The check can fail: a misaligned `=` is reported.

@@ -51,11 +51,7 @@ fn compose_config(compose: &Path, file: &Path) -> (bool, String) {
         .env("REDIS_PASSWORD", "compose-check-password")
         .output()
         .unwrap();
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = output_text(&o);
     (o.status.success() && out.trim().is_empty(), out)
 }
 

@@ -6,24 +6,11 @@
 
 mod common;
 
-use cachegen::output::list_files;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    list_files(dir)
-        .unwrap()
-        .into_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
-}
 
 /// A spec of `env` whose output depends on `version` (values in every file).
 fn spec(env: &str, version: u32) -> String {
@@ -59,7 +46,7 @@ fn reference(envs: &[&str], version: u32) -> BTreeMap<String, BTreeMap<String, V
     let o = render(tmp.path(), &out);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     envs.iter()
-        .map(|e| (e.to_string(), snapshot(&out.join(e))))
+        .map(|e| (e.to_string(), file_tree(&out.join(e))))
         .collect()
 }
 
@@ -141,7 +128,7 @@ fn read_only_output_folder_is_an_io_error_and_keeps_the_old_output() {
     write_specs(tmp.path(), &["alpha"], 1);
     let out = tmp.path().join("out");
     assert_eq!(code(&render(tmp.path(), &out)), 0);
-    let before = snapshot(&out.join("alpha"));
+    let before = file_tree(&out.join("alpha"));
     write_specs(tmp.path(), &["alpha"], 2);
     let Some(guard) = ReadOnly::make(&out) else {
         skip_or_fail(
@@ -159,7 +146,7 @@ fn read_only_output_folder_is_an_io_error_and_keeps_the_old_output() {
         stderr(&o)
     );
     assert_eq!(
-        snapshot(&out.join("alpha")),
+        file_tree(&out.join("alpha")),
         before,
         "the old output changed"
     );
@@ -289,7 +276,7 @@ fn concurrent_renders_leave_one_whole_result() {
             String::from_utf8_lossy(&ob.stderr)
         );
         for env in envs {
-            let got = snapshot(&out.join(env));
+            let got = file_tree(&out.join(env));
             assert!(
                 got == old[env] || got == new[env],
                 "round {round}: {env} is a mix of two renders: {:?}",
@@ -392,7 +379,7 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
         );
         let mut states = Vec::new();
         for env in envs {
-            let mut got = snapshot(&out.join(env));
+            let mut got = file_tree(&out.join(env));
             got.remove("terraform.tfstate");
             let state = refs.iter().position(|r| r[env] == got);
             assert!(
@@ -440,7 +427,7 @@ fn sigkill_at_any_point_leaves_each_environment_old_or_new() {
     let o = render(p, &out);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     for env in envs {
-        let mut got = snapshot(&out.join(env));
+        let mut got = file_tree(&out.join(env));
         got.remove("terraform.tfstate");
         assert_eq!(got, refs[1][env]);
     }

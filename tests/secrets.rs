@@ -31,11 +31,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String) {
         .envs(ENV_SECRETS.iter().copied())
         .output()
         .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let all = output_text(&o);
     assert!(!all.contains("panicked"), "{args:?}: panic\n{all}");
     (o.status.code().unwrap_or(-1), all)
 }

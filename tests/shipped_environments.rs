@@ -58,12 +58,12 @@ fn render_is_deterministic_and_check_is_silent_after_render() {
     copy_project(tmp.path());
     let o = run_in(tmp.path(), &["render"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let first: Vec<(String, Vec<u8>)> = snapshot_tree(&tmp.path().join("generated"));
+    let first = file_tree(&tmp.path().join("generated"));
     let o = run_in(tmp.path(), &["render"]);
     assert_eq!(code(&o), 0);
     assert_eq!(
         first,
-        snapshot_tree(&tmp.path().join("generated")),
+        file_tree(&tmp.path().join("generated")),
         "byte-identical run to run"
     );
 
@@ -103,17 +103,6 @@ fn check_reports_a_hand_edit_with_a_diff() {
     assert!(!tmp.path().join("generated/staging/old-redis.conf").exists());
     assert!(tmp.path().join("generated/staging/notes.txt").exists());
     assert_eq!(code(&run_in(tmp.path(), &["render", "--check"])), 0);
-}
-
-fn snapshot_tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    cachegen::output::list_files(dir)
-        .unwrap()
-        .into_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
 }
 
 #[test]
@@ -186,16 +175,7 @@ fn committed_generated_files_are_current() {
 fn the_example_cluster_matches_its_golden_snapshots() {
     let tmp = TempDir::new("golden-cluster");
     let out = tmp.path().join("generated");
-    let o = run_in(
-        &root(),
-        &[
-            "render",
-            "examples/cluster/cache.yaml",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    render_spec(std::path::Path::new("examples/cluster/cache.yaml"), &out);
     let dir = out.join("cluster-local");
     let files = cachegen::output::list_files(&dir).unwrap();
     assert_eq!(

@@ -36,6 +36,23 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Every file under `dir` (relative path) with its bytes.
+pub fn file_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    cachegen::output::list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Everything a process printed: stdout, then stderr.
+pub fn output_text(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
+
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
@@ -138,9 +155,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Render one spec into `out` (as its only environment) and return its
-/// `terraform/<cloud>` folder.
-pub fn render_terraform(spec: &Path, out: &Path, cloud: &str) -> PathBuf {
+/// Render one spec (a path relative to the repository, or absolute) into `out`, from the
+/// repository's root; the render must succeed.
+pub fn render_spec(spec: &Path, out: &Path) {
     let o = run_in(
         &root(),
         &[
@@ -151,6 +168,12 @@ pub fn render_terraform(spec: &Path, out: &Path, cloud: &str) -> PathBuf {
         ],
     );
     assert_eq!(code(&o), 0, "{}: {}", spec.display(), stderr(&o));
+}
+
+/// Render one spec into `out` (as its only environment) and return its
+/// `terraform/<cloud>` folder.
+pub fn render_terraform(spec: &Path, out: &Path, cloud: &str) -> PathBuf {
+    render_spec(spec, out);
     let env = std::fs::read_dir(out)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -171,13 +171,7 @@ pub fn cli(server: &Server, tls: Option<&Path>, auth: bool, args: &[&str]) -> (b
     let o = c.args(args).output().unwrap();
     (
         o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-        .trim()
-        .to_string(),
+        super::output_text(&o).trim().to_string(),
     )
 }
 
