@@ -125,10 +125,8 @@ fn unreadable(g: &GlobalArgs, outcomes: &[Outcome]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for o in outcomes {
         if let Outcome::Unreadable { failure, .. } = o {
-            if g.format == diagnostics::Format::Human {
-                report::fatal(g, &failure.message, Some(&failure.help));
-            } else {
-                eprintln!("error: {}", failure.message);
+            report::problem_to_stderr(&failure.message, Some(&failure.help));
+            if g.format != diagnostics::Format::Human {
                 diags.push(report::run_failed(&failure.message, Some(&failure.help)));
             }
         }
@@ -444,6 +442,24 @@ fn orphaned(out: &std::path::Path, rendered: &[Rendered]) -> Result<Vec<String>,
     })
 }
 
+/// CG0051 for the folder of an environment whose spec is gone: a warning when `render`
+/// leaves it, an error under `--check`.
+fn orphan(severity: Severity, shown_root: &str, env: &str) -> Diagnostic {
+    let until = if severity == Severity::Warning {
+        " (render --check fails until it is gone)"
+    } else {
+        ""
+    };
+    Diagnostic::new(
+        "CG0051",
+        severity,
+        format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
+    )
+    .help(format!(
+        "delete `{shown_root}/{env}`{until}, or restore its spec"
+    ))
+}
+
 fn write_rendered(
     g: &GlobalArgs,
     out: &std::path::Path,
@@ -498,11 +514,7 @@ fn write_rendered(
     if every_spec {
         // The output was written: a folder that cannot be listed now is no reason to fail.
         for env in orphaned(out, rendered).unwrap_or_default() {
-            let d = Diagnostic::warning(
-                "CG0051",
-                format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
-            )
-            .help(format!("delete `{shown_root}/{env}` (render --check fails until it is gone), or restore its spec"));
+            let d = orphan(Severity::Warning, shown_root, &env);
             if human && !g.quiet {
                 report::print_one(g, &d);
             }
@@ -574,13 +586,7 @@ fn check_rendered(
                 report_out,
                 "extra: {shown_root}/{env}/ (no spec renders this environment any more)"
             );
-            found.push(
-                Diagnostic::error(
-                    "CG0051",
-                    format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
-                )
-                .help(format!("delete `{shown_root}/{env}`, or restore its spec")),
-            );
+            found.push(orphan(Severity::Error, shown_root, &env));
         }
     }
     drop(report_out);

@@ -75,19 +75,22 @@ pub fn fatal_after(
     message: &str,
     help: Option<&str>,
 ) -> u8 {
-    {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "error: {message}");
-        if let Some(h) = help {
-            let _ = writeln!(err, "help: {h}");
-        }
-    }
+    problem_to_stderr(message, help);
     if global.format != Format::Human {
         let mut all = diags.to_vec();
         all.push(run_failed(message, help));
         print(global, &all, specs);
     }
     2
+}
+
+/// A run-level problem in plain text on stderr, whatever the format.
+pub fn problem_to_stderr(message: &str, help: Option<&str>) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {message}");
+    if let Some(h) = help {
+        let _ = writeln!(err, "help: {h}");
+    }
 }
 
 /// The CG0050 diagnostic of a run that could not do its work.

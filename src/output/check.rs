@@ -68,7 +68,7 @@ pub fn check_env(
     for rel in on_disk {
         // Only generated files can be stale; the team's own (terraform.tfvars, state, TLS
         // keys) belong in the folder.
-        if !files.iter().any(|f| f.path == rel) && super::team::is_generated(&dir.join(&rel)) {
+        if !files.iter().any(|f| f.path == rel) && super::is_generated(&dir.join(&rel)) {
             let name = format!("{shown}/{rel}");
             drift.report.push_str(&format!(
                 "extra: {name} (no longer produced; `cachegen render` removes it)\n"

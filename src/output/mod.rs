@@ -11,7 +11,7 @@ mod check;
 mod team;
 
 pub use check::{Drift, check_env};
-pub use team::{is_generated, team_files};
+pub use team::is_generated;
 
 use crate::targets::OutFile;
 use std::fs;

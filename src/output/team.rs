@@ -87,15 +87,6 @@ fn produced(files: &[OutFile], rel: &Path) -> bool {
     files.iter().any(|f| Path::new(&f.path) == rel)
 }
 
-/// The team's files of `dir` (relative paths): neither produced now nor generated earlier.
-pub fn team_files(dir: &Path, files: &[OutFile]) -> io::Result<Vec<String>> {
-    Ok(walk(dir)?
-        .into_iter()
-        .filter(|e| !e.is_dir && !produced(files, &e.rel) && !is_generated(&dir.join(&e.rel)))
-        .map(|e| e.rel.to_string_lossy().replace('\\', "/"))
-        .collect())
-}
-
 /// Before the swap: recreate in `new` the team's files of `current` (hard links, so the
 /// same files; a copy where the file system refuses a link) and its folders with their
 /// permissions. Refuses while Terraform holds its state lock in `current`.
@@ -123,11 +114,11 @@ pub fn carry_over(current: &Path, new: &Path, files: &[OutFile]) -> io::Result<(
     }
     // Permissions last (a read-only folder could not be filled), deepest first. Folders
     // that held only generated files that are no longer produced are dropped.
+    let parents: std::collections::HashSet<&Path> =
+        entries.iter().filter_map(|e| e.rel.parent()).collect();
     for e in entries.iter().rev().filter(|e| e.is_dir) {
         let to = new.join(&e.rel);
-        let was_empty = fs::read_dir(current.join(&e.rel))
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let was_empty = !parents.contains(e.rel.as_path());
         if !was_empty && fs::read_dir(&to).is_ok_and(|mut d| d.next().is_none()) {
             let _ = fs::remove_dir(&to);
             continue;
