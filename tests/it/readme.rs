@@ -1,13 +1,12 @@
 //! The README stays true: its spec reference is generated from the schema (run
-//! `UPDATE_README=1 cargo test --test readme` after changing the spec types), its quick start
+//! `UPDATE_README=1 cargo test --test it readme::` after changing the spec types), its quick start
 //! names the two commands, and every command it shows exists.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
-const START: &str = "<!-- spec-reference:start (generated from the schema by tests/readme.rs) -->";
+const START: &str =
+    "<!-- spec-reference:start (generated from the schema by tests/it/readme.rs) -->";
 const END: &str = "<!-- spec-reference:end -->";
 
 fn type_of(schema: &Value, p: &Value) -> String {
@@ -120,7 +119,7 @@ fn spec_reference_is_generated_from_the_schema() {
             std::fs::write(&path, expected).unwrap();
         } else {
             panic!(
-                "README's spec reference is stale: run `UPDATE_README=1 cargo test --test readme`"
+                "README's spec reference is stale: run `UPDATE_README=1 cargo test --test it readme::`"
             );
         }
     }

@@ -7,10 +7,8 @@
 //! once keep their cluster (same node IDs, keys) instead of failing or recreating it. Servers
 //! are killed when the test ends, passed or failed.
 
-mod common;
-
-use common::redis_server::{Server, cli, start_config, start_config_on, wait_ready};
-use common::*;
+use crate::common::redis_server::{Server, cli, start_config, start_config_on, wait_ready};
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,9 +1,7 @@
 //! Tier policy, exceptions, sizing, the capability matrix in `explain`, and SARIF with rule
 //! metadata checked against the SARIF 2.1.0 schema.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn write_spec(dir: &Path, text: &str) {

@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: run the real binary, find external tools (a
 //! missing tool is a loud SKIPPED by hand and a failure under CI=true), temporary folders.
 
-#![allow(dead_code)]
-
 pub mod redis_server;
 
 use std::path::{Path, PathBuf};

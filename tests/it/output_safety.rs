@@ -4,9 +4,7 @@
 //! any point (each environment's folder is entirely old or entirely new, and the next render
 //! cleans up).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};

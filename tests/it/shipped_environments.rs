@@ -1,9 +1,7 @@
 //! The shipped environments: every one validates clean, renders, and every rendered byte is
 //! a golden snapshot. `render --check` is silent right after a render and reports a hand edit.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const ENVIRONMENTS: &[&str] = &[
     "development",

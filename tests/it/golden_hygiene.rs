@@ -2,21 +2,19 @@
 //! renamed fixture, environment or file) fails here, like `cargo insta test
 //! --unreferenced=reject` would. Each snapshot family is listed with where its names come from.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 
 fn expected() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    // tests/invalid_specs.rs: one per invalid fixture.
+    // tests/it/invalid_specs.rs: one per invalid fixture.
     for e in std::fs::read_dir(root().join("tests/fixtures/invalid")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".yaml") {
             names.insert(format!("invalid@{name}"));
         }
     }
-    // tests/shipped_environments.rs: one per rendered file of each shipped environment.
+    // tests/it/shipped_environments.rs: one per rendered file of each shipped environment.
     let tmp = TempDir::new("hygiene");
     let out = tmp.path().join("generated");
     let o = run_in(&root(), &["render", "--out", out.to_str().unwrap()]);
@@ -27,7 +25,7 @@ fn expected() -> BTreeSet<String> {
             names.insert(format!("render@{env}@{}", rel.replace('/', "__")));
         }
     }
-    // tests/shipped_environments.rs: output formats and the drift report.
+    // tests/it/shipped_environments.rs: output formats and the drift report.
     for fixture in [
         "unknown-key-nested.yaml",
         "shards-without-cluster.yaml",
@@ -37,7 +35,7 @@ fn expected() -> BTreeSet<String> {
         names.insert(format!("sarif@{fixture}"));
     }
     names.insert("check@hand-edit".into());
-    // tests/shipped_environments.rs: the example cluster.
+    // tests/it/shipped_environments.rs: the example cluster.
     for rel in [
         ".env",
         "create-cluster.sh",
@@ -50,7 +48,7 @@ fn expected() -> BTreeSet<String> {
     {
         names.insert(format!("example@cluster@{rel}"));
     }
-    // tests/policy.rs: the explain output of each shipped environment.
+    // tests/it/policy.rs: the explain output of each shipped environment.
     for env in [
         "development",
         "staging",
@@ -60,11 +58,11 @@ fn expected() -> BTreeSet<String> {
     ] {
         names.insert(format!("explain@{env}"));
     }
-    // tests/rule_examples.rs: the diagnostics of each rule's failing example.
+    // tests/it/rule_examples.rs: the diagnostics of each rule's failing example.
     for r in cachegen::rules::catalog::RULES {
         names.insert(format!("rule@{}", r.code));
     }
-    // tests/conformance_aws.rs: every file of each AWS test spec.
+    // tests/it/conformance_aws.rs: every file of each AWS test spec.
     for e in std::fs::read_dir(root().join("tests/fixtures/aws")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".yaml") {
@@ -73,7 +71,7 @@ fn expected() -> BTreeSet<String> {
             }
         }
     }
-    // tests/conformance_cloud.rs: every file of each Azure and GCP test spec.
+    // tests/it/conformance_cloud.rs: every file of each Azure and GCP test spec.
     for cloud in ["azure", "gcp"] {
         for e in std::fs::read_dir(root().join("tests/fixtures").join(cloud)).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();

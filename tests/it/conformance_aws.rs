@@ -7,9 +7,7 @@
 //! Terraform and its provider mirror come with the machine image, not from a registry: where
 //! they are missing these tests print SKIPPED, also under CI.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -241,7 +239,7 @@ fn plan_one(tf: &Terraform, stub: &SecretsStub, out: &Path, name: &str, spec: &P
 /// Failed checks of one checkov run over `dir` (all folders under it), as
 /// `folder: CHECK_ID resource`.
 fn checkov_failures(checkov: &Path, dir: &Path) -> Vec<String> {
-    let report = common::checkov(checkov, dir);
+    let report = crate::common::checkov(checkov, dir);
     let mut failed = report.failed;
     if report.passed == 0 {
         failed.push("no check passed: checkov did not read the files".into());

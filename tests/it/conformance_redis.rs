@@ -3,10 +3,8 @@
 //! secret into an ACL file), and redis-cli sees the settings the spec asked for. Container
 //! paths and the port are rewritten to a temporary folder and a free loopback port.
 
-mod common;
-
-use common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
-use common::*;
+use crate::common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
+use crate::common::*;
 use std::path::Path;
 
 const PASSWORD: &str = "Conformance-Canary-7f3a9c";

@@ -8,9 +8,7 @@
 //! spec is valid stay here as regressions. `HOSTILE-CANARY` marks a secret that no output
 //! may show.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// Peak resident memory a run on hostile input may reach (the shipped environments take

@@ -2,9 +2,7 @@
 //! from the types, every property is described, and the schema accepts every shipped spec
 //! and rejects what the types reject.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

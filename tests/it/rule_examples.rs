@@ -2,11 +2,9 @@
 //! `cachegen rules CODE` prints). Each example is merged over the rule tier's base spec, the
 //! way `extends` merges.
 
-mod common;
-
+use crate::common::*;
 use cachegen::pipeline::{Outcome, check_spec};
 use cachegen::rules::catalog::{RULES, example_base};
-use common::*;
 
 /// The human diagnostics of one rule for an example, as `cachegen validate` prints them.
 fn human_for(dir: &std::path::Path, code_: &str) -> String {

@@ -3,9 +3,7 @@
 //! python-dotenv and with a POSIX shell, the start script is valid sh, and a canary password
 //! in the environment of a render ends up in no generated file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

@@ -4,9 +4,7 @@
 //! `# expect: CG0013 line 7` (or `... in bases/other.yml`); binary or empty fixtures say it
 //! in a `<name>.expect` file beside them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn fixtures() -> Vec<std::path::PathBuf> {

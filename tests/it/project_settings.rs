@@ -1,9 +1,7 @@
 //! cachegen.toml: found by walking up, every key honoured, unknown keys rejected at their
 //! line, command-line flags win.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn project(dir: &std::path::Path, toml: &str, spec: &str) {
     std::fs::write(dir.join("cachegen.toml"), toml).unwrap();

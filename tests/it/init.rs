@@ -1,9 +1,7 @@
 //! `cachegen init` scaffolds a project that validates and renders clean, and never
 //! overwrites a file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_scaffolds_a_project_that_validates_and_renders() {

@@ -14,8 +14,6 @@
 //! deterministic; set it to fuzz new ground). A hang is caught by a watchdog that aborts with
 //! the input. Every crash found becomes a fixture in tests/fixtures/hostile/.
 
-mod common;
-
 use cachegen::diagnostics::{self, Diagnostic};
 use cachegen::load::{self, LoadError};
 use cachegen::pipeline::{self, Outcome};
@@ -85,13 +83,13 @@ impl Drop for Watch {
 // a symbolic link loop, an empty file.
 
 struct Scratch {
-    dir: common::TempDir,
+    dir: crate::common::TempDir,
     spec: PathBuf,
 }
 
 impl Scratch {
     fn new(tag: &str) -> Scratch {
-        let dir = common::TempDir::new(tag);
+        let dir = crate::common::TempDir::new(tag);
         let p = dir.path();
         std::fs::write(
             p.join("base.yaml"),
@@ -101,7 +99,7 @@ impl Scratch {
         std::fs::create_dir(p.join("dir.yaml")).unwrap();
         std::fs::write(p.join("empty.yaml"), "").unwrap();
         std::os::unix::fs::symlink("loop.yaml", p.join("loop.yaml")).unwrap();
-        common::mkfifo(&p.join("fifo.yaml"));
+        crate::common::mkfifo(&p.join("fifo.yaml"));
         let spec = p.join("spec.yaml");
         Scratch { dir, spec }
     }
@@ -269,9 +267,10 @@ fn token_soup() -> impl Strategy<Value = Vec<u8>> {
 
 /// A real spec (the shipped staging environment, without its `extends`) with random edits.
 fn mutated_spec() -> impl Strategy<Value = Vec<u8>> {
-    let base = std::fs::read_to_string(common::root().join("environments/staging/cache.yaml"))
-        .unwrap()
-        .replace("extends: ../base.yaml", "spec_version: 1\nname: fuzz");
+    let base =
+        std::fs::read_to_string(crate::common::root().join("environments/staging/cache.yaml"))
+            .unwrap()
+            .replace("extends: ../base.yaml", "spec_version: 1\nname: fuzz");
     let edit = (
         any::<proptest::sample::Index>(),
         0usize..4,

@@ -3,9 +3,7 @@
 //! that did not happen; `render --check` lists each stale file as a CG0051 error and keeps
 //! stdout parseable (the diffs go to stderr).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn document(o: &std::process::Output) -> serde_json::Value {
     serde_json::from_str(&stdout(o))

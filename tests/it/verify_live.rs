@@ -7,10 +7,8 @@
 //! installed redis-server's (Debian's 7.0 in CI, while the shipped specs ask for 7.2): verify
 //! compares the version too, and the spec must say what runs.
 
-mod common;
-
-use common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
-use common::*;
+use crate::common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -469,7 +467,7 @@ fn without_config_info_still_answers_and_the_rest_is_one_note() {
 #[test]
 fn nothing_listening_is_exit_2_with_the_reason() {
     // No redis-server needed: a port nobody listens on.
-    let port = common::redis_server::free_port();
+    let port = crate::common::redis_server::free_port();
     let url = format!("redis://app:{WRONG}@127.0.0.1:{port}");
     let o = verify_in(
         &root(),

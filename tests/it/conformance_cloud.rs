@@ -7,10 +7,7 @@
 //! Terraform comes with the machine image, not from a registry: where it is missing the fmt
 //! test prints SKIPPED, also under CI. checkov is installed by `.ci/run`.
 
-mod common;
-mod provider_schema;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -115,7 +112,7 @@ fn cloud_terraform_is_formatted() {
 
 #[test]
 fn cloud_terraform_matches_the_provider_schemas() {
-    let schemas = provider_schema::Schemas::vendored();
+    let schemas = crate::provider_schema::Schemas::vendored();
     let tmp = TempDir::new("cloud-schema");
     let mut problems = Vec::new();
     let mut types = std::collections::BTreeSet::new();
@@ -152,7 +149,7 @@ fn cloud_terraform_matches_the_provider_schemas() {
 /// Failed checks of one checkov run over `dir` (every folder under it), and the number of
 /// passed checks. No check may be skipped.
 fn checkov(checkov: &Path, dir: &Path) -> (Vec<String>, u64) {
-    let report = common::checkov(checkov, dir);
+    let report = crate::common::checkov(checkov, dir);
     assert_eq!(report.skipped, 0, "no check is skipped");
     (report.failed, report.passed)
 }

@@ -5,9 +5,7 @@
 //! `extends`, on a line that does not parse, in a file that is not UTF-8). Every command's
 //! stdout and stderr, in every format, and every generated file are scanned for them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

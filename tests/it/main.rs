@@ -1,0 +1,28 @@
+//! cachegen's integration tests, one binary: each module drives the real `cachegen` binary
+//! (or the library) against real inputs and, where one exists, the real tool that consumes the
+//! output. `common` holds what they share. One binary links the crate once instead of twenty
+//! times.
+
+mod common;
+mod provider_schema;
+
+mod cluster_live;
+mod conformance_aws;
+mod conformance_cloud;
+mod conformance_local;
+mod conformance_redis;
+mod fuzz;
+mod golden_hygiene;
+mod hostile;
+mod init;
+mod invalid_specs;
+mod machine_output;
+mod output_safety;
+mod policy;
+mod project_settings;
+mod readme;
+mod rule_examples;
+mod schema;
+mod secrets;
+mod shipped_environments;
+mod verify_live;
