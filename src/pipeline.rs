@@ -1,6 +1,7 @@
 //! One spec through the pipeline: load -> schema -> typed spec -> plan -> rules. And a run
 //! over many specs, spread over the machine's cores, with the checks that span specs.
 
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::{self, LoadError, LoadedSpec, ReadFailure};
 use crate::plan::{self, Plan};
@@ -154,7 +155,7 @@ fn duplicate_environments(outcomes: &mut [Outcome]) {
         match first.get(&env) {
             Some(prev) => c.diagnostics.push(
                 Diagnostic::error(
-                    "CG0040",
+                    codes::DUPLICATE_ENVIRONMENT,
                     format!(
                         "environment `{env}` is already described by `{}`",
                         prev.file.display_path()

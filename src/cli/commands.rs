@@ -2,6 +2,7 @@
 //! returns the exit code.
 
 use super::{Cli, Command, GlobalArgs, report};
+use crate::diagnostics::codes;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::pipeline::{self, Outcome};
 use crate::project::{self, Project};
@@ -177,7 +178,7 @@ fn tiers_text(t: &crate::rules::Tiers) -> String {
 }
 
 fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
-    use crate::rules::{catalog, input};
+    use crate::rules::catalog;
     let json = matches!(g.format, diagnostics::Format::Json);
     match code {
         None => {
@@ -200,11 +201,11 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
                 return 0;
             }
             println!("Input codes (cannot be waived):");
-            for c in input::CODES {
+            for c in codes::INPUT {
                 println!("  {}  {:<28} {}", c.code, c.name, c.summary);
             }
             println!("\nDrift codes of `cachegen verify` (a live server against its spec):");
-            for c in crate::verify::codes::CODES {
+            for c in codes::DRIFT {
                 println!("  {}  {:<28} {}", c.code, c.name, c.summary);
             }
             let mut family = "";
@@ -256,13 +257,13 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
                     r.code
                 );
                 0
-            } else if let Some(c) = input::CODES.iter().find(|c| c.code == code) {
+            } else if let Some(c) = codes::INPUT.iter().find(|c| c.code == code) {
                 println!(
                     "{} {}  (input)\n\n{}\n\nInput problems stop a spec before rules run; they cannot be waived.",
                     c.code, c.name, c.summary
                 );
                 0
-            } else if let Some(c) = crate::verify::codes::CODES.iter().find(|c| c.code == code) {
+            } else if let Some(c) = codes::DRIFT.iter().find(|c| c.code == code) {
                 println!(
                     "{} {}  (drift, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify compares a live server with its spec; drift is fixed on the server (or by changing the spec), it cannot be waived.",
                     c.code, c.name, c.summary, c.rationale
@@ -272,8 +273,8 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
                 let all = catalog::RULES
                     .iter()
                     .map(|r| r.code)
-                    .chain(input::CODES.iter().map(|c| c.code))
-                    .chain(crate::verify::codes::CODES.iter().map(|c| c.code));
+                    .chain(codes::INPUT.iter().map(|c| c.code))
+                    .chain(codes::DRIFT.iter().map(|c| c.code));
                 let help = crate::spec::schema::did_you_mean(&code, all)
                     .map(|s| format!("did you mean {s}?"));
                 report::fatal(
@@ -451,7 +452,7 @@ fn orphan(severity: Severity, shown_root: &str, env: &str) -> Diagnostic {
         ""
     };
     Diagnostic::new(
-        "CG0051",
+        codes::STALE_OUTPUT,
         severity,
         format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
     )
@@ -548,7 +549,8 @@ fn check_rendered(
         (shown, r.source.clone(), drift)
     });
     let stale = |what: String| {
-        Diagnostic::error("CG0051", what).help("run `cachegen render` and commit the result")
+        Diagnostic::error(codes::STALE_OUTPUT, what)
+            .help("run `cachegen render` and commit the result")
     };
     for (shown, source, drift) in drifts {
         match drift {

@@ -1,6 +1,7 @@
 //! Printing diagnostics: human text to stderr, JSON or SARIF to stdout.
 
 use super::{ColorChoice, GlobalArgs};
+use crate::diagnostics::codes;
 use crate::diagnostics::{self, Diagnostic, Format};
 use std::io::{IsTerminal, Write};
 
@@ -95,7 +96,7 @@ pub fn problem_to_stderr(message: &str, help: Option<&str>) {
 
 /// The CG0050 diagnostic of a run that could not do its work.
 pub fn run_failed(message: &str, help: Option<&str>) -> Diagnostic {
-    let d = Diagnostic::error("CG0050", message);
+    let d = Diagnostic::error(codes::RUN_FAILED, message);
     match help {
         Some(h) => d.help(h),
         None => d,

@@ -2,6 +2,7 @@
 //! source file it is about, and a help line. Stages produce them; `render` formats them
 //! for people (rustc-style snippets), for machines (JSON) and for code-scanning (SARIF).
 
+pub mod codes;
 mod human;
 mod json;
 mod sarif;

@@ -1,6 +1,7 @@
 //! Loading: a spec file and the chain of bases it `extends`, merged into one source tree in
 //! which every value still knows its file, line and column. Loading knows nothing of targets.
 
+use crate::diagnostics::codes;
 pub mod limits;
 pub mod tree;
 mod yaml;
@@ -86,7 +87,9 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
     }
     let bytes = yaml::read_bytes(path).map_err(|f| {
         if f.too_large {
-            LoadError::Invalid(vec![Diagnostic::error("CG0003", f.message).help(f.help)])
+            LoadError::Invalid(vec![
+                Diagnostic::error(codes::SPEC_TOO_LARGE, f.message).help(f.help),
+            ])
         } else {
             LoadError::Unreadable(f)
         }
@@ -109,7 +112,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
             Value::Str(s) if !s.trim().is_empty() => {
                 if let Err(why) = check_extends_path(s) {
                     return Err(LoadError::Invalid(vec![
-                        Diagnostic::error("CG0005", why)
+                        Diagnostic::error(codes::EXTENDS_UNREADABLE, why)
                             .at(ext.loc.clone())
                             .help("write the path of a base spec relative to this file, e.g. `extends: ../base.yaml`"),
                     ]));
@@ -119,7 +122,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
             }
             _ => {
                 return Err(LoadError::Invalid(vec![
-                    Diagnostic::error("CG0005", format!("`extends` must be a path to a base spec, found a {}", ext.kind_name()))
+                    Diagnostic::error(codes::EXTENDS_UNREADABLE, format!("`extends` must be a path to a base spec, found a {}", ext.kind_name()))
                         .at(ext.loc.clone())
                         .help("write the path of the base file, relative to this file: `extends: ../base.yaml`"),
                 ]));
@@ -128,7 +131,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         if files.len() >= limits::MAX_EXTENDS_DEPTH {
             return Err(LoadError::Invalid(vec![
                 Diagnostic::error(
-                    "CG0004",
+                    codes::SAFETY_LIMIT,
                     format!(
                         "the `extends` chain is longer than {} files",
                         limits::MAX_EXTENDS_DEPTH
@@ -148,7 +151,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         if let Some((to, why)) = refusal {
             return Err(LoadError::Invalid(vec![
                 Diagnostic::error(
-                    "CG0005",
+                    codes::EXTENDS_UNREADABLE,
                     format!(
                         "cannot load the base spec: `{}` resolves to `{}`, {why}",
                         display_path(&base_path),
@@ -161,7 +164,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         }
         if let Some(i) = seen.iter().position(|s| *s == canon) {
             let mut d = Diagnostic::error(
-                "CG0006",
+                codes::EXTENDS_CYCLE,
                 format!("`extends` cycle: `{}` is already in the chain", display_path(&base_path)),
             )
             .at(ext.loc.clone())
@@ -177,7 +180,11 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         let bytes = match yaml::read_bytes(&base_path) {
             Ok(b) => b,
             Err(f) => {
-                let code = if f.too_large { "CG0003" } else { "CG0005" };
+                let code = if f.too_large {
+                    codes::SPEC_TOO_LARGE
+                } else {
+                    codes::EXTENDS_UNREADABLE
+                };
                 return Err(LoadError::Invalid(vec![
                     Diagnostic::error(code, format!("cannot load the base spec: {}", f.message))
                         .at(ext.loc.clone())
@@ -250,11 +257,11 @@ fn outside(path: &Path, boundary: &Path) -> Option<PathBuf> {
 fn check_root(root: &Node, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
     match &root.value {
         Value::Map(m) if !m.is_empty() => Ok(()),
-        Value::Map(_) | Value::Null => Err(Diagnostic::error("CG0007", "the spec is empty")
+        Value::Map(_) | Value::Null => Err(Diagnostic::error(codes::EMPTY_SPEC, "the spec is empty")
             .at(Location::file_start(file))
             .help("start from `cachegen init`, or write at least `spec_version`, `name`, `environment` and `tier`")),
         _ => Err(
-            Diagnostic::error("CG0007", format!("the spec must be a mapping of settings, found a {}", root.kind_name()))
+            Diagnostic::error(codes::EMPTY_SPEC, format!("the spec must be a mapping of settings, found a {}", root.kind_name()))
                 .at(root.loc.clone())
                 .help("a spec is a YAML mapping: `spec_version: 1`, `name: ...`, ..."),
         ),

@@ -4,6 +4,7 @@
 
 use super::limits::{MAX_ALIASES, MAX_DEPTH, MAX_NODES, MAX_SPEC_BYTES};
 use super::tree::{Node, Value};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::spec::secrets;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -133,7 +134,7 @@ pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<Source
                 Some(pos) => {
                     file.set_redactions(secrets::textual_redactions(file.text()));
                     Err(Diagnostic::error(
-                        "CG0008",
+                        codes::ENCODING,
                         "the spec contains a NUL byte, which YAML does not allow",
                     )
                     .at(Location::from_span(&file, pos..pos + 1))
@@ -154,7 +155,7 @@ pub fn decode(path: &Path, display: String, bytes: Vec<u8>) -> Result<Arc<Source
                 .map(char::len_utf8)
                 .unwrap_or(0);
             Err(Diagnostic::error(
-                "CG0008",
+                codes::ENCODING,
                 format!("the spec is not valid UTF-8 (byte {good} starts an invalid sequence)"),
             )
             .at(Location::from_span(&file, good..good + bad_len))
@@ -205,7 +206,7 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
     }
     let (code, help) = match inner {
         serde_saphyr::Error::DuplicateMappingKey { .. } => (
-            "CG0002",
+            codes::DUPLICATE_KEY,
             "a key may appear once per mapping; remove one of them (a later one would silently win elsewhere)",
         ),
         serde_saphyr::Error::Budget { .. }
@@ -213,30 +214,30 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
         | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
         | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
         | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => (
-            "CG0004",
+            codes::SAFETY_LIMIT,
             "a spec is small and shallow; remove the deep nesting or the repeated aliases",
         ),
         // The parser's own nesting limit, reached before the depth budget by deep flow
         // collections (`[[[[...`): the same safety limit, not a syntax error.
         serde_saphyr::Error::MultipleDocuments { .. } => (
-            "CG0001",
+            codes::YAML_SYNTAX,
             "a spec is one YAML document: remove the second `---` and what follows it, or move that to a file of its own",
         ),
         _ if text.contains("recursion limit exceeded") => (
-            "CG0004",
+            codes::SAFETY_LIMIT,
             "a spec is small and shallow; remove the deep nesting or the repeated aliases",
         ),
-        _ => ("CG0001", "fix the YAML syntax at this position"),
+        _ => (codes::YAML_SYNTAX, "fix the YAML syntax at this position"),
     };
     let message = match code {
-        "CG0002" => format!(
+        codes::DUPLICATE_KEY => format!(
             "duplicate key: {}",
             text.trim_start_matches("duplicate mapping key: ")
                 .split(", set ")
                 .next()
                 .unwrap_or(&text)
         ),
-        "CG0004" => format!("the spec exceeds a safety limit: {}", limit_words(&text)),
+        codes::SAFETY_LIMIT => format!("the spec exceeds a safety limit: {}", limit_words(&text)),
         _ if matches!(inner, serde_saphyr::Error::MultipleDocuments { .. }) => {
             "the file holds more than one YAML document".to_string()
         }
@@ -267,8 +268,8 @@ fn syntax_diagnostic(file: &Arc<SourceFile>, e: &serde_saphyr::Error) -> Diagnos
         format!(
             "{} (details hidden: the error is in a secret value)",
             match code {
-                "CG0002" => "duplicate key",
-                "CG0004" => "the spec exceeds a safety limit",
+                codes::DUPLICATE_KEY => "duplicate key",
+                codes::SAFETY_LIMIT => "the spec exceeds a safety limit",
                 _ => "YAML syntax error",
             }
         )

@@ -1,6 +1,7 @@
 //! Project settings: an optional `cachegen.toml` at the repository root, found by walking up
 //! from the working folder (like `Cargo.toml`). Command-line flags win over it.
 
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile};
 use crate::rules::Overrides;
 use serde::Deserialize;
@@ -131,7 +132,7 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
         .unwrap_or_else(|| PathBuf::from("."));
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
-            "CG0041",
+            codes::PROJECT_SETTINGS,
             format!("cannot read `{}`: {e}", path.display()),
         )]
     })?;
@@ -151,7 +152,7 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
                 "see the README's \"Project settings\" section for every key"
             };
             return Err(vec![
-                Diagnostic::error("CG0041", format!("cachegen.toml: {msg}"))
+                Diagnostic::error(codes::PROJECT_SETTINGS, format!("cachegen.toml: {msg}"))
                     .at(loc)
                     .help(help),
             ]);
@@ -173,7 +174,7 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
             }
             (false, _) => diags.push(
                 Diagnostic::error(
-                    "CG0041",
+                    codes::PROJECT_SETTINGS,
                     format!("cachegen.toml: `[rules]` names `{code}`, which is not a rule"),
                 )
                 .at(locate_key(&file, &code))
@@ -181,7 +182,7 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
             ),
             (true, None) => diags.push(
                 Diagnostic::error(
-                    "CG0041",
+                    codes::PROJECT_SETTINGS,
                     format!("cachegen.toml: `{level}` is not a severity"),
                 )
                 .at(locate_key(&file, &code))

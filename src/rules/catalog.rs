@@ -1,7 +1,7 @@
 //! Every rule, in code order: the registry that `check`, `cachegen rules` and SARIF read.
 
-use super::{Rule, aws, azure, gcp, input, policy, self_hosted, sizing, spec};
-use crate::diagnostics::{RuleInfo, Severity};
+use super::{Rule, aws, azure, gcp, policy, self_hosted, sizing, spec};
+use crate::diagnostics::{RuleInfo, codes};
 use crate::spec::Tier;
 
 pub static RULES: &[&Rule] = &[
@@ -93,20 +93,7 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 
 /// Every code cachegen can report, for SARIF's `tool.driver.rules`.
 pub fn rule_infos() -> Vec<RuleInfo> {
-    let mut v: Vec<RuleInfo> = input::CODES
-        .iter()
-        .map(|c| RuleInfo {
-            code: c.code,
-            name: c.name,
-            summary: c.summary,
-            rationale: c.summary,
-            default_severity: if c.code == "CG0030" {
-                Severity::Warning
-            } else {
-                Severity::Error
-            },
-        })
-        .collect();
+    let mut v: Vec<RuleInfo> = codes::INPUT.to_vec();
     v.extend(RULES.iter().map(|r| RuleInfo {
         code: r.code,
         name: r.name,
@@ -114,7 +101,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         rationale: r.rationale,
         default_severity: r.severity.strongest(),
     }));
-    v.extend(crate::verify::codes::CODES.iter().copied());
+    v.extend(codes::DRIFT.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }

@@ -3,12 +3,12 @@
 //! redis.conf), `policy/` (the tier policy) and `sizing/`. Each rule has a stable code, a
 //! rationale, a severity per tier, and a failing and a passing example that the tests run.
 
+use crate::diagnostics::codes;
 pub mod aws;
 pub mod azure;
 pub mod capability;
 pub mod catalog;
 pub mod gcp;
-pub mod input;
 pub mod policy;
 pub mod self_hosted;
 pub mod sizing;
@@ -152,7 +152,7 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
         let ptr = format!("/policy/exceptions/{i}/rule");
         if catalog::rule(&e.rule).is_none() {
             let d = Diagnostic::error(
-                "CG0031",
+                codes::UNKNOWN_EXCEPTION,
                 format!(
                     "the exception names `{}`, which is not a rule that can be waived",
                     e.rule
@@ -171,7 +171,7 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
         } else if !used[i] {
             out.push(
                 Diagnostic::warning(
-                    "CG0030",
+                    codes::UNUSED_EXCEPTION,
                     format!(
                         "the exception for `{}` waives nothing: the rule passes",
                         e.rule

@@ -4,6 +4,7 @@
 
 use super::Spec;
 use super::secrets::{self, SECRET_FIELDS};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::limits::MAX_REPORTED_ERRORS;
 use crate::load::{LoadedSpec, Node, dotted};
@@ -209,7 +210,7 @@ fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
         let Some(literal) = literal else { continue };
         let d = if !literal.is_empty() && secrets::is_placeholder(literal) {
             Diagnostic::error(
-                "CG0021",
+                codes::PLACEHOLDER_SECRET,
                 format!(
                     "`{}` is a placeholder password copied from an example (value hidden)",
                     dotted(field)
@@ -217,7 +218,7 @@ fn check_secret_literals(loaded: &LoadedSpec) -> Vec<Diagnostic> {
             )
         } else {
             Diagnostic::error(
-                "CG0020",
+                codes::LITERAL_SECRET,
                 format!(
                     "`{}` is a literal secret; a spec names where a secret comes from, never its value (value hidden)",
                     dotted(field)
@@ -270,7 +271,7 @@ fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::error(
-                    "CG0020",
+                    codes::LITERAL_SECRET,
                     format!(
                         "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
                         dotted(pointer)
@@ -290,7 +291,7 @@ fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
             let field = dotted(pointer);
             let d = if f.abs() < 9.0e18 {
                 Diagnostic::error(
-                    "CG0011",
+                    codes::WRONG_TYPE,
                     format!("`{field}` must be an integer, found a number"),
                 )
                 .help(format!(
@@ -308,7 +309,7 @@ fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
                 // Beyond 64 bits (the YAML had more digits than fit); bounded settings already
                 // have their own error from the schema.
                 Diagnostic::error(
-                    "CG0013",
+                    codes::INVALID_VALUE,
                     format!("`{field}` does not fit in a 64-bit integer"),
                 )
                 .help(desc_or(
@@ -372,7 +373,7 @@ pub fn validate(loaded: &LoadedSpec) -> Vec<Diagnostic> {
     if not_shown > 0 {
         diags.push(
             Diagnostic::new(
-                "CG0004",
+                codes::SAFETY_LIMIT,
                 Severity::Note,
                 format!(
                     "{not_shown} more schema error{} in this spec not shown (at most {MAX_REPORTED_ERRORS} are reported)",
@@ -433,8 +434,11 @@ fn diagnose(
                     } else {
                         format!("in `{field}`")
                     };
-                    let d = Diagnostic::error("CG0010", format!("unknown key `{key}` {within}"))
-                        .at(loc);
+                    let d = Diagnostic::error(
+                        codes::UNKNOWN_KEY,
+                        format!("unknown key `{key}` {within}"),
+                    )
+                    .at(loc);
                     if let Some(hint) = redis_conf_name(key) {
                         return d.help(hint);
                     }
@@ -459,9 +463,12 @@ fn diagnose(
                 format!(" in `{field}`")
             };
             vec![
-                Diagnostic::error("CG0012", format!("missing required key `{name}`{within}"))
-                    .at(here)
-                    .help(format!("add `{name}`: {what}")),
+                Diagnostic::error(
+                    codes::MISSING_KEY,
+                    format!("missing required key `{name}`{within}"),
+                )
+                .at(here)
+                .help(format!("add `{name}`: {what}")),
             ]
         }
         ValidationErrorKind::Type { .. } => {
@@ -490,7 +497,7 @@ fn diagnose(
             }
             vec![
                 Diagnostic::error(
-                    "CG0011",
+                    codes::WRONG_TYPE,
                     format!("`{field}` must be {expected}, found {}", article(found)),
                 )
                 .at(here)
@@ -511,7 +518,7 @@ fn diagnose(
                 })
                 .unwrap_or_default();
             let d = Diagnostic::error(
-                "CG0013",
+                codes::INVALID_VALUE,
                 format!(
                     "`{field}` must be one of {}; found {}",
                     opts.join(", "),
@@ -533,7 +540,7 @@ fn diagnose(
                 .unwrap_or_else(|| "has the wrong format".into());
             vec![
                 Diagnostic::error(
-                    "CG0013",
+                    codes::INVALID_VALUE,
                     format!("`{field}`: {} {expected}", show(node, &instance)),
                 )
                 .at(here)
@@ -543,7 +550,7 @@ fn diagnose(
         ValidationErrorKind::Minimum { limit }
         | ValidationErrorKind::ExclusiveMinimum { limit } => vec![
             Diagnostic::error(
-                "CG0013",
+                codes::INVALID_VALUE,
                 format!(
                     "`{field}` must be at least {limit}, found {}",
                     show(node, &instance)
@@ -555,7 +562,7 @@ fn diagnose(
         ValidationErrorKind::Maximum { limit }
         | ValidationErrorKind::ExclusiveMaximum { limit } => vec![
             Diagnostic::error(
-                "CG0013",
+                codes::INVALID_VALUE,
                 format!(
                     "`{field}` must be at most {limit}, found {}",
                     show(node, &instance)
@@ -566,7 +573,7 @@ fn diagnose(
         ],
         ValidationErrorKind::MinLength { limit } => vec![
             Diagnostic::error(
-                "CG0013",
+                codes::INVALID_VALUE,
                 format!("`{field}` must be at least {limit} characters long"),
             )
             .at(here)
@@ -574,7 +581,7 @@ fn diagnose(
         ],
         ValidationErrorKind::MaxLength { limit } => vec![
             Diagnostic::error(
-                "CG0013",
+                codes::INVALID_VALUE,
                 format!("`{field}` must be at most {limit} characters long"),
             )
             .at(here)
@@ -585,7 +592,7 @@ fn diagnose(
         {
             vec![
                 Diagnostic::error(
-                    "CG0013",
+                    codes::INVALID_VALUE,
                     format!(
                         "`{field}` must be a secret reference with one key: {}",
                         secrets::REFERENCE_KINDS.join(", ")
@@ -611,7 +618,7 @@ fn diagnose(
                 None => (String::new(), here),
             };
             vec![
-                Diagnostic::error("CG0013", format!("`{field}` has an invalid key `{name}`"))
+                Diagnostic::error(codes::INVALID_VALUE, format!("`{field}` has an invalid key `{name}`"))
                     .at(loc)
                     .help("keys are lowercase letters, digits, `_` and `-`, starting with a letter, at most 63 characters (the rule every cloud accepts)"),
             ]
@@ -623,7 +630,7 @@ fn diagnose(
                 format!("`{field}`: {fallback}")
             };
             vec![
-                Diagnostic::error("CG0013", message)
+                Diagnostic::error(codes::INVALID_VALUE, message)
                     .at(here)
                     .help(desc.unwrap_or_default()),
             ]
@@ -689,7 +696,7 @@ fn article(kind: &str) -> String {
 pub fn to_spec(loaded: &LoadedSpec) -> Result<Spec, Diagnostic> {
     serde_json::from_value::<Spec>(loaded.root.to_json()).map_err(|e| {
         Diagnostic::error(
-            "CG0013",
+            codes::INVALID_VALUE,
             format!("the spec does not match the expected structure: {e}"),
         )
         .at(loaded.locate(""))

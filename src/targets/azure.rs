@@ -11,6 +11,7 @@ use super::capability::{
     Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
 };
 use super::{OutFile, RenderInput};
+use crate::diagnostics::codes;
 use crate::plan::{AzurePlan, Plan};
 use crate::providers::{self, azure};
 use crate::spec::{AofFsync, AzureService, TopologyMode};
@@ -326,7 +327,9 @@ fn common_support(setting: &str, plan: &Plan, service: &str) -> Option<Support> 
         "/labels" => mapped("tags on every resource, with `managed-by` and `environment`"),
         "/engine/kind" => match plan.engine.kind {
             crate::spec::EngineKind::Redis => mapped("Redis (Azure has no Valkey)"),
-            crate::spec::EngineKind::Valkey => refused("CG3003", "Azure runs Redis, not Valkey"),
+            crate::spec::EngineKind::Valkey => {
+                refused(codes::AZURE_ENGINE_VERSION, "Azure runs Redis, not Valkey")
+            }
         },
         "/persistence/snapshots/window" => {
             if snapshots {
@@ -378,8 +381,11 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
         "/engine/version" => {
             if (plan.engine.major, plan.engine.minor) == (6, 0) {
                 mapped("`redis_version = \"6\"`")
-            } else if plan.engine.major != 6 && !waived(plan, "CG3003") {
-                refused("CG3003", "Azure Cache for Redis offers Redis 6 only")
+            } else if plan.engine.major != 6 && !waived(plan, codes::AZURE_ENGINE_VERSION) {
+                refused(
+                    codes::AZURE_ENGINE_VERSION,
+                    "Azure Cache for Redis offers Redis 6 only",
+                )
             } else {
                 approximated(
                     "Azure Cache for Redis runs Redis 6.0 (`redis_version = \"6\"`); Redis 7.4 is on Azure Managed Redis (`service: managed`)",
@@ -403,20 +409,26 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
         }
         "/topology/replicas" => match (tier, t.replicas) {
             (Basic, 0) => Honoured,
-            (Basic, _) => refused("CG3004", "a Basic cache has no replica"),
+            (Basic, _) => refused(codes::AZURE_PREMIUM_ONLY, "a Basic cache has no replica"),
             (Standard, 0) | (Premium, 0) => {
                 approximated("Standard and Premium caches always keep one replica")
             }
             (_, 1) => mapped("one replica per primary (Azure's default)"),
             (Premium, 2..=3) => mapped("`replicas_per_primary`"),
-            (Standard, _) => refused("CG3004", "a Standard cache keeps one replica"),
+            (Standard, _) => refused(
+                codes::AZURE_PREMIUM_ONLY,
+                "a Standard cache keeps one replica",
+            ),
             (_, n) => refused(
-                "CG3006",
+                codes::AZURE_CACHE_REPLICAS,
                 format!("a Premium cache takes at most 3 replicas per primary, not {n}"),
             ),
         },
         "/topology/automatic_failover" => match (tier, t.automatic_failover) {
-            (Basic, true) => refused("CG3004", "a Basic cache has no replica to fail over to"),
+            (Basic, true) => refused(
+                codes::AZURE_PREMIUM_ONLY,
+                "a Basic cache has no replica to fail over to",
+            ),
             (Basic, false) => Honoured,
             (_, true) => mapped("Azure fails over to the replica"),
             (_, false) => approximated("Standard and Premium caches always fail over"),
@@ -454,7 +466,10 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
             if !snapshots {
                 Honoured
             } else if tier != Premium {
-                refused("CG3004", "Azure persists data only on Premium caches")
+                refused(
+                    codes::AZURE_PREMIUM_ONLY,
+                    "Azure persists data only on Premium caches",
+                )
             } else if aof {
                 not_applicable("the AOF is the persistence (Azure takes one method)")
             } else {
@@ -493,7 +508,7 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
                 mapped("`aof_backup_enabled` to a storage account")
             } else {
                 refused(
-                    "CG3004",
+                    codes::AZURE_PREMIUM_ONLY,
                     "Azure keeps an AOF only on Premium caches (Terraform would silently drop it)",
                 )
             }
@@ -594,7 +609,10 @@ fn managed_support(setting: &str, plan: &Plan) -> Option<Support> {
             if (plan.engine.major, plan.engine.minor) == (major, minor) {
                 mapped("Redis 7.4 (Azure Managed Redis has no version argument)")
             } else if plan.engine.major != 7 || plan.engine.minor > minor {
-                refused("CG3003", "Azure Managed Redis runs Redis 7.4")
+                refused(
+                    codes::AZURE_ENGINE_VERSION,
+                    "Azure Managed Redis runs Redis 7.4",
+                )
             } else {
                 approximated("Azure Managed Redis runs Redis 7.4, compatible with Redis 7 clients")
             }

@@ -11,6 +11,7 @@ use super::capability::{
     Support, approximated, managed_service, mapped, not_applicable, refused, unsupported,
 };
 use super::{OutFile, RenderInput};
+use crate::diagnostics::codes;
 use crate::plan::{GcpPlan, Plan};
 use crate::providers::{self, gcp};
 use crate::spec::GcpTier;
@@ -298,7 +299,7 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
             } else {
                 match gcp::redis_version(plan.engine.kind, plan.engine.major, plan.engine.minor) {
                     Ok(v) => mapped(format!("`redis_version = \"{v}\"`")),
-                    Err(why) => refused("CG4002", why),
+                    Err(why) => refused(codes::GCP_ENGINE_VERSION, why),
                 }
             }
         }
@@ -320,7 +321,10 @@ pub fn support(setting: &str, plan: &Plan) -> Option<Support> {
                 "a cluster takes at most 2 replicas per shard, not {n}"
             )),
             (false, false, 0) => Honoured,
-            (false, false, _) => refused("CG4003", "a BASIC instance has no replica"),
+            (false, false, _) => refused(
+                codes::GCP_REPLICAS_NEED_STANDARD_HA,
+                "a BASIC instance has no replica",
+            ),
             (false, true, 0) => approximated("a STANDARD_HA instance always keeps one replica"),
             (false, true, 1) => mapped("STANDARD_HA's replica"),
             (false, true, 2..=5) => mapped(

@@ -3,8 +3,8 @@
 //! spec line declaring the value (or at the section that would hold a default); a setting the
 //! server would not tell is listed in one note instead of passing silently.
 
-use super::codes;
 use super::observe::{Observed, Probe};
+use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::pipeline::Checked;
 use crate::spec::units;
@@ -238,7 +238,7 @@ impl<'a> Comparer<'a> {
         let help = "upgrade or replace the server to the spec's engine (the generated image or engine version), or change `engine` if the server is right";
         if kind != engine.kind.as_str() {
             return self.drift(
-                codes::ENGINE,
+                codes::ENGINE_DRIFT,
                 "engine",
                 "/engine/kind",
                 engine.kind.as_str(),
@@ -249,7 +249,7 @@ impl<'a> Comparer<'a> {
         let major_minor: Vec<&str> = version.split('.').take(2).collect();
         if major_minor.join(".") != format!("{}.{}", engine.major, engine.minor) {
             self.drift(
-                codes::ENGINE,
+                codes::ENGINE_DRIFT,
                 "engine version",
                 "/engine/version",
                 &engine.version,
@@ -264,7 +264,7 @@ impl<'a> Comparer<'a> {
         let expected = m.max_memory_bytes.to_string();
         match self.hosting {
             Hosting::SelfHosted => self.directive(
-                codes::MAX_MEMORY,
+                codes::MAX_MEMORY_DRIFT,
                 "maxmemory",
                 "/memory/max_memory",
                 expected,
@@ -274,7 +274,7 @@ impl<'a> Comparer<'a> {
             // The node type or SKU fixes `maxmemory`; the spec's value is what one node must
             // hold, so only a node that holds less has drifted (resized down, wrong type).
             Hosting::Managed(_) => self.directive(
-                codes::MAX_MEMORY,
+                codes::MAX_MEMORY_DRIFT,
                 "maxmemory",
                 "/memory/max_memory",
                 expected,
@@ -286,7 +286,7 @@ impl<'a> Comparer<'a> {
             ),
         }
         self.directive(
-            codes::EVICTION_POLICY,
+            codes::EVICTION_POLICY_DRIFT,
             "maxmemory-policy",
             "/memory/eviction_policy",
             m.eviction_policy.as_str().to_string(),
@@ -294,7 +294,7 @@ impl<'a> Comparer<'a> {
             |e, a| e == a,
         );
         self.directive(
-            codes::EVICTION_SAMPLES,
+            codes::EVICTION_SAMPLES_DRIFT,
             "maxmemory-samples",
             "/memory/eviction_samples",
             m.eviction_samples.to_string(),
@@ -319,7 +319,7 @@ impl<'a> Comparer<'a> {
                     "/persistence/snapshots/enabled"
                 };
                 self.directive(
-                    codes::SNAPSHOTS,
+                    codes::SNAPSHOT_DRIFT,
                     "save",
                     pointer,
                     expected.join(" "),
@@ -333,7 +333,7 @@ impl<'a> Comparer<'a> {
             ),
         }
         self.directive(
-            codes::AOF,
+            codes::AOF_DRIFT,
             "appendonly",
             "/persistence/aof/enabled",
             yes_no(p.aof.enabled),
@@ -341,7 +341,7 @@ impl<'a> Comparer<'a> {
             |e, a| e == a,
         );
         self.directive(
-            codes::AOF_FSYNC,
+            codes::AOF_FSYNC_DRIFT,
             "appendfsync",
             "/persistence/aof/fsync",
             p.aof.fsync.as_str().to_string(),
@@ -354,7 +354,7 @@ impl<'a> Comparer<'a> {
         let plan = &self.checked_ref().plan;
         let same = |e: &str, a: &str| e == a;
         self.directive(
-            codes::KEYSPACE_EVENTS,
+            codes::KEYSPACE_EVENTS_DRIFT,
             "notify-keyspace-events",
             "/server/keyspace_events",
             plan.server.keyspace_events.clone(),
@@ -362,7 +362,7 @@ impl<'a> Comparer<'a> {
             |e, a| keyspace_flags(e) == keyspace_flags(a),
         );
         self.directive(
-            codes::DATABASES,
+            codes::DATABASES_DRIFT,
             "databases",
             "/server/databases",
             plan.server.databases.to_string(),
@@ -370,7 +370,7 @@ impl<'a> Comparer<'a> {
             same,
         );
         self.directive(
-            codes::IDLE_TIMEOUT,
+            codes::IDLE_TIMEOUT_DRIFT,
             "timeout",
             "/network/idle_timeout_seconds",
             plan.network.idle_timeout_seconds.to_string(),
@@ -378,7 +378,7 @@ impl<'a> Comparer<'a> {
             same,
         );
         self.directive(
-            codes::TCP_KEEPALIVE,
+            codes::TCP_KEEPALIVE_DRIFT,
             "tcp-keepalive",
             "/network/tcp_keepalive_seconds",
             plan.network.tcp_keepalive_seconds.to_string(),
@@ -386,7 +386,7 @@ impl<'a> Comparer<'a> {
             same,
         );
         self.directive(
-            codes::SLOWLOG,
+            codes::SLOWLOG_DRIFT,
             "slowlog-log-slower-than",
             "/server/slowlog/log_slower_than_us",
             plan.server.slowlog_log_slower_than_us.to_string(),
@@ -394,7 +394,7 @@ impl<'a> Comparer<'a> {
             same,
         );
         self.directive(
-            codes::SLOWLOG,
+            codes::SLOWLOG_DRIFT,
             "slowlog-max-len",
             "/server/slowlog/max_len",
             plan.server.slowlog_max_len.to_string(),
@@ -404,7 +404,7 @@ impl<'a> Comparer<'a> {
         match self.hosting {
             Hosting::SelfHosted => {
                 self.directive(
-                    codes::IO_THREADS,
+                    codes::IO_THREADS_DRIFT,
                     "io-threads",
                     "/server/io_threads",
                     plan.server.io_threads.to_string(),
@@ -412,7 +412,7 @@ impl<'a> Comparer<'a> {
                     same,
                 );
                 self.directive(
-                    codes::IO_THREADS,
+                    codes::IO_THREADS_DRIFT,
                     "io-threads-do-reads",
                     "/server/io_threads_do_reads",
                     yes_no(plan.server.io_threads_do_reads),
@@ -434,7 +434,7 @@ impl<'a> Comparer<'a> {
         let help = "serve TLS only as the generated redis.conf does (`port 0`, `tls-port`), or change `security.tls` if the server is right";
         match (wants_tls, self.seen.over_tls) {
             (true, false) => self.drift_said(
-                codes::TLS,
+                codes::TLS_DRIFT,
                 "TLS",
                 pointer,
                 ("TLS only", "plaintext"),
@@ -442,7 +442,7 @@ impl<'a> Comparer<'a> {
                 help.into(),
             ),
             (false, true) => self.drift_said(
-                codes::TLS,
+                codes::TLS_DRIFT,
                 "TLS",
                 pointer,
                 ("plaintext", "TLS"),
@@ -456,7 +456,7 @@ impl<'a> Comparer<'a> {
                     && self.hosting == Hosting::SelfHosted
                 {
                     self.drift_said(
-                        codes::TLS,
+                        codes::TLS_DRIFT,
                         "port",
                         pointer,
                         ("0", port),
@@ -483,7 +483,7 @@ impl<'a> Comparer<'a> {
                 let actual_on = v == "1";
                 if actual_on != t.is_cluster() {
                     self.drift(
-                        codes::CLUSTER_MODE,
+                        codes::CLUSTER_MODE_DRIFT,
                         "cluster_enabled",
                         "/topology/mode",
                         if t.is_cluster() { "1" } else { "0" },
@@ -507,7 +507,7 @@ impl<'a> Comparer<'a> {
                 self.out.compared += 1;
                 if r != "master" {
                     self.drift(
-                        codes::ROLE,
+                        codes::ROLE_DRIFT,
                         "role",
                         "/topology/mode",
                         "master",
@@ -522,7 +522,7 @@ impl<'a> Comparer<'a> {
                 self.out.compared += 1;
                 if n != t.replicas.to_string() {
                     self.drift(
-                        codes::REPLICAS,
+                        codes::REPLICA_COUNT_DRIFT,
                         "connected_slaves",
                         "/topology/replicas",
                         &t.replicas.to_string(),
@@ -548,7 +548,7 @@ impl<'a> Comparer<'a> {
             self.out.compared += 1;
             if state != "ok" {
                 self.drift(
-                    codes::CLUSTER_HEALTH,
+                    codes::CLUSTER_UNHEALTHY,
                     "cluster_state",
                     "/topology/mode",
                     "ok",
@@ -561,7 +561,7 @@ impl<'a> Comparer<'a> {
             self.out.compared += 1;
             if *size != t.shards.to_string() {
                 self.drift(
-                    codes::CLUSTER_HEALTH,
+                    codes::CLUSTER_UNHEALTHY,
                     "cluster_size",
                     "/topology/shards",
                     &t.shards.to_string(),
@@ -636,7 +636,7 @@ impl<'a> Comparer<'a> {
             parts.join("; ")
         );
         self.out.diagnostics.push(
-            Diagnostic::new(codes::NOT_COMPARED, Severity::Note, message)
+            Diagnostic::new(codes::SETTINGS_NOT_COMPARED, Severity::Note, message)
                 .at(Location::file_start(self.checked.loaded.file()))
                 .help("managed services disable CONFIG: compare these in the provider's console or parameter group, or verify as a user that may run CONFIG GET and ACL DRYRUN"),
         );
@@ -803,12 +803,12 @@ mod tests {
         assert_eq!(
             codes_of(&c),
             [
-                codes::MAX_MEMORY,
-                codes::EVICTION_POLICY,
-                codes::KEYSPACE_EVENTS
+                codes::MAX_MEMORY_DRIFT,
+                codes::EVICTION_POLICY_DRIFT,
+                codes::KEYSPACE_EVENTS_DRIFT
             ]
         );
-        let d = find(&c, codes::MAX_MEMORY);
+        let d = find(&c, codes::MAX_MEMORY_DRIFT);
         assert_eq!(
             d.message,
             "`maxmemory` is `1mb` (1048576 bytes) on the server, but `memory.max_memory` expects `2gb` (2147483648 bytes)"
@@ -834,7 +834,7 @@ mod tests {
                 .contains("CONFIG SET maxmemory 2gb")
         );
         // eviction_policy is declared in the base the development spec extends.
-        let d = find(&c, codes::EVICTION_POLICY);
+        let d = find(&c, codes::EVICTION_POLICY_DRIFT);
         let at = d.location.as_ref().unwrap();
         assert!(at.file.display_path().ends_with("base.yaml"));
         assert_eq!(&at.file.text()[at.span.clone()], "allkeys-lru");
@@ -847,7 +847,7 @@ mod tests {
         let drift = c
             .drifts
             .iter()
-            .find(|d| d.code == codes::EVICTION_POLICY)
+            .find(|d| d.code == codes::EVICTION_POLICY_DRIFT)
             .unwrap();
         assert_eq!(
             (drift.expected.as_str(), drift.actual.as_str()),
@@ -871,10 +871,16 @@ mod tests {
         seen.info
             .insert("maxmemory_policy".into(), "volatile-lru".into());
         let c = compare(&checked("development"), &seen);
-        assert_eq!(codes_of(&c), [codes::EVICTION_POLICY, codes::NOT_COMPARED]);
-        let note = find(&c, codes::NOT_COMPARED);
+        assert_eq!(
+            codes_of(&c),
+            [codes::EVICTION_POLICY_DRIFT, codes::SETTINGS_NOT_COMPARED]
+        );
+        let note = find(&c, codes::SETTINGS_NOT_COMPARED);
         assert_eq!(note.severity, Severity::Note);
-        let help = find(&c, codes::EVICTION_POLICY).help.as_ref().unwrap();
+        let help = find(&c, codes::EVICTION_POLICY_DRIFT)
+            .help
+            .as_ref()
+            .unwrap();
         assert!(!help.contains("CONFIG SET"), "{help}");
         for s in [
             "maxmemory-samples",
@@ -903,9 +909,13 @@ mod tests {
         let c = compare(&checked("development"), &seen);
         assert_eq!(
             codes_of(&c),
-            [codes::ENGINE, codes::ROLE, codes::NOT_COMPARED]
+            [
+                codes::ENGINE_DRIFT,
+                codes::ROLE_DRIFT,
+                codes::SETTINGS_NOT_COMPARED
+            ]
         );
-        assert!(find(&c, codes::ENGINE).message.contains("`7.0.15`"));
+        assert!(find(&c, codes::ENGINE_DRIFT).message.contains("`7.0.15`"));
 
         let mut seen = development_server();
         seen.info.insert("valkey_version".into(), "7.2.5".into());
@@ -914,7 +924,11 @@ mod tests {
         let c = compare(&checked("development"), &seen);
         assert_eq!(
             codes_of(&c),
-            [codes::ENGINE, codes::REPLICAS, codes::CLUSTER_MODE]
+            [
+                codes::ENGINE_DRIFT,
+                codes::REPLICA_COUNT_DRIFT,
+                codes::CLUSTER_MODE_DRIFT
+            ]
         );
     }
 
@@ -923,15 +937,19 @@ mod tests {
         let staging = checked("staging");
         let mut seen = development_server();
         let c = compare(&staging, &seen);
-        assert!(codes_of(&c).contains(&codes::TLS));
+        assert!(codes_of(&c).contains(&codes::TLS_DRIFT));
         seen.over_tls = true;
         let c = compare(&staging, &seen);
-        let tls: Vec<_> = c.drifts.iter().filter(|d| d.code == codes::TLS).collect();
+        let tls: Vec<_> = c
+            .drifts
+            .iter()
+            .filter(|d| d.code == codes::TLS_DRIFT)
+            .collect();
         assert_eq!(tls.len(), 1);
         assert_eq!(tls[0].setting, "port");
         seen.config.insert("port".into(), "0".into());
         let c = compare(&staging, &seen);
-        assert!(!codes_of(&c).contains(&codes::TLS));
+        assert!(!codes_of(&c).contains(&codes::TLS_DRIFT));
     }
 
     #[test]
@@ -986,15 +1004,15 @@ mod tests {
         };
         seen.info.insert("maxmemory".into(), (want * 2).to_string());
         let c = compare(&prod, &seen);
-        assert!(!codes_of(&c).contains(&codes::MAX_MEMORY));
+        assert!(!codes_of(&c).contains(&codes::MAX_MEMORY_DRIFT));
         seen.info.insert("maxmemory".into(), (want / 2).to_string());
         let c = compare(&prod, &seen);
-        assert!(codes_of(&c).contains(&codes::MAX_MEMORY));
+        assert!(codes_of(&c).contains(&codes::MAX_MEMORY_DRIFT));
         // Backups and I/O threads are the service's.
         let note = &c
             .diagnostics
             .iter()
-            .find(|d| d.code == codes::NOT_COMPARED)
+            .find(|d| d.code == codes::SETTINGS_NOT_COMPARED)
             .unwrap();
         assert!(
             note.message.contains("aws takes its own backups"),

@@ -8,7 +8,6 @@
 //! It sends nothing that writes: INFO, CONFIG GET, CLUSTER INFO, COMMAND INFO, ACL DRYRUN (which
 //! judges a command without running it) and, where ACL DRYRUN is not permitted, `<cmd> HELP`.
 
-pub mod codes;
 pub mod compare;
 pub mod connection;
 pub mod endpoint;

@@ -6,6 +6,7 @@
 mod common;
 mod provider_schema;
 
+mod architecture;
 mod cluster_live;
 mod conformance_aws;
 mod conformance_cloud;

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2016",
+    code: codes::AWS_AUTH_NEEDS_TLS,
     name: "aws-auth-needs-tls",
     family: "aws",
     summary: "ElastiCache accepts an AUTH token or an RBAC user group only with in-transit encryption on.",

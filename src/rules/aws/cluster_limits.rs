@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2011",
+    code: codes::AWS_CLUSTER_LIMITS,
     name: "aws-cluster-limits",
     family: "aws",
     summary: "The cluster has more nodes than ElastiCache allows (500 per cluster; 90 without a quota increase).",

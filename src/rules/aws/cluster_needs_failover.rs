@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2007",
+    code: codes::AWS_CLUSTER_NEEDS_FAILOVER,
     name: "aws-cluster-needs-failover",
     family: "aws",
     summary: "ElastiCache cluster mode needs automatic failover.",

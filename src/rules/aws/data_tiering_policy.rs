@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{EvictionPolicy, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG2015",
+    code: codes::AWS_DATA_TIERING_POLICY,
     name: "aws-data-tiering-policy",
     family: "aws",
     summary: "Data-tiering node types (r6gd) allow only volatile-lru, allkeys-lru or noeviction.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2002",
+    code: codes::AWS_ENGINE_VERSION,
     name: "aws-engine-version",
     family: "aws",
     summary: "ElastiCache does not offer this engine and version.",

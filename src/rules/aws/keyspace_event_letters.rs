@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2014",
+    code: codes::AWS_KEYSPACE_EVENT_LETTERS,
     name: "aws-keyspace-event-letters",
     family: "aws",
     summary: "`keyspace_events` uses letters ElastiCache does not document (t, m, d, n).",

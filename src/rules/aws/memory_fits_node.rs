@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG2006",
+    code: codes::AWS_MEMORY_FITS_NODE,
     name: "aws-memory-fits-node",
     family: "aws",
     summary: "`memory.max_memory` does not fit the node type after ElastiCache's 25% reserve.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2003",
+    code: codes::AWS_NODE_TYPE_KNOWN,
     name: "aws-node-type-known",
     family: "aws",
     summary: "`targets.aws.node_type` is not an ElastiCache node type.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2004",
+    code: codes::AWS_NODE_TYPE_PREVIOUS_GENERATION,
     name: "aws-node-type-previous-generation",
     family: "aws",
     summary: "The node type is of a previous generation (t2, m4, r4).",

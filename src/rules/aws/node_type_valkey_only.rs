@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG2005",
+    code: codes::AWS_NODE_TYPE_VALKEY_ONLY,
     name: "aws-node-type-valkey-only",
     family: "aws",
     summary: "The node type is offered only for Valkey, and the spec asks for Redis OSS.",

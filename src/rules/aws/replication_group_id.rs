@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2008",
+    code: codes::AWS_REPLICATION_GROUP_ID,
     name: "aws-replication-group-id",
     family: "aws",
     summary: "`<name>-<environment>` is not a valid ElastiCache replication group ID (40 characters at most).",

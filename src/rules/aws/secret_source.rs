@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{SecretRef, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG2012",
+    code: codes::AWS_SECRET_SOURCE,
     name: "aws-secret-source",
     family: "aws",
     summary: "The password comes from a store Terraform for AWS cannot read (Azure Key Vault, Google Secret Manager).",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2009",
+    code: codes::AWS_SNAPSHOT_RETENTION,
     name: "aws-snapshot-retention",
     family: "aws",
     summary: "`persistence.snapshots.retention_days` is above ElastiCache's 35 days.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2013",
+    code: codes::AWS_TIMEOUT_RANGE,
     name: "aws-timeout-range",
     family: "aws",
     summary: "`network.idle_timeout_seconds` is 1 to 19, which ElastiCache's `timeout` parameter refuses.",

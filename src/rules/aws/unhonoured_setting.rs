@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2001",
+    code: codes::AWS_UNHONOURED_SETTING,
     name: "aws-unhonoured-setting",
     family: "aws",
     summary: "The spec sets something ElastiCache cannot honour (AOF, save points, I/O threads, ...).",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG2010",
+    code: codes::AWS_WINDOW_LENGTH,
     name: "aws-window-length",
     family: "aws",
     summary: "A snapshot or maintenance window is shorter than ElastiCache's 60 minutes.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG3007",
+    code: codes::AZURE_CACHE_MEMORY_FITS_SKU,
     name: "azure-cache-memory-fits-sku",
     family: "azure",
     summary: "`memory.max_memory` does not fit the Azure Cache for Redis SKU after a 10% reserve.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG3006",
+    code: codes::AZURE_CACHE_REPLICAS,
     name: "azure-cache-replicas",
     family: "azure",
     summary: "A Premium Azure Cache for Redis takes 1..3 replicas per primary, one with clustering, and one with an append-only file.",

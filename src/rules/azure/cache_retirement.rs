@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG3009",
+    code: codes::AZURE_CACHE_RETIREMENT,
     name: "azure-cache-retirement",
     family: "azure",
     summary: "Azure Cache for Redis is being retired; new caches belong on Azure Managed Redis (`service: managed`).",

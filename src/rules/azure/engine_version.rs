@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG3003",
+    code: codes::AZURE_ENGINE_VERSION,
     name: "azure-engine-version",
     family: "azure",
     summary: "Azure does not offer this engine and version (Azure Cache for Redis stops at Redis 6; Azure Managed Redis runs Redis 7.4).",

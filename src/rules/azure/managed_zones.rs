@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG3011",
+    code: codes::AZURE_MANAGED_ZONES,
     name: "azure-managed-zones",
     family: "azure",
     summary: "`targets.azure.zones` is given for Azure Managed Redis, which has no zones argument.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG3008",
+    code: codes::AZURE_MEMORY_FITS_SKU_UNVERIFIED,
     name: "azure-memory-fits-sku-unverified",
     family: "azure",
     summary: "`memory.max_memory` looks larger than the SKU (Azure Managed Redis, or Premium P5), by sizes Microsoft does not publish as text.",

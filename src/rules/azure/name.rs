@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG3010",
+    code: codes::AZURE_NAME,
     name: "azure-name",
     family: "azure",
     summary: "`<name>-<environment>` is not a valid Azure cache name (63 characters at most, no `--`).",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure::CacheTier;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG3004",
+    code: codes::AZURE_PREMIUM_ONLY,
     name: "azure-premium-only",
     family: "azure",
     summary: "The spec asks a Basic or Standard Azure Cache for Redis for a Premium feature (shards, more replicas, persistence, zones).",

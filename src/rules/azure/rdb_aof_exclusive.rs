@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG3005",
+    code: codes::AZURE_RDB_AOF_EXCLUSIVE,
     name: "azure-rdb-aof-exclusive",
     family: "azure",
     summary: "The spec turns on both RDB snapshots and the append-only file; Azure persists with one of them.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG3002",
+    code: codes::AZURE_SKU,
     name: "azure-sku",
     family: "azure",
     summary: "`targets.azure.sku` is not a SKU of the chosen service (Basic/Standard C0..C6, Premium P1..P5; Azure Managed Redis Balanced_B0..).",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG3001",
+    code: codes::AZURE_UNHONOURED_SETTING,
     name: "azure-unhonoured-setting",
     family: "azure",
     summary: "The spec sets something Azure cannot honour (keyspace notifications on Azure Managed Redis, disabled commands, a maintenance window, ...).",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4010",
+    code: codes::GCP_CLUSTER_IAM_NEEDS_TLS,
     name: "gcp-cluster-iam-needs-tls",
     family: "gcp",
     summary: "A cluster with authentication uses IAM access tokens, which Memorystore accepts only over TLS.",

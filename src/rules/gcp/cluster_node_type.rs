@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG4008",
+    code: codes::GCP_CLUSTER_NODE_TYPE,
     name: "gcp-cluster-node-type",
     family: "gcp",
     summary: "The cluster's `node_type` is unknown, or its writable keyspace does not hold `memory.max_memory` per shard.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG4002",
+    code: codes::GCP_ENGINE_VERSION,
     name: "gcp-engine-version",
     family: "gcp",
     summary: "Memorystore for Redis does not offer this engine and version (7.0 and 7.2; there is no 7.1).",

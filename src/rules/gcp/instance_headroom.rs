@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4007",
+    code: codes::GCP_INSTANCE_HEADROOM,
     name: "gcp-instance-headroom",
     family: "gcp",
     summary: "`memory.max_memory` leaves less than 20% of a snapshotting or replicating instance for the fork and replication buffers.",

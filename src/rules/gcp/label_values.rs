@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4012",
+    code: codes::GCP_LABEL_VALUES,
     name: "gcp-label-values",
     family: "gcp",
     summary: "A label value is not a valid Google Cloud label value (lowercase letters, digits, `_` and `-`; 63 characters).",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4006",
+    code: codes::GCP_MAXMEMORY_GB_FLOOR,
     name: "gcp-maxmemory-gb-floor",
     family: "gcp",
     summary: "`memory.max_memory` is below 20% of the instance's capacity, the lowest `maxmemory-gb` Memorystore accepts.",

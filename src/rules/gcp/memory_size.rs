@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG4005",
+    code: codes::GCP_MEMORY_SIZE,
     name: "gcp-memory-size",
     family: "gcp",
     summary: "The instance's capacity cannot hold `memory.max_memory` (1..300 GB), or a size or tier field does not suit the mode.",

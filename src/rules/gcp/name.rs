@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4011",
+    code: codes::GCP_NAME,
     name: "gcp-name",
     family: "gcp",
     summary: "`<name>-<environment>` is too long for a Memorystore instance (41 characters) or cluster (63).",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4004",
+    code: codes::GCP_READ_REPLICA_LIMITS,
     name: "gcp-read-replica-limits",
     family: "gcp",
     summary: "More replicas than Memorystore allows: read replicas need an instance of 5 GB or more (1..5 of them); a cluster takes 0..2 per shard.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{GcpTier, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG4003",
+    code: codes::GCP_REPLICAS_NEED_STANDARD_HA,
     name: "gcp-replicas-need-standard-ha",
     family: "gcp",
     summary: "The spec asks a BASIC Memorystore instance for replicas; only STANDARD_HA has them.",

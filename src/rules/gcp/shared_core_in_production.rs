@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4009",
+    code: codes::GCP_SHARED_CORE_IN_PRODUCTION,
     name: "gcp-shared-core-in-production",
     family: "gcp",
     summary: "A production cluster runs on shared-core nodes (REDIS_SHARED_CORE_NANO), which have no SLA.",

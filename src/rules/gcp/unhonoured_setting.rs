@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG4001",
+    code: codes::GCP_UNHONOURED_SETTING,
     name: "gcp-unhonoured-setting",
     family: "gcp",
     summary: "The spec sets something Memorystore cannot honour (a password, disabled commands, AOF on an instance, CIDR filters, ...).",

@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6011",
+    code: codes::DANGEROUS_COMMANDS_DISABLED,
     name: "dangerous-commands-disabled",
     family: "policy",
     summary: "Production disables FLUSHALL, FLUSHDB, KEYS and DEBUG.",

@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6003",
+    code: codes::ENCRYPTION_AT_REST,
     name: "encryption-at-rest",
     family: "policy",
     summary: "Production data must be encrypted at rest.",

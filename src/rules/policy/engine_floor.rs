@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG6008",
+    code: codes::ENGINE_FLOOR,
     name: "engine-floor",
     family: "policy",
     summary: "The engine is older than the platform's floor (Redis 7.0, Valkey 7.2).",

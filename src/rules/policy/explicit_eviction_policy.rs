@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6009",
+    code: codes::EXPLICIT_EVICTION_POLICY,
     name: "explicit-eviction-policy",
     family: "policy",
     summary: "Production specs state their eviction policy.",

@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6010",
+    code: codes::MAINTENANCE_WINDOW,
     name: "maintenance-window",
     family: "policy",
     summary: "A production cache on a cloud has a maintenance window.",

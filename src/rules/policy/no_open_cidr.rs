@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6007",
+    code: codes::NO_OPEN_CIDR,
     name: "no-open-cidr",
     family: "policy",
     summary: "`allowed_cidrs` must not allow every address (0.0.0.0/0 or ::/0).",

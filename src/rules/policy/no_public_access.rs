@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6006",
+    code: codes::NO_PUBLIC_ACCESS,
     name: "no-public-access",
     family: "policy",
     summary: "Production caches are not reachable from the internet.",

@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6004",
+    code: codes::REPLICAS_WITH_FAILOVER,
     name: "replicas-with-failover",
     family: "policy",
     summary: "Production needs at least one replica with automatic failover across zones.",

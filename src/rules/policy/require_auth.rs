@@ -1,9 +1,10 @@
 use super::PRODUCTION_AND_STAGING_ERROR;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6002",
+    code: codes::REQUIRE_AUTH,
     name: "require-auth",
     family: "policy",
     summary: "Authentication must be on in staging and production.",

@@ -1,9 +1,10 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
+use crate::diagnostics::codes;
 use crate::rules::{Context, Examples, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG6005",
+    code: codes::SNAPSHOTS_RETAINED,
     name: "snapshots-retained",
     family: "policy",
     summary: "Production needs snapshots, kept for at least one day.",

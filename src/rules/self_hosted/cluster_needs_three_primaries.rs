@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG5006",
+    code: codes::SELF_HOSTED_CLUSTER_NEEDS_THREE_PRIMARIES,
     name: "self-hosted-cluster-needs-three-primaries",
     family: "self-hosted",
     summary: "A self-hosted Redis Cluster needs at least 3 shards (primaries).",

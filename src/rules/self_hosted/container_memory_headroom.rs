@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG5005",
+    code: codes::CONTAINER_MEMORY_HEADROOM,
     name: "container-memory-headroom",
     family: "self-hosted",
     summary: "The container's `mem_limit` leaves too little room above `max_memory`.",

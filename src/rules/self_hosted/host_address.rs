@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG5004",
+    code: codes::COMPOSE_HOST_ADDRESS,
     name: "compose-host-address",
     family: "self-hosted",
     summary: "`targets.compose.host_address` is not an IP address.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG5003",
+    code: codes::PUBLIC_BIND_WITHOUT_PASSWORD,
     name: "public-bind-without-password",
     family: "self-hosted",
     summary: "Redis is published beyond the host's loopback with authentication off.",

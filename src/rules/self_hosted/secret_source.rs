@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{SecretRef, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG5002",
+    code: codes::COMPOSE_SECRET_SOURCE,
     name: "compose-secret-source",
     family: "self-hosted",
     summary: "The compose stack reads its password from an environment variable; the spec names another store.",

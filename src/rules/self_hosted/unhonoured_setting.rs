@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG5001",
+    code: codes::SELF_HOSTED_UNHONOURED_SETTING,
     name: "self-hosted-unhonoured-setting",
     family: "self-hosted",
     summary: "The spec sets something the docker-compose stack cannot honour (replicas, a backup window, encryption at rest, ...).",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG7003",
+    code: codes::ENTRIES_WITHOUT_SIZE,
     name: "entries-without-size",
     family: "sizing",
     summary: "`workload.entries` and `workload.avg_entry_bytes` go together.",

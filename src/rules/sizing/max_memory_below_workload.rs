@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::plan::sizing;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG7001",
+    code: codes::MAX_MEMORY_BELOW_WORKLOAD,
     name: "max-memory-below-workload",
     family: "sizing",
     summary: "`memory.max_memory` is below what `workload` needs.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::plan::sizing;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG7002",
+    code: codes::WORKLOAD_NEEDS_CLUSTER,
     name: "workload-needs-cluster",
     family: "sizing",
     summary: "The workload is large enough that the platform guide recommends Redis Cluster.",

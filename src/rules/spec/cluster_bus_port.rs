@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1018",
+    code: codes::CLUSTER_BUS_PORT,
     name: "cluster-bus-port",
     family: "spec",
     summary: "In cluster mode the port is above 55535, so the cluster bus port (port + 10000) does not exist.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1016",
+    code: codes::CLUSTER_DATABASES,
     name: "cluster-databases",
     family: "spec",
     summary: "`server.databases` is above 1 in cluster mode.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1017",
+    code: codes::CLUSTER_DB_NONZERO,
     name: "cluster-db-nonzero",
     family: "spec",
     summary: "`client.db` is not 0 in cluster mode.",

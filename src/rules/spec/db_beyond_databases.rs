@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1010",
+    code: codes::DB_BEYOND_DATABASES,
     name: "db-beyond-databases",
     family: "spec",
     summary: "`client.db` is not below `server.databases`.",

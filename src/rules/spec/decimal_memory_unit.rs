@@ -1,10 +1,10 @@
 use super::MEMORY_SIZE_FIELDS;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG1001",
+    code: codes::DECIMAL_MEMORY_UNIT,
     name: "decimal-memory-unit",
     family: "spec",
     summary: "A memory size uses a 1000-based unit (`8g`), which Redis reads as 8,000,000,000 bytes, not 8 GiB.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1006",
+    code: codes::FAILOVER_NEEDS_REPLICA,
     name: "failover-needs-replica",
     family: "spec",
     summary: "`automatic_failover` is on but there is no replica to promote.",

@@ -1,10 +1,10 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 use std::net::IpAddr;
 
 pub static RULE: Rule = Rule {
-    code: "CG1008",
+    code: codes::INVALID_CIDR,
     name: "invalid-cidr",
     family: "spec",
     summary: "An `allowed_cidrs` entry is not a network in CIDR notation.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1015",
+    code: codes::IO_THREADS_DO_READS_WITHOUT_THREADS,
     name: "io-threads-do-reads-without-threads",
     family: "spec",
     summary: "`io_threads_do_reads` is on with a single I/O thread.",

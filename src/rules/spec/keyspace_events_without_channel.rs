@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1002",
+    code: codes::KEYSPACE_EVENTS_WITHOUT_CHANNEL,
     name: "keyspace-events-without-channel",
     family: "spec",
     summary: "`keyspace_events` selects event classes but neither channel (`K` or `E`), so nothing is published.",

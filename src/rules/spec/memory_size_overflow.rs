@@ -1,10 +1,10 @@
 use super::MEMORY_SIZE_FIELDS;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
-    code: "CG1012",
+    code: codes::MEMORY_SIZE_OVERFLOW,
     name: "memory-size-overflow",
     family: "spec",
     summary: "A memory size is too large to be a number of bytes.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1007",
+    code: codes::MULTI_ZONE_NEEDS_FAILOVER,
     name: "multi-zone-needs-failover",
     family: "spec",
     summary: "`multi_zone` is on without `automatic_failover`.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1014",
+    code: codes::NO_TARGET,
     name: "no-target",
     family: "spec",
     summary: "`targets` lists nothing to render.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1013",
+    code: codes::ONE_CLOUD_PER_ENVIRONMENT,
     name: "one-cloud-per-environment",
     family: "spec",
     summary: "More than one cloud target is listed in one environment.",

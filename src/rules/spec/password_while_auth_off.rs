@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1019",
+    code: codes::PASSWORD_WHILE_AUTH_OFF,
     name: "password-while-auth-off",
     family: "spec",
     summary: "A password reference is given while `auth.enabled` is false.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
-    code: "CG1004",
+    code: codes::REPLICAS_IN_STANDALONE,
     name: "replicas-in-standalone",
     family: "spec",
     summary: "`topology.replicas` is above 0 in `standalone` mode.",

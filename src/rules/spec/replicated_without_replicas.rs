@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
-    code: "CG1005",
+    code: codes::REPLICATED_WITHOUT_REPLICAS,
     name: "replicated-without-replicas",
     family: "spec",
     summary: "`topology.mode: replicated` with `replicas: 0`.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
-    code: "CG1003",
+    code: codes::SHARDS_WITHOUT_CLUSTER,
     name: "shards-without-cluster",
     family: "spec",
     summary: "`topology.shards` is set but `topology.mode` is not `cluster`.",

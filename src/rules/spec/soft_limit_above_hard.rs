@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{ClientBufferLimit, Tier};
 
 pub static RULE: Rule = Rule {
-    code: "CG1021",
+    code: codes::SOFT_LIMIT_ABOVE_HARD,
     name: "soft-limit-above-hard",
     family: "spec",
     summary: "A client output buffer soft limit is above its hard limit.",

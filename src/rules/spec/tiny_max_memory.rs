@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1020",
+    code: codes::TINY_MAX_MEMORY,
     name: "tiny-max-memory",
     family: "spec",
     summary: "`max_memory` is below 16 MB, too little for a cache.",

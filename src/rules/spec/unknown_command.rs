@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1009",
+    code: codes::UNKNOWN_COMMAND,
     name: "unknown-command",
     family: "spec",
     summary: "`disabled_commands` names a command Redis 7.0 does not have.",

@@ -1,9 +1,9 @@
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, codes};
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
-    code: "CG1011",
+    code: codes::WINDOWS_OVERLAP,
     name: "windows-overlap",
     family: "spec",
     summary: "The daily snapshot window overlaps the weekly maintenance window.",
