@@ -84,6 +84,7 @@ const DERIVED_FIELDS: &[&str] = &[
     "topology.nodes",
     "memory.max_memory_bytes",
     "memory.max_memory_from",
+    "persistence.snapshots.shortest_period_seconds",
 ];
 
 /// Where a resolved setting is written in a spec, where the Plan names it differently.
@@ -190,7 +191,7 @@ pub fn explain(c: &Checked) -> Explanation {
                 value: gb.to_string(),
                 why: if given {
                     "from the spec".into()
-                } else if crate::providers::gcp::instance_headroom(plan) {
+                } else if g.headroom {
                     "the smallest instance whose 80% holds max_memory (20% for the snapshot fork and replication)".into()
                 } else {
                     "the smallest instance that holds max_memory".into()
@@ -198,7 +199,7 @@ pub fn explain(c: &Checked) -> Explanation {
             });
             derived.push(Derived {
                 name: "gcp maxmemory-gb".into(),
-                value: crate::providers::gcp::maxmemory_gb(plan.memory.max_memory_bytes),
+                value: crate::facts::gcp::maxmemory_gb(plan.memory.max_memory_bytes),
                 why: "max_memory, in GB".into(),
             });
         }
@@ -243,128 +244,104 @@ pub fn explain(c: &Checked) -> Explanation {
     }
 }
 
-/// Sizes that hold `max_memory` on each listed cloud.
+/// Sizes that hold `max_memory` on each listed cloud, as the plan derived them.
 fn recommendations(c: &Checked) -> Vec<Derived> {
+    use crate::facts::{aws, azure};
     let plan = &c.plan;
+    let max_memory = &plan.memory.max_memory;
+    let none_fits = |name: &str, why: &str| Derived {
+        name: name.into(),
+        value: "none fits".into(),
+        why: why.into(),
+    };
     let mut out = Vec::new();
-    if plan.targets.aws.is_some() {
-        let want = plan.memory.max_memory_bytes;
-        out.push(match crate::providers::aws::smallest_node_for(want, plan.engine.kind) {
+    if let Some(a) = &plan.targets.aws {
+        out.push(match a.recommended_node_type.and_then(aws::node_type) {
             Some(n) => Derived {
                 name: "aws node_type".into(),
                 value: n.name.into(),
                 why: format!(
-                    "the smallest recommended node whose memory after ElastiCache's 25% reserve ({}) holds max_memory {}",
+                    "the smallest recommended node whose memory after ElastiCache's 25% reserve ({}) holds max_memory {max_memory}",
                     crate::spec::units::gib(n.usable()),
-                    plan.memory.max_memory
                 ),
             },
-            None => Derived {
-                name: "aws node_type".into(),
-                value: "none fits".into(),
-                why: "no single node holds max_memory: use cluster mode".into(),
-            },
+            None => none_fits(
+                "aws node_type",
+                "no single node holds max_memory: use cluster mode",
+            ),
         });
     }
     if let Some(a) = &plan.targets.azure {
-        let want = plan.memory.max_memory_bytes;
-        let (label, pick) = match a.service {
-            crate::spec::AzureService::Managed => {
-                let family = crate::providers::azure::managed_sku(&a.sku)
-                    .map(|s| s.family)
-                    .unwrap_or(crate::providers::azure::ManagedFamily::Balanced);
-                (
-                    "azure sku (Managed Redis)",
-                    crate::providers::azure::smallest_managed_for(want, family).map(|s| {
-                        (
-                            s.name,
-                            crate::spec::units::gib(s.memory),
-                            "memory of the SKU (sizes not primary-sourced)",
-                        )
-                    }),
-                )
-            }
-            crate::spec::AzureService::Cache => {
-                let tier = crate::providers::azure::cache_sku(&a.sku)
-                    .map(|s| s.tier)
-                    .unwrap_or(crate::providers::azure::CacheTier::Premium);
-                (
-                    "azure sku (Cache for Redis)",
-                    crate::providers::azure::smallest_cache_for(want, tier).map(|s| {
-                        (
-                            s.name,
-                            crate::spec::units::gib(s.usable()),
-                            "after the 10% reserve",
-                        )
-                    }),
-                )
-            }
+        let (label, size) = match a.service {
+            crate::spec::AzureService::Managed => (
+                "azure sku (Managed Redis)",
+                a.recommended_sku.and_then(azure::managed_sku).map(|s| {
+                    format!(
+                        "{} memory of the SKU (sizes not primary-sourced)",
+                        crate::spec::units::gib(s.memory)
+                    )
+                }),
+            ),
+            crate::spec::AzureService::Cache => (
+                "azure sku (Cache for Redis)",
+                a.recommended_sku.and_then(azure::cache_sku).map(|s| {
+                    format!(
+                        "{} after the 10% reserve",
+                        crate::spec::units::gib(s.usable())
+                    )
+                }),
+            ),
         };
-        out.push(match pick {
-            Some((name, size, what)) => Derived {
+        out.push(match (a.recommended_sku, size) {
+            (Some(name), Some(size)) => Derived {
                 name: label.into(),
                 value: name.into(),
-                why: format!(
-                    "the smallest of its family holding max_memory {}: {size} {what}",
-                    plan.memory.max_memory
-                ),
+                why: format!("the smallest of its family holding max_memory {max_memory}: {size}"),
             },
-            None => Derived {
-                name: label.into(),
-                value: "none fits".into(),
-                why: "no SKU of this family holds max_memory: use cluster mode or another family"
-                    .into(),
-            },
+            _ => none_fits(
+                label,
+                "no SKU of this family holds max_memory: use cluster mode or another family",
+            ),
         });
     }
-    if plan.targets.gcp.is_some() {
-        let want = plan.memory.max_memory_bytes;
-        let (label, value, why) = if plan.topology.is_cluster() {
-            match crate::providers::gcp::node_type_for(
-                want,
-                plan.tier != crate::spec::Tier::Production,
-            ) {
-                Some(n) => (
-                    "gcp node_type",
-                    n.name.to_string(),
-                    format!(
-                        "the smallest node whose writable keyspace holds max_memory {} per shard",
-                        plan.memory.max_memory
+    if let Some(g) = &plan.targets.gcp {
+        out.push(if plan.topology.is_cluster() {
+            match g.recommended_node_type {
+                Some(n) => Derived {
+                    name: "gcp node_type".into(),
+                    value: n.into(),
+                    why: format!(
+                        "the smallest node whose writable keyspace holds max_memory {max_memory} per shard"
                     ),
-                ),
-                None => (
+                },
+                None => none_fits(
                     "gcp node_type",
-                    "none fits".into(),
-                    "no node type holds max_memory per shard: add shards".into(),
+                    "no node type holds max_memory per shard: add shards",
                 ),
             }
         } else {
-            let headroom = crate::providers::gcp::instance_headroom(plan);
-            match crate::providers::gcp::instance_size_for(want, headroom, 1) {
-                Some(gb) => (
-                    "gcp memory_size_gb",
-                    gb.to_string(),
-                    format!(
-                        "the smallest capacity holding max_memory {}{}",
-                        plan.memory.max_memory,
-                        if headroom {
+            match g.recommended_memory_size_gb {
+                Some(gb) => Derived {
+                    name: "gcp memory_size_gb".into(),
+                    value: gb.to_string(),
+                    why: format!(
+                        "the smallest capacity holding max_memory {max_memory}{}{}",
+                        if g.headroom {
                             " with 20% headroom for snapshots and replication"
+                        } else {
+                            ""
+                        },
+                        if plan.topology.replicas > 1
+                            && gb == crate::facts::gcp::READ_REPLICAS_MIN_GB
+                        {
+                            ", and read replicas need at least 5 GB"
                         } else {
                             ""
                         }
                     ),
-                ),
-                None => (
-                    "gcp memory_size_gb",
-                    "none fits".into(),
-                    "above 300 GB: use cluster mode".into(),
-                ),
+                },
+                None => none_fits("gcp memory_size_gb", "above 300 GB: use cluster mode"),
             }
-        };
-        out.push(Derived {
-            name: label.into(),
-            value,
-            why,
         });
     }
     out

@@ -13,13 +13,13 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod explain;
+pub mod facts;
 pub mod load;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
-pub mod providers;
 pub mod rules;
 pub mod scaffold;
 pub mod spec;

@@ -449,10 +449,18 @@ mod tests {
     #[test]
     fn input_codes_are_cg00_and_drift_codes_cg80() {
         for c in INPUT {
-            assert!(c.code.starts_with("CG00"), "{}: input codes are CG00xx", c.code);
+            assert!(
+                c.code.starts_with("CG00"),
+                "{}: input codes are CG00xx",
+                c.code
+            );
         }
         for c in DRIFT {
-            assert!(c.code.starts_with("CG80"), "{}: drift codes are CG80xx", c.code);
+            assert!(
+                c.code.starts_with("CG80"),
+                "{}: drift codes are CG80xx",
+                c.code
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::diagnostics::codes;
 pub mod limits;
+pub mod redact;
 pub mod tree;
 mod yaml;
 

@@ -173,7 +173,7 @@ pub fn merge(base: Node, over: Node) -> Node {
 }
 
 fn merge_at(base: Node, over: Node, pointer: &str) -> Node {
-    if crate::spec::secrets::SECRET_FIELDS.contains(&pointer) {
+    if super::redact::SECRET_FIELDS.contains(&pointer) {
         return over;
     }
     match (base.value, over.value) {

@@ -3,10 +3,10 @@
 //! enforces depth and alias budgets); we keep a span for every key and value.
 
 use super::limits::{MAX_ALIASES, MAX_DEPTH, MAX_NODES, MAX_SPEC_BYTES};
+use super::redact as secrets;
 use super::tree::{Node, Value};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
-use crate::spec::secrets;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;

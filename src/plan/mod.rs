@@ -6,7 +6,7 @@
 pub mod defaults;
 pub mod sizing;
 
-use crate::providers::gcp;
+use crate::facts::{aws, azure, gcp};
 use crate::spec::{
     AofFsync, AzureService, EngineKind, EvictionPolicy, GcpTier, MaintenanceWindow, RestartPolicy,
     SavePoint, SecretRef, SnapshotWindow, Spec, Tier, TlsVersion, TopologyMode, units,
@@ -107,6 +107,10 @@ pub struct SnapshotsPlan {
     pub checksum: bool,
     pub retention_days: u32,
     pub window: Option<SnapshotWindow>,
+    /// The most frequent save point, in seconds (an hour when the spec lists none): how often
+    /// a managed service that snapshots on a period (Azure, Memorystore) should snapshot.
+    /// `None` when snapshots are off.
+    pub shortest_period_seconds: Option<u64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +206,9 @@ impl TargetsPlan {
 pub struct AwsPlan {
     pub region: String,
     pub node_type: String,
+    /// The smallest recommended node type whose memory after ElastiCache's reserve holds
+    /// `max_memory` (none when no single node does).
+    pub recommended_node_type: Option<&'static str>,
     pub kms_key_arn: Option<String>,
     pub log_retention_days: u32,
     pub apply_immediately: bool,
@@ -213,6 +220,9 @@ pub struct AzurePlan {
     pub location: String,
     pub resource_group: String,
     pub sku: String,
+    /// The smallest SKU of the spec's SKU family (Premium for an unknown Cache SKU, Balanced
+    /// for an unknown Managed Redis SKU) that holds `max_memory`; none when none does.
+    pub recommended_sku: Option<&'static str>,
     pub zones: Vec<String>,
 }
 
@@ -228,6 +238,13 @@ pub struct GcpPlan {
     pub node_type: Option<String>,
     /// Where the size comes from: `spec` or `derived`.
     pub size_from: &'static str,
+    /// Whether an instance keeps 20% of its capacity out of `maxmemory-gb`, for the fork of a
+    /// snapshot and replication buffers: it snapshots or replicates.
+    pub headroom: bool,
+    /// What cachegen derives (and uses when the spec gives no size): the smallest instance
+    /// capacity, or cluster node type, that holds `max_memory`.
+    pub recommended_memory_size_gb: Option<u32>,
+    pub recommended_node_type: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -325,6 +342,8 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         } else {
             Vec::new()
         };
+        let shortest_period_seconds =
+            enabled.then(|| save.iter().map(|p| p.seconds).min().unwrap_or(3600));
         let a = p.and_then(|p| p.aof.as_ref());
         PersistencePlan {
             snapshots: SnapshotsPlan {
@@ -338,6 +357,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     0
                 }),
                 window: s.and_then(|s| s.window.clone()),
+                shortest_period_seconds,
             },
             aof: AofPlan {
                 enabled: a.and_then(|a| a.enabled).unwrap_or(false),
@@ -457,6 +477,8 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         aws: spec.targets.aws.as_ref().map(|a| AwsPlan {
             region: a.region.clone(),
             node_type: a.node_type.clone(),
+            recommended_node_type: aws::smallest_node_for(memory.max_memory_bytes, engine.kind)
+                .map(|n| n.name),
             kms_key_arn: a.kms_key_arn.clone(),
             log_retention_days: a
                 .log_retention_days
@@ -472,6 +494,22 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
             location: a.location.clone(),
             resource_group: a.resource_group.clone(),
             sku: a.sku.clone(),
+            recommended_sku: match a.service {
+                AzureService::Managed => azure::smallest_managed_for(
+                    memory.max_memory_bytes,
+                    azure::managed_sku(&a.sku)
+                        .map(|s| s.family)
+                        .unwrap_or(azure::ManagedFamily::Balanced),
+                )
+                .map(|s| s.name),
+                AzureService::Cache => azure::smallest_cache_for(
+                    memory.max_memory_bytes,
+                    azure::cache_sku(&a.sku)
+                        .map(|s| s.tier)
+                        .unwrap_or(azure::CacheTier::Premium),
+                )
+                .map(|s| s.name),
+            },
             zones: a.zones.clone().unwrap_or_default(),
         }),
         gcp: spec.targets.gcp.as_ref().map(|g| {
@@ -482,26 +520,32 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 } else {
                     GcpTier::Basic
                 });
-            let given = if topology.is_cluster() {
-                g.node_type.is_some()
+            let headroom = gcp::instance_headroom(persistence.snapshots.enabled, topology.replicas);
+            // Read replicas need a larger instance than the smallest Memorystore offers.
+            let min_gb = if topology.replicas > 1 {
+                gcp::READ_REPLICAS_MIN_GB
             } else {
-                g.memory_size_gb.is_some()
+                gcp::INSTANCE_MIN_GB
             };
-            let (memory_size_gb, node_type) = if topology.is_cluster() {
-                let derived = || {
-                    gcp::node_type_for(memory.max_memory_bytes, spec.tier != Tier::Production)
-                        .map(|n| n.name.to_string())
-                };
-                (g.memory_size_gb, g.node_type.clone().or_else(derived))
+            let recommended_memory_size_gb =
+                gcp::instance_size_for(memory.max_memory_bytes, headroom, min_gb);
+            let recommended_node_type =
+                gcp::node_type_for(memory.max_memory_bytes, spec.tier != Tier::Production)
+                    .map(|n| n.name);
+            let (given, memory_size_gb, node_type) = if topology.is_cluster() {
+                (
+                    g.node_type.is_some(),
+                    g.memory_size_gb,
+                    g.node_type
+                        .clone()
+                        .or_else(|| recommended_node_type.map(str::to_string)),
+                )
             } else {
-                let headroom = persistence.snapshots.enabled || topology.replicas > 0;
-                let min_gb = if topology.replicas > 1 {
-                    gcp::READ_REPLICAS_MIN_GB
-                } else {
-                    gcp::INSTANCE_MIN_GB
-                };
-                let derived = || gcp::instance_size_for(memory.max_memory_bytes, headroom, min_gb);
-                (g.memory_size_gb.or_else(derived), g.node_type.clone())
+                (
+                    g.memory_size_gb.is_some(),
+                    g.memory_size_gb.or(recommended_memory_size_gb),
+                    g.node_type.clone(),
+                )
             };
             GcpPlan {
                 region: g.region.clone(),
@@ -509,6 +553,9 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 memory_size_gb,
                 node_type,
                 size_from: if given { "spec" } else { "derived" },
+                headroom,
+                recommended_memory_size_gb,
+                recommended_node_type,
             }
         }),
         compose: spec.targets.compose.as_ref().map(|c| {

@@ -9,8 +9,8 @@
 
 use super::capability::{Support, approximated, mapped, not_applicable, unsupported};
 use super::{OutFile, RenderInput};
+use crate::facts::aws;
 use crate::plan::Plan;
-use crate::providers::aws;
 use crate::spec::{ClientBufferLimit, SecretRef};
 use serde::Serialize;
 

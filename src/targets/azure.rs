@@ -12,8 +12,8 @@ use super::capability::{
 };
 use super::{OutFile, RenderInput};
 use crate::diagnostics::codes;
+use crate::facts::azure;
 use crate::plan::{AzurePlan, Plan};
-use crate::providers::{self, azure};
 use crate::spec::{AofFsync, AzureService, TopologyMode};
 use serde::Serialize;
 
@@ -194,7 +194,12 @@ fn cache_ctx(plan: &Plan, target: &AzurePlan) -> Result<Cache, String> {
             && !plan.server.keyspace_events.is_empty())
         .then(|| plan.server.keyspace_events.clone()),
         rdb_backup_frequency: rdb
-            .then(|| providers::shortest_save_seconds(plan).map(azure::cache_rdb_frequency))
+            .then(|| {
+                plan.persistence
+                    .snapshots
+                    .shortest_period_seconds
+                    .map(azure::cache_rdb_frequency)
+            })
             .flatten(),
         aof,
         patch: plan.maintenance.window.as_ref().and_then(|w| {
@@ -236,7 +241,12 @@ fn managed_ctx(plan: &Plan, target: &AzurePlan) -> Result<Managed, String> {
         },
         access_keys: plan.security.auth,
         rdb_frequency: rdb
-            .then(|| providers::shortest_save_seconds(plan).map(azure::managed_rdb_frequency))
+            .then(|| {
+                plan.persistence
+                    .snapshots
+                    .shortest_period_seconds
+                    .map(azure::managed_rdb_frequency)
+            })
             .flatten(),
         aof_frequency: aof.then_some(azure::MANAGED_AOF_FREQUENCY),
     })
@@ -296,7 +306,7 @@ fn save_support(plan: &Plan, offered_seconds: u64, what: &str) -> Support {
         .save
         .iter()
         .all(|p| p.changes <= 1)
-        && providers::shortest_save_seconds(plan) == Some(offered_seconds);
+        && plan.persistence.snapshots.shortest_period_seconds == Some(offered_seconds);
     if exact {
         mapped(what.to_string())
     } else {
@@ -482,7 +492,10 @@ fn cache_support(setting: &str, plan: &Plan, target: Option<&AzurePlan>) -> Opti
             } else if tier != Premium {
                 unsupported("Azure persists data only on Premium caches")
             } else {
-                let freq = providers::shortest_save_seconds(plan)
+                let freq = plan
+                    .persistence
+                    .snapshots
+                    .shortest_period_seconds
                     .map(azure::cache_rdb_frequency)
                     .unwrap_or(60);
                 save_support(
@@ -676,7 +689,10 @@ fn managed_support(setting: &str, plan: &Plan) -> Option<Support> {
             if !snapshots {
                 not_applicable("snapshots are off")
             } else {
-                let freq = providers::shortest_save_seconds(plan)
+                let freq = plan
+                    .persistence
+                    .snapshots
+                    .shortest_period_seconds
                     .map(azure::managed_rdb_frequency)
                     .unwrap_or("1h");
                 let hours: u64 = freq.trim_end_matches('h').parse().unwrap_or(1);

@@ -4,8 +4,8 @@
 //! says which output holds it.
 
 use super::{OutFile, RenderInput, with_header};
+use crate::facts::{azure, gcp};
 use crate::plan::Plan;
-use crate::providers::{azure, gcp};
 use crate::spec::AzureService;
 use serde::Serialize;
 

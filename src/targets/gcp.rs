@@ -12,8 +12,8 @@ use super::capability::{
 };
 use super::{OutFile, RenderInput};
 use crate::diagnostics::codes;
+use crate::facts::gcp;
 use crate::plan::{GcpPlan, Plan};
-use crate::providers::{self, gcp};
 use crate::spec::GcpTier;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -132,7 +132,11 @@ fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {
             "DISABLED"
         },
         read_replicas: (standard && plan.topology.replicas > 1).then_some(plan.topology.replicas),
-        rdb_snapshot_period: providers::shortest_save_seconds(plan).map(gcp::rdb_snapshot_period),
+        rdb_snapshot_period: plan
+            .persistence
+            .snapshots
+            .shortest_period_seconds
+            .map(gcp::rdb_snapshot_period),
         rdb_snapshot_start_time: snapshot_start_time(plan),
     })
 }
@@ -142,7 +146,7 @@ fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {
 /// own examples use past instants), so that the output is the same on every run.
 fn snapshot_start_time(plan: &Plan) -> Option<String> {
     let snapshots = &plan.persistence.snapshots;
-    if !snapshots.enabled || providers::shortest_save_seconds(plan).is_none() {
+    if !snapshots.enabled || plan.persistence.snapshots.shortest_period_seconds.is_none() {
         return None;
     }
     let (h, m) = snapshots.window.as_ref()?.start_hour_minute()?;
@@ -182,7 +186,10 @@ fn cluster_ctx(plan: &Plan, target: &GcpPlan) -> Result<Cluster, String> {
             "DISABLED"
         },
         rdb_snapshot_period: if rdb {
-            providers::shortest_save_seconds(plan).map(gcp::rdb_snapshot_period)
+            plan.persistence
+                .snapshots
+                .shortest_period_seconds
+                .map(gcp::rdb_snapshot_period)
         } else {
             None
         },
@@ -230,7 +237,11 @@ fn redis_configs(plan: &Plan, cluster: bool) -> BTreeMap<&'static str, String> {
 
 /// How a Memorystore snapshot period compares with the spec's save points.
 fn save_support(plan: &Plan, what: &str) -> Support {
-    let period = providers::shortest_save_seconds(plan).map(gcp::rdb_snapshot_period);
+    let period = plan
+        .persistence
+        .snapshots
+        .shortest_period_seconds
+        .map(gcp::rdb_snapshot_period);
     let offered = gcp::RDB_PERIODS
         .iter()
         .find(|(_, p)| Some(*p) == period)
@@ -241,7 +252,7 @@ fn save_support(plan: &Plan, what: &str) -> Support {
         .save
         .iter()
         .all(|p| p.changes <= 1)
-        && providers::shortest_save_seconds(plan) == offered;
+        && plan.persistence.snapshots.shortest_period_seconds == offered;
     let period = period.unwrap_or("ONE_HOUR");
     if exact {
         mapped(format!("{what} `{period}`"))

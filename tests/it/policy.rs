@@ -265,3 +265,28 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
         .remove("message");
     assert!(!validator.is_valid(&broken));
 }
+
+/// A size is derived once, in the plan: `explain` shows the same Memorystore capacity under
+/// "Derived" and "Recommended sizes" (it once recomputed the recommendation with a 1 GB floor,
+/// where read replicas need 5 GB).
+#[test]
+fn explain_shows_one_derived_size() {
+    let dir = crate::common::TempDir::new("explain-derived");
+    let spec = dir.path().join("cache.yaml");
+    std::fs::write(
+        &spec,
+        "spec_version: 1\nname: orders\nenvironment: dev\ntier: development\ntopology: { mode: replicated, replicas: 2 }\nmemory: { max_memory: 2gb }\ntargets: { gcp: { region: us-central1 } }\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["--format", "json", "explain", "cache.yaml"]);
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let sizes: Vec<&str> = e["derived"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(e["recommendations"].as_array().unwrap())
+        .filter(|d| d["name"] == "gcp memory_size_gb")
+        .map(|d| d["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(sizes, ["5", "5"], "{}", stdout(&o));
+}

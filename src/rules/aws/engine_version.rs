@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::aws;
+use crate::facts::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 

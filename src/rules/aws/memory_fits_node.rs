@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::aws;
+use crate::facts::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
@@ -29,7 +29,7 @@ fn check(cx: &Context) -> Vec<Finding> {
     if want <= node.usable() {
         return Vec::new();
     }
-    let help = match aws::smallest_node_for(want, cx.plan.engine.kind) {
+    let help = match super::recommended_node(cx.plan) {
         Some(n) => format!(
             "use `{}` ({} usable), or lower `max_memory`",
             n.name,

@@ -24,3 +24,10 @@ use crate::plan::{AwsPlan, Plan};
 pub fn target(plan: &Plan) -> Option<&AwsPlan> {
     plan.targets.aws.as_ref()
 }
+
+/// The node type the plan recommends for `max_memory`, with its facts.
+pub fn recommended_node(plan: &Plan) -> Option<&'static crate::facts::aws::NodeType> {
+    target(plan)
+        .and_then(|t| t.recommended_node_type)
+        .and_then(crate::facts::aws::node_type)
+}

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::aws;
+use crate::facts::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
@@ -28,15 +28,13 @@ fn check(cx: &Context) -> Vec<Finding> {
     let names = aws::NODE_TYPES.iter().map(|n| n.name);
     let help = match crate::spec::schema::did_you_mean(&t.node_type, names) {
         Some(s) => format!("did you mean `{s}`?"),
-        None => {
-            match aws::smallest_node_for(cx.plan.memory.max_memory_bytes, cx.plan.engine.kind) {
-                Some(n) => format!(
-                    "for {} of data, `{}` fits",
-                    cx.plan.memory.max_memory, n.name
-                ),
-                None => "see AWS's list of ElastiCache node types".into(),
-            }
-        }
+        None => match super::recommended_node(cx.plan) {
+            Some(n) => format!(
+                "for {} of data, `{}` fits",
+                cx.plan.memory.max_memory, n.name
+            ),
+            None => "see AWS's list of ElastiCache node types".into(),
+        },
     };
     vec![Finding::new(
         cx.loc("/targets/aws/node_type"),

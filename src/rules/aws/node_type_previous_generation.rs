@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::aws;
+use crate::facts::aws;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
@@ -28,10 +28,7 @@ fn check(cx: &Context) -> Vec<Finding> {
     };
     match aws::node_type(&t.node_type) {
         Some(n) if n.previous_generation => {
-            let help = match aws::smallest_node_for(
-                cx.plan.memory.max_memory_bytes,
-                cx.plan.engine.kind,
-            ) {
+            let help = match super::recommended_node(cx.plan) {
                 Some(s) => format!("use a current generation, e.g. `{}`", s.name),
                 None => "use a current-generation node type (r7g, m7g, ...)".into(),
             };

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::azure;
+use crate::facts::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context) -> Vec<Finding> {
-    let Some((_, sku)) = super::cache(cx.plan) else {
+    let Some((t, sku)) = super::cache(cx.plan) else {
         return Vec::new();
     };
     let want = cx.plan.memory.max_memory_bytes;
@@ -27,7 +27,7 @@ fn check(cx: &Context) -> Vec<Finding> {
     if !sku.verified || want <= sku.usable() {
         return Vec::new();
     }
-    let help = match azure::smallest_cache_for(want, sku.tier) {
+    let help = match t.recommended_sku.and_then(azure::cache_sku) {
         Some(s) => format!(
             "use `{}` ({} usable), or lower `max_memory`",
             s.name,

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::azure;
+use crate::facts::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, EngineKind, Tier};
 

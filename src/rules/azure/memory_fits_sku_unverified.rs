@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::azure;
+use crate::facts::azure;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier, units};
 
@@ -36,7 +36,7 @@ fn check(cx: &Context) -> Vec<Finding> {
     if want <= have {
         return Vec::new();
     }
-    let help = match family.and_then(|f| azure::smallest_managed_for(want, f)) {
+    let help = match family.and(t.recommended_sku).and_then(azure::managed_sku) {
         Some(s) => format!(
             "`{}` holds about {}; check Microsoft's current sizes",
             s.name,

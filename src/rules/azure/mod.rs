@@ -31,8 +31,8 @@ pub mod rdb_aof_exclusive;
 pub mod sku;
 pub mod unhonoured_setting;
 
+use crate::facts::azure;
 use crate::plan::{AzurePlan, Plan};
-use crate::providers::azure;
 use crate::spec::AzureService;
 
 /// The Azure target of a plan, if listed.

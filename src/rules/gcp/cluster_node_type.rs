@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::gcp;
+use crate::facts::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
@@ -29,8 +29,7 @@ fn check(cx: &Context) -> Vec<Finding> {
         return Vec::new();
     };
     let want = cx.plan.memory.max_memory_bytes;
-    let production = cx.plan.tier == Tier::Production;
-    let suggestion = || match gcp::node_type_for(want, !production) {
+    let suggestion = || match t.recommended_node_type.and_then(gcp::node_type) {
         Some(n) => format!(
             "`{}` holds {} per shard (or leave `node_type` out: cachegen derives it)",
             n.name,

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::gcp;
+use crate::facts::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
@@ -19,16 +19,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context) -> Vec<Finding> {
-    let Some(gb) = super::instance(cx.plan).and_then(|t| t.memory_size_gb) else {
+    let Some(t) = super::instance(cx.plan) else {
+        return Vec::new();
+    };
+    let Some(gb) = t.memory_size_gb else {
         return Vec::new();
     };
     let want = cx.plan.memory.max_memory_bytes;
-    let headroom = gcp::instance_headroom(cx.plan);
     // Above the capacity is CG4005's error; here only the headroom.
-    if !headroom || want <= gcp::instance_usable(gb, true) || want > u64::from(gb) << 30 {
+    if !t.headroom || want <= gcp::instance_usable(gb, true) || want > u64::from(gb) << 30 {
         return Vec::new();
     }
-    let better = gcp::instance_size_for(want, true, gcp::INSTANCE_MIN_GB);
+    let better = t.recommended_memory_size_gb;
     vec![
         Finding::new(
             cx.loc("/memory/max_memory"),

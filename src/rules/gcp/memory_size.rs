@@ -1,5 +1,4 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
@@ -62,11 +61,7 @@ fn check(cx: &Context) -> Vec<Finding> {
                 format!(
                     "`max_memory: {max}` does not fit a {gb} GB instance: `maxmemory-gb` may not exceed the capacity"
                 ),
-                match gcp::instance_size_for(
-                    cx.plan.memory.max_memory_bytes,
-                    gcp::instance_headroom(cx.plan),
-                    gcp::INSTANCE_MIN_GB,
-                ) {
+                match t.recommended_memory_size_gb {
                     Some(n) => format!("set `memory_size_gb: {n}` (or leave it out: cachegen derives it)"),
                     None => "use cluster mode".into(),
                 },

@@ -1,5 +1,5 @@
 use crate::diagnostics::{Severity, codes};
-use crate::providers::gcp;
+use crate::facts::gcp;
 use crate::rules::{Context, Examples, Finding, Rule, Tiers};
 use crate::spec::Tier;
 

@@ -31,7 +31,7 @@ fn check(cx: &Context) -> Vec<Finding> {
     let Some(name) = super::cluster(cx.plan).and_then(|t| t.node_type.as_deref()) else {
         return Vec::new();
     };
-    if !crate::providers::gcp::node_type(name).is_some_and(|n| n.shared_core) {
+    if !crate::facts::gcp::node_type(name).is_some_and(|n| n.shared_core) {
         return Vec::new();
     }
     vec![Finding::new(

@@ -45,10 +45,9 @@ pub const MAXMEMORY_GB_FLOOR_PERCENT: u64 = 20;
 /// with RDB or replicas).
 pub const INSTANCE_HEADROOM_PERCENT: u64 = 20;
 
-/// Whether an instance keeps headroom out of `maxmemory-gb`: it snapshots or replicates
-/// (the plan derives its size the same way).
-pub fn instance_headroom(plan: &crate::plan::Plan) -> bool {
-    plan.persistence.snapshots.enabled || plan.topology.replicas > 0
+/// Whether an instance keeps headroom out of `maxmemory-gb`: it snapshots or replicates.
+pub fn instance_headroom(snapshots: bool, replicas: u32) -> bool {
+    snapshots || replicas > 0
 }
 
 /// Memory an instance of `gb` holds for data: all of it, or 80% with headroom.
