@@ -59,77 +59,49 @@ pub struct Waiver {
     pub reason: String,
 }
 
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(o) => {
-            for (k, c) in o {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&name, c, out);
+/// A resolved value as `explain` shows it: text as is, lists and mappings in YAML's flow
+/// style, nothing as `(none)`.
+fn shown(v: Option<&serde_json::Value>) -> String {
+    fn flow(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => {
+                format!("[{}]", a.iter().map(flow).collect::<Vec<_>>().join(", "))
             }
+            serde_json::Value::Object(o) if o.is_empty() => "{}".into(),
+            serde_json::Value::Object(o) => format!(
+                "{{ {} }}",
+                o.iter()
+                    .map(|(k, v)| format!("{k}: {}", flow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            other => other.to_string(),
         }
-        serde_json::Value::Null => out.push((prefix.to_string(), "(none)".into())),
-        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        other => out.push((prefix.to_string(), other.to_string())),
     }
-}
-
-/// Plan fields computed from others (shown under "Derived", not as settings).
-const DERIVED_FIELDS: &[&str] = &[
-    "engine.major",
-    "engine.minor",
-    "topology.nodes",
-    "memory.max_memory_bytes",
-    "memory.max_memory_from",
-    "persistence.snapshots.shortest_period_seconds",
-];
-
-/// Where a resolved setting is written in a spec, where the Plan names it differently.
-fn spec_pointer(plan_name: &str) -> String {
-    let mapped = match plan_name {
-        "security.tls" => "security.tls.enabled",
-        "security.tls_min_version" => "security.tls.min_version",
-        "security.auth" => "security.auth.enabled",
-        "server.slowlog_log_slower_than_us" => "server.slowlog.log_slower_than_us",
-        "server.slowlog_max_len" => "server.slowlog.max_len",
-        n if n.starts_with("security.password") => "security.auth.password",
-        n => n,
-    };
-    format!("/{}", mapped.replace('.', "/"))
+    match v {
+        None | Some(serde_json::Value::Null) => "(none)".into(),
+        Some(v) => flow(v),
+    }
 }
 
 pub fn explain(c: &Checked) -> Explanation {
     let plan = &c.plan;
-    let plan_json = serde_json::to_value(plan).expect("a plan is JSON");
-    let mut flat = Vec::new();
-    for section in [
-        "engine",
-        "topology",
-        "memory",
-        "persistence",
-        "maintenance",
-        "network",
-        "security",
-        "server",
-        "client",
-    ] {
-        flatten(section, &plan_json[section], &mut flat);
-    }
-    let settings = flat
-        .into_iter()
-        .filter(|(name, _)| !DERIVED_FIELDS.contains(&name.as_str()))
-        .map(|(name, value)| {
-            let pointer = spec_pointer(&name);
-            let origin = match c.loaded.root.pointer(&pointer) {
+    use crate::settings::{Default, Kind};
+    let settings = crate::settings::all()
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Server | Kind::Application))
+        .map(|s| {
+            let origin = match c.loaded.root.pointer(&s.pointer()) {
                 Some(n) => format!("{}:{}", n.loc.file.display_path(), n.loc.line),
+                None if matches!(s.default, Default::Derived(_)) => {
+                    format!("derived (tier {})", plan.tier.as_str())
+                }
                 None => format!("default (tier {})", plan.tier.as_str()),
             };
             Setting {
-                name,
-                value,
+                name: s.path.to_string(),
+                value: shown(plan.values.get(s)),
                 origin,
             }
         })
@@ -211,17 +183,18 @@ pub fn explain(c: &Checked) -> Explanation {
             reason: w.reason,
         })
         .collect();
-    let listed = crate::targets::capability::listed(plan);
-    let capabilities = crate::targets::capability::SETTINGS
-        .iter()
+    let capabilities = crate::settings::server_settings()
         .map(|setting| CapabilityRow {
-            setting: crate::load::dotted(setting),
-            set_in_spec: c.loaded.root.is_set(setting),
-            targets: listed
+            setting: setting.path.to_string(),
+            set_in_spec: c.loaded.root.is_set(&setting.pointer()),
+            targets: c
+                .capabilities
+                .0
                 .iter()
-                .filter_map(|t| {
-                    crate::targets::capability::support(t, setting, plan).map(|s| TargetSupport {
-                        target: t,
+                .filter_map(|(platform, rows)| {
+                    let (_, s) = rows.iter().find(|(s, _)| std::ptr::eq(*s, setting))?;
+                    Some(TargetSupport {
+                        target: platform.target_key(),
                         support: s.label(),
                         detail: s.detail().to_string(),
                     })

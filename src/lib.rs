@@ -22,6 +22,7 @@ pub mod plan;
 pub mod project;
 pub mod rules;
 pub mod scaffold;
+pub mod settings;
 pub mod spec;
 pub mod targets;
 pub mod verify;

@@ -7,6 +7,7 @@ use crate::load::{self, LoadError, LoadedSpec, ReadFailure};
 use crate::plan::{self, Plan};
 use crate::project::Project;
 use crate::rules::{self, Context};
+use crate::settings::Capabilities;
 use crate::spec::{Spec, schema};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,8 @@ pub struct Checked {
     pub loaded: LoadedSpec,
     pub spec: Spec,
     pub plan: Plan,
+    /// What each listed platform does with each setting.
+    pub capabilities: Capabilities,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -31,6 +34,7 @@ impl Checked {
             spec: &self.spec,
             plan: &self.plan,
             loaded: &self.loaded,
+            capabilities: &self.capabilities,
         }
     }
 }
@@ -106,7 +110,7 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
             };
         }
     };
-    let mut diagnostics = schema::validate(&loaded);
+    let diagnostics = schema::validate(&loaded);
     if !diagnostics.is_empty() {
         return Outcome::Invalid {
             path: path.to_path_buf(),
@@ -123,18 +127,17 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
         }
     };
     let plan = plan::resolve(&spec, &source_name(project, path));
-    let cx = Context {
-        spec: &spec,
-        plan: &plan,
-        loaded: &loaded,
-    };
-    diagnostics.extend(rules::check(&cx, &project.overrides));
-    Outcome::Checked(Box::new(Checked {
+    let capabilities = crate::targets::capability::matrix(&plan);
+    let mut checked = Checked {
         loaded,
         spec,
         plan,
+        capabilities,
         diagnostics,
-    }))
+    };
+    let found = rules::check(&checked.context(), &project.overrides);
+    checked.diagnostics.extend(found);
+    Outcome::Checked(Box::new(checked))
 }
 
 /// Check many specs, in parallel where there are enough to pay for threads. Results keep the

@@ -210,8 +210,8 @@ fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
             }
             let mut family = "";
             for r in catalog::RULES {
-                if r.family != family {
-                    family = r.family;
+                if r.family.as_str() != family {
+                    family = r.family.as_str();
                     println!("\nRules: {family}");
                 }
                 let sev = |s: Option<Severity>| match s {

@@ -20,6 +20,18 @@ pub enum CacheTier {
 }
 
 impl CacheTier {
+    /// Most replicas per primary a cache of this tier takes: none on Basic, one on Standard,
+    /// three on Premium (`replicas_per_primary` 1..3).
+    pub fn max_replicas(self) -> u32 {
+        match self {
+            CacheTier::Basic => 0,
+            CacheTier::Standard => 1,
+            CacheTier::Premium => 3,
+        }
+    }
+}
+
+impl CacheTier {
     /// `sku_name` of `azurerm_redis_cache`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -60,14 +72,9 @@ impl CacheSku {
         self.tier == CacheTier::Premium
     }
 
-    /// Most replicas per primary this SKU takes: none on Basic, one on Standard, three on
-    /// Premium (`replicas_per_primary` 1..3).
+    /// Most replicas per primary this SKU takes.
     pub fn max_replicas(&self) -> u32 {
-        match self.tier {
-            CacheTier::Basic => 0,
-            CacheTier::Standard => 1,
-            CacheTier::Premium => 3,
-        }
+        self.tier.max_replicas()
     }
 }
 

@@ -3,15 +3,14 @@
 //! Plan alone and never read YAML; rules read the Plan and ask the source tree where a
 //! setting was written.
 
-pub mod defaults;
 pub mod sizing;
 
 use crate::facts::{aws, azure, gcp};
+use crate::settings::{Platform, Values};
 use crate::spec::{
     AofFsync, AzureService, EngineKind, EvictionPolicy, GcpTier, MaintenanceWindow, RestartPolicy,
     SavePoint, SecretRef, SnapshotWindow, Spec, Tier, TlsVersion, TopologyMode, units,
 };
-use defaults::TierDefaults;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -38,6 +37,31 @@ pub struct Plan {
     pub targets: TargetsPlan,
     /// Rules waived for this spec, with their reasons.
     pub exceptions: Vec<Waiver>,
+    /// Every setting's value, as the settings table names it: what the spec writes, its
+    /// tier's default, or what was derived above. Generic readers (redis.conf directives,
+    /// parameter groups, verify, explain) read this; the typed fields above are the same
+    /// values for code that needs them typed.
+    pub values: Values,
+}
+
+/// An exception that waived a finding: written into the headers of the files it concerns.
+#[derive(Clone, Debug, Serialize)]
+pub struct Waived {
+    pub rule: String,
+    pub reason: String,
+    /// The platforms whose files it concerns (a platform's own rule), or every file (`None`).
+    pub platforms: Option<&'static [Platform]>,
+}
+
+impl Waived {
+    pub fn concerns(&self, platform: Platform) -> bool {
+        self.platforms.is_none_or(|ps| ps.contains(&platform))
+    }
+
+    /// Whether it concerns every file, `.env` included.
+    pub fn concerns_every_platform(&self) -> bool {
+        self.platforms.is_none()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -87,7 +111,6 @@ pub struct MemoryPlan {
     pub max_memory: String,
     pub max_memory_bytes: u64,
     pub eviction_policy: EvictionPolicy,
-    pub eviction_samples: u32,
     /// How `max_memory` was chosen: `spec`, `workload` or `tier default`.
     pub max_memory_from: &'static str,
 }
@@ -188,17 +211,10 @@ pub struct TargetsPlan {
 }
 
 impl TargetsPlan {
-    /// The cloud this environment runs on, if any.
-    pub fn cloud(&self) -> Option<&'static str> {
-        if self.aws.is_some() {
-            Some("aws")
-        } else if self.azure.is_some() {
-            Some("azure")
-        } else if self.gcp.is_some() {
-            Some("gcp")
-        } else {
-            None
-        }
+    /// Whether a managed cloud service runs the cache (a compose stack may sit beside it for
+    /// local work).
+    pub fn has_cloud(&self) -> bool {
+        self.aws.is_some() || self.azure.is_some() || self.gcp.is_some()
     }
 }
 
@@ -259,22 +275,31 @@ pub struct ComposePlan {
     pub tls_dir: String,
 }
 
+/// The platform guide's production `save` points: what snapshots default to.
+fn guide_save_points() -> Vec<SavePoint> {
+    [(900, 1), (300, 10), (60, 10000)]
+        .map(|(seconds, changes)| SavePoint { seconds, changes })
+        .to_vec()
+}
+
 /// Resolve a valid spec into its Plan. `source` is the spec's path relative to the project.
+/// Every default comes from the settings table (`v`); what the table calls derived is
+/// computed here, and written back into `v` so that every reader sees one value.
 pub fn resolve(spec: &Spec, source: &str) -> Plan {
-    let d = TierDefaults::of(spec.tier);
+    use crate::settings as s;
+    let tier = spec.tier;
+    let json = serde_json::to_value(spec).expect("a spec is JSON");
+    let mut v = Values::resolve(&json, tier);
+    let is_set = |row: &s::Setting| json.pointer(&row.pointer()).is_some_and(|x| !x.is_null());
 
     let engine = {
-        let e = spec.engine.as_ref();
-        let kind = e.and_then(|e| e.kind).unwrap_or(EngineKind::Redis);
-        let version = e
-            .and_then(|e| e.version.clone())
-            .unwrap_or_else(|| d.engine_version.to_string());
+        let version: String = v.typed(&s::ENGINE_VERSION);
         let (major, minor) = version
             .split_once('.')
             .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
             .unwrap_or((0, 0));
         EnginePlan {
-            kind,
+            kind: v.typed(&s::ENGINE_KIND),
             version,
             major,
             minor,
@@ -282,23 +307,29 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
     };
 
     let topology = {
-        let t = spec.topology.as_ref();
-        let mode = t.and_then(|t| t.mode).unwrap_or(d.mode);
-        let shards = match mode {
-            TopologyMode::Cluster => t.and_then(|t| t.shards).unwrap_or(3),
-            _ => 1,
+        let mode: TopologyMode = v.typed(&s::TOPOLOGY_MODE);
+        let cluster = mode == TopologyMode::Cluster;
+        let shards = if cluster {
+            v.typed::<Option<u32>>(&s::SHARDS).unwrap_or(3)
+        } else {
+            1
         };
-        let replicas = t.and_then(|t| t.replicas).unwrap_or(match mode {
+        let replicas = v.typed::<Option<u32>>(&s::REPLICAS).unwrap_or(match mode {
             TopologyMode::Standalone => 0,
-            TopologyMode::Replicated => d.replicas.max(1),
+            TopologyMode::Replicated if tier == Tier::Production => 2,
+            TopologyMode::Replicated => 1,
             TopologyMode::Cluster => 1,
         });
-        let automatic_failover = t.and_then(|t| t.automatic_failover).unwrap_or(
-            mode == TopologyMode::Cluster || (replicas > 0 && spec.tier != Tier::Development),
-        );
-        let multi_zone = t
-            .and_then(|t| t.multi_zone)
-            .unwrap_or(automatic_failover && spec.tier == Tier::Production);
+        let automatic_failover = v
+            .typed::<Option<bool>>(&s::AUTOMATIC_FAILOVER)
+            .unwrap_or(cluster || (replicas > 0 && tier != Tier::Development));
+        let multi_zone = v
+            .typed::<Option<bool>>(&s::MULTI_ZONE)
+            .unwrap_or(automatic_failover && tier == Tier::Production);
+        v.set(&s::SHARDS, shards);
+        v.set(&s::REPLICAS, replicas);
+        v.set(&s::AUTOMATIC_FAILOVER, automatic_failover);
+        v.set(&s::MULTI_ZONE, multi_zone);
         TopologyPlan {
             mode,
             shards,
@@ -310,165 +341,139 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
     };
 
     let memory = {
-        let m = spec.memory.as_ref();
-        let (max_memory, from) = match m.and_then(|m| m.max_memory.as_ref()) {
-            Some(s) => (s.as_str().to_string(), "spec"),
+        let (max_memory, from) = match v.typed::<Option<String>>(&s::MAX_MEMORY) {
+            Some(m) => (m, "spec"),
             None => match sizing::need(spec.workload.as_ref()) {
                 Some(need) => (
                     units::format_bytes(sizing::round_up_gb(need.bytes)),
                     "workload",
                 ),
-                None => (d.max_memory.to_string(), "tier default"),
+                None => (
+                    match tier {
+                        Tier::Development => "2gb",
+                        Tier::Staging => "4gb",
+                        Tier::Production => "8gb",
+                    }
+                    .to_string(),
+                    "tier default",
+                ),
             },
         };
+        v.set(&s::MAX_MEMORY, &max_memory);
         MemoryPlan {
             max_memory_bytes: units::parse_memory(&max_memory).unwrap_or(0),
             max_memory,
-            eviction_policy: m
-                .and_then(|m| m.eviction_policy)
-                .unwrap_or(EvictionPolicy::AllkeysLru),
-            eviction_samples: m.and_then(|m| m.eviction_samples).unwrap_or(5),
+            eviction_policy: v.typed(&s::EVICTION_POLICY),
             max_memory_from: from,
         }
     };
 
     let persistence = {
-        let p = spec.persistence.as_ref();
-        let s = p.and_then(|p| p.snapshots.as_ref());
-        let enabled = s.map(|s| s.enabled.unwrap_or(true)).unwrap_or(d.snapshots);
+        let written = spec
+            .persistence
+            .as_ref()
+            .and_then(|p| p.snapshots.as_ref())
+            .is_some();
+        let enabled = v
+            .typed::<Option<bool>>(&s::SNAPSHOTS_ENABLED)
+            .unwrap_or(written || tier != Tier::Development);
         let save = if enabled {
-            s.and_then(|s| s.save.clone())
-                .unwrap_or_else(defaults::guide_save_points)
+            v.typed::<Option<Vec<SavePoint>>>(&s::SAVE_POINTS)
+                .unwrap_or_else(guide_save_points)
         } else {
             Vec::new()
         };
+        let retention_days = v
+            .typed::<Option<u32>>(&s::SNAPSHOT_RETENTION_DAYS)
+            .unwrap_or(match (enabled, tier) {
+                (false, _) | (true, Tier::Development) => 0,
+                (true, Tier::Staging) => 1,
+                (true, Tier::Production) => 7,
+            });
+        v.set(&s::SNAPSHOTS_ENABLED, enabled);
+        v.set(&s::SAVE_POINTS, &save);
+        v.set(&s::SNAPSHOT_RETENTION_DAYS, retention_days);
         let shortest_period_seconds =
             enabled.then(|| save.iter().map(|p| p.seconds).min().unwrap_or(3600));
-        let a = p.and_then(|p| p.aof.as_ref());
         PersistencePlan {
             snapshots: SnapshotsPlan {
                 enabled,
                 save,
-                compression: s.and_then(|s| s.compression).unwrap_or(true),
-                checksum: s.and_then(|s| s.checksum).unwrap_or(true),
-                retention_days: s.and_then(|s| s.retention_days).unwrap_or(if enabled {
-                    d.retention_days
-                } else {
-                    0
-                }),
-                window: s.and_then(|s| s.window.clone()),
+                compression: v.typed(&s::SNAPSHOT_COMPRESSION),
+                checksum: v.typed(&s::SNAPSHOT_CHECKSUM),
+                retention_days,
+                window: v.typed(&s::SNAPSHOT_WINDOW),
                 shortest_period_seconds,
             },
             aof: AofPlan {
-                enabled: a.and_then(|a| a.enabled).unwrap_or(false),
-                fsync: a.and_then(|a| a.fsync).unwrap_or(AofFsync::Everysec),
-                rewrite_percentage: a.and_then(|a| a.rewrite_percentage).unwrap_or(100),
-                rewrite_min_size: a
-                    .and_then(|a| a.rewrite_min_size.as_ref())
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_else(|| "64mb".into()),
+                enabled: v.typed(&s::AOF_ENABLED),
+                fsync: v.typed(&s::AOF_FSYNC),
+                rewrite_percentage: v.typed(&s::AOF_REWRITE_PERCENTAGE),
+                rewrite_min_size: v.typed(&s::AOF_REWRITE_MIN_SIZE),
             },
         }
     };
 
-    let maintenance = {
-        let m = spec.maintenance.as_ref();
-        MaintenancePlan {
-            window: m.and_then(|m| m.window.clone()),
-            auto_minor_version_upgrade: m
-                .and_then(|m| m.auto_minor_version_upgrade)
-                .unwrap_or(true),
-        }
+    let maintenance = MaintenancePlan {
+        window: v.typed(&s::MAINTENANCE_WINDOW),
+        auto_minor_version_upgrade: v.typed(&s::AUTO_MINOR_VERSION_UPGRADE),
     };
 
-    let network = {
-        let n = spec.network.as_ref();
-        NetworkPlan {
-            port: n.and_then(|n| n.port).unwrap_or(6379),
-            allowed_cidrs: n.and_then(|n| n.allowed_cidrs.clone()).unwrap_or_default(),
-            public_access: n.and_then(|n| n.public_access).unwrap_or(false),
-            tcp_backlog: n.and_then(|n| n.tcp_backlog).unwrap_or(511),
-            idle_timeout_seconds: n.and_then(|n| n.idle_timeout_seconds).unwrap_or(300),
-            tcp_keepalive_seconds: n.and_then(|n| n.tcp_keepalive_seconds).unwrap_or(300),
-        }
+    let network = NetworkPlan {
+        port: v.typed(&s::PORT),
+        allowed_cidrs: v.typed(&s::ALLOWED_CIDRS),
+        public_access: v.typed(&s::PUBLIC_ACCESS),
+        tcp_backlog: v.typed(&s::TCP_BACKLOG),
+        idle_timeout_seconds: v.typed(&s::IDLE_TIMEOUT),
+        tcp_keepalive_seconds: v.typed(&s::TCP_KEEPALIVE),
     };
 
     let security = {
-        let s = spec.security.as_ref();
-        let auth = s.and_then(|s| s.auth.as_ref());
-        let auth_enabled = auth.and_then(|a| a.enabled).unwrap_or(true);
+        let auth: bool = v.typed(&s::AUTH_ENABLED);
+        let password = auth.then(|| {
+            v.typed::<Option<SecretRef>>(&s::PASSWORD)
+                .unwrap_or_else(|| SecretRef::Env("REDIS_PASSWORD".into()))
+        });
+        v.set(&s::PASSWORD, &password);
+        let mut disabled_commands: Vec<String> = v
+            .typed::<Vec<crate::spec::CommandName>>(&s::DISABLED_COMMANDS)
+            .iter()
+            .map(|c| c.upper())
+            .collect();
+        disabled_commands.dedup();
         SecurityPlan {
-            tls: s
-                .and_then(|s| s.tls.as_ref())
-                .and_then(|t| t.enabled)
-                .unwrap_or(d.tls),
-            tls_min_version: s
-                .and_then(|s| s.tls.as_ref())
-                .and_then(|t| t.min_version)
-                .unwrap_or(TlsVersion::V1_2),
-            auth: auth_enabled,
-            password: auth_enabled.then(|| {
-                auth.and_then(|a| a.password.clone())
-                    .unwrap_or_else(|| SecretRef::Env("REDIS_PASSWORD".into()))
-            }),
-            encryption_at_rest: s
-                .and_then(|s| s.encryption_at_rest)
-                .unwrap_or(d.encryption_at_rest),
-            disabled_commands: s
-                .and_then(|s| s.disabled_commands.as_ref())
-                .map(|c| {
-                    let mut v: Vec<String> = c.iter().map(|c| c.upper()).collect();
-                    v.dedup();
-                    v
-                })
-                .unwrap_or_else(|| d.disabled_commands.iter().map(|c| c.to_string()).collect()),
+            tls: v.typed(&s::TLS_ENABLED),
+            tls_min_version: v.typed(&s::TLS_MIN_VERSION),
+            auth,
+            password,
+            encryption_at_rest: v.typed(&s::ENCRYPTION_AT_REST),
+            disabled_commands,
         }
     };
 
-    let server = {
-        let s = spec.server.as_ref();
-        let slow = s.and_then(|s| s.slowlog.as_ref());
-        let cob = s.and_then(|s| s.client_output_buffer_limits.as_ref());
-        ServerPlan {
-            databases: s.and_then(|s| s.databases).unwrap_or(16),
-            io_threads: s.and_then(|s| s.io_threads).unwrap_or(1),
-            io_threads_do_reads: s.and_then(|s| s.io_threads_do_reads).unwrap_or(false),
-            slowlog_log_slower_than_us: slow.and_then(|s| s.log_slower_than_us).unwrap_or(10000),
-            slowlog_max_len: slow.and_then(|s| s.max_len).unwrap_or(128),
-            latency_monitor_threshold_ms: s
-                .and_then(|s| s.latency_monitor_threshold_ms)
-                .unwrap_or(0),
-            keyspace_events: s
-                .and_then(|s| s.keyspace_events.clone())
-                .unwrap_or_default(),
-            client_output_buffer_limits: BufferLimitsPlan {
-                normal: cob
-                    .and_then(|c| c.normal.as_ref())
-                    .map(|c| c.0.clone())
-                    .unwrap_or_else(|| "0 0 0".into()),
-                replica: cob
-                    .and_then(|c| c.replica.as_ref())
-                    .map(|c| c.0.clone())
-                    .unwrap_or_else(|| "256mb 64mb 60".into()),
-                pubsub: cob
-                    .and_then(|c| c.pubsub.as_ref())
-                    .map(|c| c.0.clone())
-                    .unwrap_or_else(|| "32mb 8mb 60".into()),
-            },
-            cluster_node_timeout_ms: s.and_then(|s| s.cluster_node_timeout_ms).unwrap_or(15000),
-        }
+    let server = ServerPlan {
+        databases: v.typed(&s::DATABASES),
+        io_threads: v.typed(&s::IO_THREADS),
+        io_threads_do_reads: v.typed(&s::IO_THREADS_DO_READS),
+        slowlog_log_slower_than_us: v.typed(&s::SLOWLOG_LOG_SLOWER_THAN),
+        slowlog_max_len: v.typed(&s::SLOWLOG_MAX_LEN),
+        latency_monitor_threshold_ms: v.typed(&s::LATENCY_MONITOR_THRESHOLD),
+        keyspace_events: v.typed(&s::KEYSPACE_EVENTS),
+        client_output_buffer_limits: BufferLimitsPlan {
+            normal: v.typed(&s::BUFFER_LIMIT_NORMAL),
+            replica: v.typed(&s::BUFFER_LIMIT_REPLICA),
+            pubsub: v.typed(&s::BUFFER_LIMIT_PUBSUB),
+        },
+        cluster_node_timeout_ms: v.typed(&s::CLUSTER_NODE_TIMEOUT),
     };
 
-    let client = {
-        let c = spec.client.as_ref();
-        ClientPlan {
-            db: c.and_then(|c| c.db).unwrap_or(0),
-            connect_timeout_ms: c.and_then(|c| c.connect_timeout_ms).unwrap_or(10000),
-            command_timeout_ms: c.and_then(|c| c.command_timeout_ms).unwrap_or(5000),
-            max_retries: c.and_then(|c| c.max_retries).unwrap_or(3),
-            default_ttl_seconds: c.and_then(|c| c.default_ttl_seconds).unwrap_or(300),
-            max_entries: c.and_then(|c| c.max_entries).unwrap_or(1_000_000),
-        }
+    let client = ClientPlan {
+        db: v.typed(&s::CLIENT_DB),
+        connect_timeout_ms: v.typed(&s::CONNECT_TIMEOUT),
+        command_timeout_ms: v.typed(&s::COMMAND_TIMEOUT),
+        max_retries: v.typed(&s::MAX_RETRIES),
+        default_ttl_seconds: v.typed(&s::DEFAULT_TTL),
+        max_entries: v.typed(&s::MAX_ENTRIES),
     };
 
     let resource_name = format!("{}-{}", spec.name, spec.environment);
@@ -480,14 +485,8 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
             recommended_node_type: aws::smallest_node_for(memory.max_memory_bytes, engine.kind)
                 .map(|n| n.name),
             kms_key_arn: a.kms_key_arn.clone(),
-            log_retention_days: a
-                .log_retention_days
-                .unwrap_or(if spec.tier == Tier::Production {
-                    365
-                } else {
-                    30
-                }),
-            apply_immediately: a.apply_immediately.unwrap_or(spec.tier != Tier::Production),
+            log_retention_days: v.typed(&s::AWS_LOG_RETENTION_DAYS),
+            apply_immediately: v.typed(&s::AWS_APPLY_IMMEDIATELY),
         }),
         azure: spec.targets.azure.as_ref().map(|a| AzurePlan {
             service: a.service,
@@ -510,7 +509,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 )
                 .map(|s| s.name),
             },
-            zones: a.zones.clone().unwrap_or_default(),
+            zones: v.typed(&s::AZURE_ZONES),
         }),
         gcp: spec.targets.gcp.as_ref().map(|g| {
             let tier = g
@@ -547,6 +546,9 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     g.node_type.clone(),
                 )
             };
+            v.set(&s::GCP_TIER, tier);
+            v.set(&s::GCP_MEMORY_SIZE_GB, memory_size_gb);
+            v.set(&s::GCP_NODE_TYPE, &node_type);
             GcpPlan {
                 region: g.region.clone(),
                 tier,
@@ -567,7 +569,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     (units::format_bytes(b), b)
                 }
             };
-            ComposePlan {
+            let plan = ComposePlan {
                 image: c.image.clone().unwrap_or_else(|| default_image(&engine)),
                 container_name: c
                     .container_name
@@ -582,17 +584,24 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     }
                     .into()
                 }),
-                restart: c.restart.unwrap_or(RestartPolicy::UnlessStopped),
+                restart: v.typed(&s::COMPOSE_RESTART),
                 mem_limit,
                 mem_limit_bytes,
-                tls_dir: c.tls_dir.clone().unwrap_or_else(|| "./tls".into()),
-            }
+                tls_dir: v.typed(&s::COMPOSE_TLS_DIR),
+            };
+            v.set(&s::COMPOSE_IMAGE, &plan.image);
+            v.set(&s::COMPOSE_CONTAINER_NAME, &plan.container_name);
+            v.set(&s::COMPOSE_HOST_PORT, plan.host_port);
+            v.set(&s::COMPOSE_HOST_ADDRESS, &plan.host_address);
+            v.set(&s::COMPOSE_MEM_LIMIT, &plan.mem_limit);
+            plan
         }),
     };
 
     let mut labels = spec.labels.clone().unwrap_or_default();
     labels.insert("managed-by".into(), "cachegen".into());
     labels.insert("environment".into(), spec.environment.clone());
+    let _ = is_set;
 
     Plan {
         source: source.to_string(),
@@ -624,6 +633,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     .collect()
             })
             .unwrap_or_default(),
+        values: v,
     }
 }
 

@@ -41,25 +41,7 @@ pub struct Providers {
     pub google: Option<String>,
 }
 
-/// Provider constraints with defaults applied.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ProviderVersions {
-    pub terraform: String,
-    pub aws: String,
-    pub azurerm: String,
-    pub google: String,
-}
-
-impl Default for ProviderVersions {
-    fn default() -> Self {
-        ProviderVersions {
-            terraform: ">= 1.5".into(),
-            aws: ">= 5.100, < 7.0".into(),
-            azurerm: ">= 4.55, < 5.0".into(),
-            google: ">= 6.50, < 8.0".into(),
-        }
-    }
-}
+pub use crate::targets::ProviderVersions;
 
 /// The resolved project: where things are and how strict to be.
 #[derive(Clone, Debug)]

@@ -16,16 +16,66 @@ pub mod spec;
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::LoadedSpec;
-use crate::plan::Plan;
+use crate::plan::{Plan, Waived};
+use crate::settings::{Capabilities, Platform};
 use crate::spec::{Spec, Tier};
 use std::collections::BTreeMap;
 
-/// What a rule sees: the typed spec (what was written), the plan (with defaults), and the
-/// source tree (where it was written).
+/// What a rule sees: the typed spec (what was written), the plan (with defaults), the source
+/// tree (where it was written), and what each listed platform does with each setting (computed
+/// by the targets before the rules run, so that a rule never asks a target).
 pub struct Context<'a> {
     pub spec: &'a Spec,
     pub plan: &'a Plan,
     pub loaded: &'a LoadedSpec,
+    pub capabilities: &'a Capabilities,
+}
+
+/// A rule's family: its folder, and which platform's files its waivers concern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// What any target needs.
+    Spec,
+    Aws,
+    Azure,
+    Gcp,
+    /// The compose stack and its redis.conf.
+    SelfHosted,
+    /// The tier policy.
+    Policy,
+    Sizing,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Spec => "spec",
+            Family::Aws => "aws",
+            Family::Azure => "azure",
+            Family::Gcp => "gcp",
+            Family::SelfHosted => "self-hosted",
+            Family::Policy => "policy",
+            Family::Sizing => "sizing",
+        }
+    }
+
+    /// The platforms a rule of this family is about; `None` for rules about every platform.
+    pub fn platforms(self) -> Option<&'static [Platform]> {
+        match self {
+            Family::Aws => Some(&[Platform::Aws]),
+            Family::Azure => Some(&[Platform::AzureCache, Platform::AzureManaged]),
+            Family::Gcp => Some(&[Platform::Gcp]),
+            Family::SelfHosted => Some(&[Platform::Compose]),
+            Family::Spec | Family::Policy | Family::Sizing => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Context<'_> {
@@ -112,7 +162,7 @@ pub struct Rule {
     /// kebab-case name, e.g. `shards-without-cluster`.
     pub name: &'static str,
     /// Which family (folder) the rule belongs to.
-    pub family: &'static str,
+    pub family: Family,
     pub summary: &'static str,
     pub rationale: &'static str,
     pub severity: Tiers,
@@ -185,25 +235,6 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
     out
 }
 
-/// An exception that waived a finding.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Waived {
-    pub rule: String,
-    pub reason: String,
-    /// The rule's family: which generated files the waiver concerns.
-    pub family: &'static str,
-}
-
-impl Waived {
-    /// Whether this waiver belongs in the files of `target_family` (`aws`, `azure`, `gcp`,
-    /// `self-hosted`, `dotenv`): a target's own rules go to its files only; the rest
-    /// (spec, policy, sizing) to every file.
-    pub fn applies_to(&self, target_family: &str) -> bool {
-        !matches!(self.family, "aws" | "azure" | "gcp" | "self-hosted")
-            || self.family == target_family
-    }
-}
-
 /// Which exceptions waived something, for `explain` and for the comments in generated files.
 pub fn waived(cx: &Context) -> Vec<Waived> {
     let mut out = Vec::new();
@@ -215,7 +246,7 @@ pub fn waived(cx: &Context) -> Vec<Waived> {
             out.push(Waived {
                 rule: e.rule.clone(),
                 reason: e.reason.clone(),
-                family: rule.family,
+                platforms: rule.family.platforms(),
             });
         }
     }

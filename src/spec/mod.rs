@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use crate::settings::Tier;
 pub use secrets::SecretRef;
 pub use units::{ClientBufferLimit, CommandName, MaintenanceWindow, MemorySize, SnapshotWindow};
 
@@ -88,26 +89,6 @@ pub struct Spec {
     /// Waivers of individual rules, each with a reason that is kept in the generated files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    Development,
-    Staging,
-    Production,
-}
-
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Development => "development",
-            Tier::Staging => "staging",
-            Tier::Production => "production",
-        }
-    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -241,7 +222,7 @@ pub struct Workload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub avg_entry_bytes: Option<u64>,
-    /// Average key length in bytes, for `entries` (default 40).
+    /// Average key length in bytes, for `entries`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65536))]
     pub avg_key_bytes: Option<u64>,
@@ -261,7 +242,7 @@ pub struct Persistence {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshots {
-    /// Take snapshots at all. Defaults to on when this section is present.
+    /// Take snapshots at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Self-hosted `save` points: snapshot after `seconds` if at least `changes` keys changed.
@@ -415,7 +396,7 @@ impl TlsVersion {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
-    /// Require a password. Defaults to on.
+    /// Require a password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Where the password comes from, never the password itself: `{ env: REDIS_PASSWORD }`,
@@ -549,12 +530,11 @@ pub struct AwsTarget {
         pattern = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$"
     ))]
     pub kms_key_arn: Option<String>,
-    /// Days CloudWatch keeps the slow log and engine log (default 30; 365 in production).
+    /// Days CloudWatch keeps the slow log and engine log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 3653))]
     pub log_retention_days: Option<u32>,
-    /// Apply changes at once instead of in the maintenance window. Defaults to false in
-    /// production and true elsewhere.
+    /// Apply changes at once instead of in the maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_immediately: Option<bool>,
 }
@@ -597,13 +577,11 @@ pub struct GcpTarget {
     /// Memorystore instance tier: `BASIC` (one node) or `STANDARD_HA` (a replica and failover).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<GcpTier>,
-    /// Instance capacity in GB (1..300). Absent: the smallest that holds `memory.max_memory`
-    /// as `maxmemory-gb`, with 20% left over when the instance snapshots or replicates.
+    /// Instance capacity in GB (1..300); `memory.max_memory` becomes its `maxmemory-gb`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 300))]
     pub memory_size_gb: Option<u32>,
-    /// Cluster node type (cluster mode), e.g. `REDIS_HIGHMEM_MEDIUM`. Absent: the smallest whose
-    /// writable keyspace holds `memory.max_memory` (shared-core nodes only outside production).
+    /// Cluster node type (cluster mode), e.g. `REDIS_HIGHMEM_MEDIUM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^REDIS_[A-Z0-9_]+$"))]
     pub node_type: Option<String>,
@@ -635,17 +613,17 @@ pub struct ComposeTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub host_port: Option<u16>,
-    /// Host address the port is published on; `127.0.0.1` unless `network.public_access`.
+    /// Host address the port is published on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_address: Option<String>,
     /// Restart policy: `no`, `always`, `on-failure` or `unless-stopped`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<RestartPolicy>,
-    /// Memory limit of the container. Absent: `max_memory` plus headroom for the snapshot fork.
+    /// Memory limit of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<MemorySize>,
     /// Folder with `redis.crt`, `redis.key` and `ca.crt`, relative to the generated folder,
-    /// mounted read-only when TLS is on (default `./tls`).
+    /// mounted read-only when TLS is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z0-9._/-]+$"))]
     pub tls_dir: Option<String>,

@@ -16,14 +16,62 @@ use std::sync::OnceLock;
 /// Where the schema is published in a project, relative to an environment's `cache.yaml`.
 pub const MODELINE: &str = "# yaml-language-server: $schema=../../schema/cache.schema.json";
 
-/// The schema document, generated from `Spec`.
+/// The schema document, generated from `Spec`, with each setting's default from the settings
+/// table: `default` where it is one value; `x-default-per-tier` and a sentence in the
+/// description where it depends on the tier or is derived. Editors and the README show them.
 pub fn generate() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Spec>();
     let mut value = serde_json::to_value(schema).expect("a schema is JSON");
     drop_null_branches(&mut value);
     unwrap_descriptions(&mut value);
+    add_defaults(&mut value);
     value
+}
+
+fn add_defaults(schema: &mut Value) {
+    use crate::settings::{Default, shown};
+    for s in crate::settings::all() {
+        let Some(node) = property_mut(schema, s.path) else {
+            continue;
+        };
+        let sentence = match s.default {
+            Default::None => continue,
+            Default::Fixed(l) => {
+                let v = l.to_json();
+                let sentence = format!("Default: {}.", shown(&v));
+                node.insert("default".into(), v);
+                sentence
+            }
+            Default::PerTier {
+                development,
+                staging,
+                production,
+            } => {
+                let (d, st, p) = (
+                    development.to_json(),
+                    staging.to_json(),
+                    production.to_json(),
+                );
+                let sentence = format!(
+                    "Default: {} in development, {} in staging, {} in production.",
+                    shown(&d),
+                    shown(&st),
+                    shown(&p)
+                );
+                node.insert(
+                    "x-default-per-tier".into(),
+                    serde_json::json!({ "development": d, "staging": st, "production": p }),
+                );
+                sentence
+            }
+            Default::Derived(how) => format!("Default: {how}."),
+        };
+        if let Some(Value::String(d)) = node.get_mut("description") {
+            d.push(' ');
+            d.push_str(&sentence);
+        }
+    }
 }
 
 /// The schema as `cachegen schema` prints it and `schema/cache.schema.json` holds it.
@@ -143,6 +191,27 @@ fn resolve_ref<'a>(root: &'a Value, node: &'a Value) -> Option<&'a Value> {
         }
         None => Some(node),
     }
+}
+
+/// The schema node of the property at a dotted path (`memory.eviction_samples`): the node
+/// under its parent's `properties`, where the property's own keywords (its description, its
+/// default) sit beside any `$ref` to its type. `None` for a path the schema does not have.
+pub fn property_mut<'a>(
+    root: &'a mut Value,
+    path: &str,
+) -> Option<&'a mut serde_json::Map<String, Value>> {
+    // Find the property's place as a pointer into the document first (following `$ref`s
+    // between the levels), then borrow it mutably once.
+    let mut at = String::new();
+    for key in path.split('.') {
+        let node = root.pointer(&at)?;
+        if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+            at = r.strip_prefix('#')?.to_string();
+        }
+        root.pointer(&at)?.get("properties")?.get(key)?;
+        at = format!("{at}/properties/{key}");
+    }
+    root.pointer_mut(&at)?.as_object_mut()
 }
 
 /// The description of the property at a pointer (the property's own text wins over its type's).
@@ -638,35 +707,23 @@ fn diagnose(
     }
 }
 
-/// Keys that people carry over from redis.conf or provider consoles, and where the setting
-/// lives in a spec.
+/// Keys that people carry over from redis.conf or provider consoles (a setting's directive or
+/// one of its aliases in the settings table), and where the setting lives in a spec.
 fn redis_conf_name(key: &str) -> Option<String> {
     let k = key.to_ascii_lowercase().replace('-', "_");
-    let target = match k.as_str() {
-        "maxmemory" => "memory.max_memory",
-        "maxmemory_policy" => "memory.eviction_policy",
-        "maxmemory_samples" => "memory.eviction_samples",
-        "requirepass" | "auth_token" | "masterauth" => {
-            "security.auth.password (as a reference: `{ env: NAME }`)"
-        }
-        "appendonly" => "persistence.aof.enabled",
-        "appendfsync" => "persistence.aof.fsync",
-        "save" => "persistence.snapshots.save",
-        "notify_keyspace_events" => "server.keyspace_events",
-        "timeout" => "network.idle_timeout_seconds",
-        "tcp_keepalive" => "network.tcp_keepalive_seconds",
-        "io_threads" | "databases" | "slowlog" | "latency_monitor_threshold" => {
-            return Some(format!("`{key}` belongs under `server`"));
-        }
-        "rename_command" => "security.disabled_commands",
-        "snapshot_retention_limit" => "persistence.snapshots.retention_days",
-        "snapshot_window" => "persistence.snapshots.window",
-        "maintenance_window" | "preferred_maintenance_window" => "maintenance.window",
-        "num_cache_clusters" | "replicas_per_node_group" => "topology.replicas",
-        "num_node_groups" | "shard_count" => "topology.shards",
-        _ => return None,
+    let row = crate::settings::all().iter().find(|s| {
+        s.conf.is_some_and(|c| c.directive.replace('-', "_") == k)
+            || s.aliases.contains(&k.as_str())
+    })?;
+    let reference = if SECRET_FIELDS.contains(&row.pointer().as_str()) {
+        " (as a reference: `{ env: NAME }`)"
+    } else {
+        ""
     };
-    Some(format!("`{key}` is written `{target}` in a cachegen spec"))
+    Some(format!(
+        "`{key}` is written `{}{reference}` in a cachegen spec",
+        row.path
+    ))
 }
 
 fn type_word(t: &str) -> &'static str {

@@ -1,12 +1,12 @@
 //! `.env`: the application's settings, named as in the platform guide (REDIS_HOST, REDIS_PORT,
 //! REDIS_USE_TLS, REDIS_DB, timeouts, CACHE_*). Secrets are named with where they come from,
-//! never valued. For a cloud target the host is known only after `terraform apply`; the file
-//! says which output holds it.
+//! never valued. How to reach the cache is the platform's endpoint fact: where a managed
+//! service runs the cache, its host is known only after `terraform apply`, and the file says
+//! which output holds it.
 
-use super::{OutFile, RenderInput, with_header};
-use crate::facts::{azure, gcp};
+use super::{Endpoint, OutFile, RenderInput, listed, with_header};
 use crate::plan::Plan;
-use crate::spec::AzureService;
+use crate::settings::Platform;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -25,124 +25,45 @@ struct Ctx<'a> {
     cluster_nodes: Option<String>,
 }
 
-/// The cloud's Terraform folder, relative to the environment folder.
-fn tf_dir(cloud: &str) -> String {
-    format!("terraform/{cloud}")
+/// The lines of an endpoint that Terraform outputs hold, for a platform whose module is in
+/// `terraform/<dir>/`: the host, and in cluster mode the configuration endpoint.
+pub fn after_apply(plan: &Plan, dir: &str, port: u16) -> Vec<String> {
+    let mut lines = vec![format!(
+        "REDIS_HOST: terraform -chdir=terraform/{dir} output -raw redis_host"
+    )];
+    if plan.topology.is_cluster() {
+        lines.push(format!(
+            "REDIS_CLUSTER_NODES: \"$(terraform -chdir=terraform/{dir} output -raw redis_host):{port}\" (the configuration endpoint)"
+        ));
+    }
+    lines
 }
 
+/// `.env` of one environment. When a cloud and the compose stack are both listed, the
+/// application talks to the cloud's cache: the stack is for local work.
 pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let plan = input.plan;
-    let sec = &plan.security;
-    let mut after_apply = Vec::new();
-    let (host, port, use_tls, password_from, tls_ca_file) = match plan.targets.cloud() {
-        Some(cloud) => {
-            let dir = tf_dir(cloud);
-            after_apply.push(format!(
-                "REDIS_HOST: terraform -chdir={dir} output -raw redis_host"
-            ));
-            let gcp_cluster = cloud == "gcp" && plan.topology.is_cluster();
-            let (port, tls) = match cloud {
-                "azure" => match plan.targets.azure.as_ref().map(|a| a.service) {
-                    Some(AzureService::Managed) => (azure::MANAGED_PORT, sec.tls),
-                    _ => (
-                        if sec.tls {
-                            azure::CACHE_TLS_PORT
-                        } else {
-                            azure::CACHE_PORT
-                        },
-                        sec.tls,
-                    ),
-                },
-                "gcp" if gcp_cluster => (gcp::CLUSTER_PORT, sec.tls),
-                "gcp" => (
-                    if sec.tls {
-                        gcp::INSTANCE_TLS_PORT
-                    } else {
-                        gcp::INSTANCE_PORT
-                    },
-                    sec.tls,
-                ),
-                _ => (plan.network.port, sec.tls),
-            };
-            let azure_cache = plan
-                .targets
-                .azure
-                .as_ref()
-                .is_some_and(|a| a.service == AzureService::Cache);
-            let password = if cloud == "aws" {
-                sec.auth.then(|| match &sec.password {
-                    Some(r) => format!("{} (the ElastiCache auth token)", r.describe()),
-                    None => "the ElastiCache auth token".into(),
-                })
-            } else if gcp_cluster {
-                // Memorystore for Redis Cluster has no password: IAM authentication.
-                sec.auth.then(|| {
-                    "an IAM access token of a principal with roles/redis.dbConnectionUser (gcloud auth print-access-token); Memorystore for Redis Cluster has no password".to_string()
-                })
-            } else if sec.auth || azure_cache {
-                // Azure and Memorystore generate their own keys; Terraform exposes them as
-                // sensitive outputs. Azure Cache for Redis keeps its access keys on always.
-                Some(format!(
-                    "the sensitive Terraform output redis_password: terraform -chdir={dir} output -raw redis_password"
-                ))
-            } else if cloud == "azure" {
-                Some("a Microsoft Entra ID access token (the access keys are off)".to_string())
-            } else {
-                None
-            };
-            if plan.topology.is_cluster() {
-                after_apply.push(format!(
-                    "REDIS_CLUSTER_NODES: \"$(terraform -chdir={dir} output -raw redis_host):{port}\" (the configuration endpoint)"
-                ));
-            }
-            if cloud == "gcp" && sec.tls {
-                after_apply.push(format!(
-                    "REDIS_TLS_CA_FILE: terraform -chdir={dir} output -raw redis_ca_certificate > redis-ca.pem"
-                ));
-            }
-            (None, port, tls, password, None)
-        }
-        None => {
-            let compose = plan.targets.compose.as_ref();
-            let port = compose.map(|c| c.host_port).unwrap_or(plan.network.port);
-            let password = if sec.auth {
-                sec.password.as_ref().map(|r| r.describe())
-            } else {
-                None
-            };
-            let ca = sec.tls.then(|| {
-                let dir = compose
-                    .map(|c| c.tls_dir.trim_end_matches('/').to_string())
-                    .unwrap_or_else(|| "./tls".into());
-                format!("{dir}/ca.crt")
-            });
-            // In cluster mode the nodes announce their compose service names.
-            let host = if plan.topology.is_cluster() {
-                "redis-0"
-            } else {
-                "localhost"
-            };
-            let port = if plan.topology.is_cluster() {
-                plan.network.port
-            } else {
-                port
-            };
-            (Some(host.to_string()), port, sec.tls, password, ca)
-        }
-    };
-    let cluster_nodes = (plan.topology.is_cluster() && plan.targets.cloud().is_none()).then(|| {
-        super::redis_conf::cluster_nodes(plan)
-            .iter()
-            .map(|n| format!("{}:{}", n.service, plan.network.port))
-            .collect::<Vec<_>>()
-            .join(",")
-    });
+    let platforms = listed(plan);
+    let backend = platforms
+        .iter()
+        .find(|b| b.platform() != Platform::Compose)
+        .or(platforms.first())
+        .ok_or("no platform is listed")?;
+    let Endpoint {
+        host,
+        port,
+        tls,
+        password_from,
+        tls_ca_file,
+        after_apply,
+        cluster_nodes,
+    } = backend.endpoint(plan);
     let ctx = Ctx {
         plan,
         host,
         after_apply,
         port,
-        use_tls,
+        use_tls: tls,
         password_from,
         tls_ca_file,
         cluster_nodes,

@@ -1,6 +1,14 @@
-//! Targets: one module per output kind. Each renders from the Plan alone (never from YAML)
-//! through templates under `templates/<target>/`, and returns files relative to the
-//! environment's output folder. `output` writes them.
+//! Targets: where a cache runs, and the files that run it there. One folder per platform
+//! (`compose/`, `aws/`, `azure/`, `gcp/`), each with its renderer (templates under
+//! `templates/<target>/`), its capability answers (what it does with each setting where the
+//! settings table cannot say it alone) and its endpoint facts (what the application's `.env`
+//! needs). They stand behind one trait, [`Backend`], listed once in [`BACKENDS`]; nothing else
+//! dispatches on a target's name. `.env` is rendered for every environment from the listed
+//! platform's endpoint (`dotenv`).
+//!
+//! Targets render from the Plan alone (never from YAML) and return files relative to the
+//! environment's output folder; `output` writes them. They know no rule: the waivers a spec
+//! earned come in as data.
 
 pub mod aws;
 pub mod azure;
@@ -9,13 +17,13 @@ pub mod compose;
 pub mod dotenv;
 pub mod engine;
 pub mod gcp;
-pub mod redis_conf;
 pub mod terraform;
 
 pub use engine::Engine;
+pub use terraform::ProviderVersions;
 
-use crate::plan::Plan;
-use crate::project::ProviderVersions;
+use crate::plan::{Plan, Waived};
+use crate::settings::{Platform, Setting, Support};
 
 /// A generated file, relative to `generated/<environment>/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,51 +39,99 @@ pub struct RenderInput<'a> {
     pub engine: &'a Engine,
     pub providers: &'a ProviderVersions,
     /// Rules waived for this spec, written into the headers of the files they concern.
-    pub waivers: &'a [crate::rules::Waived],
+    pub waivers: &'a [Waived],
 }
 
-/// A target's renderer: its files, relative to the target's own folder.
-type Render = fn(&RenderInput) -> Result<Vec<OutFile>, String>;
+/// How the application reaches the cache: what `.env` says.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoint {
+    /// The host, when it is known before anything is applied (self-hosted).
+    pub host: Option<String>,
+    pub port: u16,
+    pub tls: bool,
+    /// Where the password comes from; none when the application needs none.
+    pub password_from: Option<String>,
+    /// The CA file clients trust, when the platform's certificates are the stack's own.
+    pub tls_ca_file: Option<String>,
+    /// Values known only after `terraform apply`: one line each, saying where to read them.
+    pub after_apply: Vec<String>,
+    /// Cluster mode on a self-hosted stack: the seed nodes, `host:port,...`.
+    pub cluster_nodes: Option<String>,
+}
 
-/// Every file of one environment, sorted by path.
+/// A platform a cache runs on.
+pub trait Backend: Sync {
+    fn platform(&self) -> Platform;
+
+    /// Whether the plan runs the cache here.
+    fn listed(&self, plan: &Plan) -> bool;
+
+    /// The service's name and its vendor, as capability texts say them (`{service}`,
+    /// `{vendor}` in the settings table).
+    fn service(&self, plan: &Plan) -> &'static str;
+    fn vendor(&self) -> &'static str;
+
+    /// What applying a configuration key of the settings table (`Takes::Config`) means here.
+    fn config_key(&self, key: &str) -> Support;
+
+    /// The platform's own answer for a setting the table leaves to it (`Takes::Target`);
+    /// `None` for the settings the table answers.
+    fn support(&self, setting: &Setting, plan: &Plan) -> Option<Support>;
+
+    /// How the application reaches the cache.
+    fn endpoint(&self, plan: &Plan) -> Endpoint;
+
+    /// Its files, relative to the environment's folder.
+    fn render(&self, input: &RenderInput) -> Result<Vec<OutFile>, String>;
+}
+
+/// Every platform, in the order `explain` shows them.
+pub static BACKENDS: &[&dyn Backend] = &[
+    &compose::Compose,
+    &aws::Aws,
+    &azure::AzureCache,
+    &azure::AzureManaged,
+    &gcp::Gcp,
+];
+
+/// The platforms a plan lists, in display order.
+pub fn listed(plan: &Plan) -> Vec<&'static dyn Backend> {
+    BACKENDS
+        .iter()
+        .copied()
+        .filter(|b| b.listed(plan))
+        .collect()
+}
+
+/// The backend of a platform.
+pub fn backend(platform: Platform) -> &'static dyn Backend {
+    *BACKENDS
+        .iter()
+        .find(|b| b.platform() == platform)
+        .expect("every platform has a backend")
+}
+
+/// Every file of one environment, sorted by path: each listed platform's, then `.env`.
 pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
-    let scoped = |family: &str| -> Vec<crate::rules::Waived> {
-        input
+    let mut files = Vec::new();
+    for backend in listed(input.plan) {
+        let waivers: Vec<Waived> = input
             .waivers
             .iter()
-            .filter(|w| w.applies_to(family))
+            .filter(|w| w.concerns(backend.platform()))
             .cloned()
-            .collect()
-    };
-    let mut files = Vec::new();
-    if input.plan.targets.compose.is_some() {
-        let waivers = scoped("self-hosted");
-        let input = &RenderInput {
+            .collect();
+        files.extend(backend.render(&RenderInput {
             waivers: &waivers,
             ..*input
-        };
-        files.extend(redis_conf::render(input)?);
-        files.extend(compose::render(input)?);
+        })?);
     }
-    let clouds: [(&str, Render); 3] = [
-        ("aws", aws::render),
-        ("azure", azure::render),
-        ("gcp", gcp::render),
-    ];
-    for (cloud, render) in clouds {
-        let waivers = scoped(cloud);
-        let input = &RenderInput {
-            waivers: &waivers,
-            ..*input
-        };
-        for f in render(input)? {
-            files.push(OutFile {
-                path: format!("terraform/{cloud}/{}", f.path),
-                contents: f.contents,
-            });
-        }
-    }
-    let waivers = scoped("dotenv");
+    let waivers: Vec<Waived> = input
+        .waivers
+        .iter()
+        .filter(|w| w.concerns_every_platform())
+        .cloned()
+        .collect();
     files.extend(dotenv::render(&RenderInput {
         waivers: &waivers,
         ..*input

@@ -5,6 +5,26 @@
 use super::{OutFile, RenderInput, with_header};
 use serde::Serialize;
 
+/// Provider constraints with defaults applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProviderVersions {
+    pub terraform: String,
+    pub aws: String,
+    pub azurerm: String,
+    pub google: String,
+}
+
+impl Default for ProviderVersions {
+    fn default() -> Self {
+        ProviderVersions {
+            terraform: ">= 1.5".into(),
+            aws: ">= 5.100, < 7.0".into(),
+            azurerm: ">= 4.55, < 5.0".into(),
+            google: ">= 6.50, < 8.0".into(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct VersionsCtx<'a> {
     terraform: &'a str,
@@ -47,6 +67,17 @@ pub fn module<T: Serialize>(
         files.push(tf_file(name, input, body));
     }
     Ok(files)
+}
+
+/// A module's files under `terraform/<dir>/` of the environment's folder.
+pub fn under(dir: &str, files: Vec<OutFile>) -> Vec<OutFile> {
+    files
+        .into_iter()
+        .map(|f| OutFile {
+            path: format!("terraform/{dir}/{}", f.path),
+            contents: f.contents,
+        })
+        .collect()
 }
 
 /// A `.tf` file: header, then the body aligned like `terraform fmt`.

@@ -7,6 +7,7 @@ use super::observe::{Observed, Probe};
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::pipeline::Checked;
+use crate::settings::{Compare, Verify};
 use crate::spec::units;
 
 /// Who runs the server decides which settings the spec controls exactly.
@@ -21,9 +22,11 @@ pub enum Hosting {
 
 impl Hosting {
     pub fn of(checked: &Checked) -> Hosting {
-        let targets = &checked.plan.targets;
-        match targets.cloud() {
-            Some(cloud) if targets.compose.is_none() => Hosting::Managed(cloud),
+        let listed = crate::targets::listed(&checked.plan);
+        match listed.as_slice() {
+            [only] if only.platform() != crate::settings::Platform::Compose => {
+                Hosting::Managed(only.platform().target_key())
+            }
             _ => Hosting::SelfHosted,
         }
     }
@@ -68,7 +71,7 @@ pub fn compare(checked: &Checked, seen: &Observed) -> Comparison {
     c.engine();
     c.memory();
     c.persistence();
-    c.server_settings();
+    c.table_settings();
     c.tls();
     c.topology();
     c.disabled_commands();
@@ -149,13 +152,16 @@ impl<'a> Comparer<'a> {
 
     /// How to put the spec's value back, for the way this server is run.
     fn restore_help(&self, directive: &str, expected: &str) -> String {
-        const RESTART_ONLY: &[&str] = &["databases", "io-threads", "io-threads-do-reads"];
+        let read_at_start = crate::settings::all()
+            .iter()
+            .filter_map(|s| s.conf)
+            .any(|c| c.directive == directive && c.read_at_start);
         let intended = "if the server is right, change the spec and render instead";
         match self.hosting {
             Hosting::Managed(cloud) => format!(
                 "apply the generated {cloud} Terraform again to restore the spec's value; {intended}"
             ),
-            Hosting::SelfHosted if RESTART_ONLY.contains(&directive) => format!(
+            Hosting::SelfHosted if read_at_start => format!(
                 "`{directive}` is read at start: restart Redis from the generated redis.conf (`cachegen render`); {intended}"
             ),
             // CONFIG SET is only advice where this user may use CONFIG.
@@ -285,22 +291,6 @@ impl<'a> Comparer<'a> {
                 },
             ),
         }
-        self.directive(
-            codes::EVICTION_POLICY_DRIFT,
-            "maxmemory-policy",
-            "/memory/eviction_policy",
-            m.eviction_policy.as_str().to_string(),
-            Source::ConfigOrInfo("maxmemory_policy", str::to_string),
-            |e, a| e == a,
-        );
-        self.directive(
-            codes::EVICTION_SAMPLES_DRIFT,
-            "maxmemory-samples",
-            "/memory/eviction_samples",
-            m.eviction_samples.to_string(),
-            Source::Config,
-            |e, a| e == a,
-        );
     }
 
     fn persistence(&mut self) {
@@ -332,97 +322,48 @@ impl<'a> Comparer<'a> {
                 format!("{cloud} takes its own backups instead of `save` points"),
             ),
         }
-        self.directive(
-            codes::AOF_DRIFT,
-            "appendonly",
-            "/persistence/aof/enabled",
-            yes_no(p.aof.enabled),
-            Source::ConfigOrInfo("aof_enabled", |v| yes_no(v == "1")),
-            |e, a| e == a,
-        );
-        self.directive(
-            codes::AOF_FSYNC_DRIFT,
-            "appendfsync",
-            "/persistence/aof/fsync",
-            p.aof.fsync.as_str().to_string(),
-            Source::Config,
-            |e, a| e == a,
-        );
     }
 
-    fn server_settings(&mut self) {
+    /// Every setting the settings table compares through its redis.conf directive: `CONFIG
+    /// GET`, or the INFO field where a managed service refuses CONFIG. A setting a managed
+    /// service runs its own way is compared on a self-hosted server only (noted once per code).
+    fn table_settings(&mut self) {
         let plan = &self.checked_ref().plan;
-        let same = |e: &str, a: &str| e == a;
-        self.directive(
-            codes::KEYSPACE_EVENTS_DRIFT,
-            "notify-keyspace-events",
-            "/server/keyspace_events",
-            plan.server.keyspace_events.clone(),
-            Source::Config,
-            |e, a| keyspace_flags(e) == keyspace_flags(a),
-        );
-        self.directive(
-            codes::DATABASES_DRIFT,
-            "databases",
-            "/server/databases",
-            plan.server.databases.to_string(),
-            Source::Config,
-            same,
-        );
-        self.directive(
-            codes::IDLE_TIMEOUT_DRIFT,
-            "timeout",
-            "/network/idle_timeout_seconds",
-            plan.network.idle_timeout_seconds.to_string(),
-            Source::Config,
-            same,
-        );
-        self.directive(
-            codes::TCP_KEEPALIVE_DRIFT,
-            "tcp-keepalive",
-            "/network/tcp_keepalive_seconds",
-            plan.network.tcp_keepalive_seconds.to_string(),
-            Source::Config,
-            same,
-        );
-        self.directive(
-            codes::SLOWLOG_DRIFT,
-            "slowlog-log-slower-than",
-            "/server/slowlog/log_slower_than_us",
-            plan.server.slowlog_log_slower_than_us.to_string(),
-            Source::Config,
-            same,
-        );
-        self.directive(
-            codes::SLOWLOG_DRIFT,
-            "slowlog-max-len",
-            "/server/slowlog/max_len",
-            plan.server.slowlog_max_len.to_string(),
-            Source::Config,
-            same,
-        );
-        match self.hosting {
-            Hosting::SelfHosted => {
-                self.directive(
-                    codes::IO_THREADS_DRIFT,
-                    "io-threads",
-                    "/server/io_threads",
-                    plan.server.io_threads.to_string(),
-                    Source::Config,
-                    same,
-                );
-                self.directive(
-                    codes::IO_THREADS_DRIFT,
-                    "io-threads-do-reads",
-                    "/server/io_threads_do_reads",
-                    yes_no(plan.server.io_threads_do_reads),
-                    Source::Config,
-                    same,
-                );
+        let mut noted: Vec<&'static str> = Vec::new();
+        for s in crate::settings::all() {
+            let Verify::Config {
+                code,
+                info,
+                compare,
+                self_hosted_only,
+            } = s.verify
+            else {
+                continue;
+            };
+            let Some(conf) = s.conf else { continue };
+            if let (true, Hosting::Managed(cloud)) = (self_hosted_only, self.hosting) {
+                if !noted.contains(&code) {
+                    noted.push(code);
+                    self.skip(
+                        conf.directive,
+                        format!("{cloud} runs `{}` its own way", conf.directive),
+                    );
+                }
+                continue;
             }
-            Hosting::Managed(cloud) => {
-                self.skip("io-threads", format!("{cloud} manages its I/O threads"));
-            }
+            let Some(expected) = plan.values.unquoted(s) else {
+                continue;
+            };
+            let source = match info {
+                Some(i) => Source::ConfigOrInfo(i.field, i.read),
+                None => Source::Config,
+            };
+            let same: fn(&str, &str) -> bool = match compare {
+                Compare::Exact => |e, a| e == a,
+                Compare::Words => |e, a| words(e) == words(a),
+                Compare::KeyspaceFlags => |e, a| keyspace_flags(e) == keyspace_flags(a),
+            };
+            self.directive(code, conf.directive, &s.pointer(), expected, source, same);
         }
     }
 
@@ -657,10 +598,6 @@ fn dotted(pointer: &str) -> String {
         }
     }
     out
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
 }
 
 fn words(s: &str) -> Vec<&str> {

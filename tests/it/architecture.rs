@@ -96,3 +96,204 @@ fn every_code_is_unique_and_described_once() {
         );
     }
 }
+
+/// The layers of `src/`: each top-level module and the modules it may use. Lower layers come
+/// first; nothing uses a module listed after it, so there is no cycle (checked below too).
+/// `rules` and `targets` both build on the settings table and the plan, and neither uses the
+/// other: the pipeline hands the capability matrix to the rules and the waivers to the
+/// targets. ARCHITECTURE.md explains each layer.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("diagnostics", &[]),
+    ("parallel", &[]),
+    ("load", &["diagnostics"]),
+    ("settings", &["diagnostics"]),
+    ("spec", &["diagnostics", "load", "settings"]),
+    ("facts", &["spec"]),
+    ("plan", &["facts", "settings", "spec"]),
+    (
+        "targets",
+        &["diagnostics", "facts", "plan", "settings", "spec"],
+    ),
+    (
+        "rules",
+        &["diagnostics", "facts", "load", "plan", "settings", "spec"],
+    ),
+    ("project", &["diagnostics", "load", "rules", "targets"]),
+    (
+        "pipeline",
+        &[
+            "diagnostics",
+            "load",
+            "parallel",
+            "plan",
+            "project",
+            "rules",
+            "settings",
+            "spec",
+            "targets",
+        ],
+    ),
+    ("output", &["diagnostics", "load", "parallel", "targets"]),
+    (
+        "verify",
+        &[
+            "diagnostics",
+            "load",
+            "pipeline",
+            "plan",
+            "project",
+            "settings",
+            "spec",
+            "targets",
+        ],
+    ),
+    (
+        "explain",
+        &[
+            "diagnostics",
+            "facts",
+            "load",
+            "pipeline",
+            "plan",
+            "rules",
+            "settings",
+            "spec",
+            "targets",
+        ],
+    ),
+    ("scaffold", &["diagnostics", "load", "spec"]),
+    (
+        "app",
+        &[
+            "diagnostics",
+            "explain",
+            "facts",
+            "load",
+            "output",
+            "parallel",
+            "pipeline",
+            "plan",
+            "project",
+            "rules",
+            "scaffold",
+            "settings",
+            "spec",
+            "targets",
+            "verify",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "app",
+            "diagnostics",
+            "explain",
+            "load",
+            "output",
+            "parallel",
+            "pipeline",
+            "project",
+            "rules",
+            "scaffold",
+            "settings",
+            "spec",
+            "targets",
+            "verify",
+        ],
+    ),
+];
+
+/// The top-level modules a source text names as `crate::<module>`, including each name of a
+/// `use crate::{a::x, b}` group.
+fn named_modules(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Every top-level module's uses of the others, from the source.
+fn module_uses() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let src = root().join("src");
+    let mut uses: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for f in rust_files(&src) {
+        let rel = f.strip_prefix(&src).unwrap();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if top == "lib" || top == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let entry = uses.entry(top.clone()).or_default();
+        entry.extend(named_modules(&text).into_iter().filter(|m| *m != top));
+    }
+    uses
+}
+
+#[test]
+fn layers_have_no_cycle_and_modules_use_only_lower_layers() {
+    let allowed: std::collections::BTreeMap<&str, &[&str]> = LAYERS.iter().copied().collect();
+    // Each layer uses only layers listed before it: the order is a topological one.
+    for (i, (module, deps)) in LAYERS.iter().enumerate() {
+        for d in *deps {
+            let at = LAYERS.iter().position(|(m, _)| m == d);
+            assert!(
+                at.is_some_and(|j| j < i),
+                "`{module}` may use `{d}`, which is not a lower layer: the layers would have a cycle"
+            );
+        }
+    }
+    let mut wrong = Vec::new();
+    for (module, used) in module_uses() {
+        let Some(ok) = allowed.get(module.as_str()) else {
+            wrong.push(format!(
+                "`src/{module}` is not in the layer list (tests/it/architecture.rs, ARCHITECTURE.md)"
+            ));
+            continue;
+        };
+        for u in used {
+            if !ok.contains(&u.as_str()) {
+                wrong.push(format!("`{module}` uses `{u}`, which its layer may not"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_use_parser_sees_groups_and_paths() {
+    let names = named_modules(
+        "use crate::{diagnostics::codes, plan::Plan};\nlet x = crate::targets::listed(p);\nuse crate::spec;",
+    );
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["diagnostics", "plan", "spec", "targets"]
+    );
+}

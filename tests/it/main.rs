@@ -25,5 +25,6 @@ mod readme;
 mod rule_examples;
 mod schema;
 mod secrets;
+mod settings_table;
 mod shipped_environments;
 mod verify_live;

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_AUTH_NEEDS_TLS,
     name: "aws-auth-needs-tls",
-    family: "aws",
+    family: Family::Aws,
     summary: "ElastiCache accepts an AUTH token or an RBAC user group only with in-transit encryption on.",
     rationale: "The provider plans `auth_token` or `user_group_ids` next to `transit_encryption_enabled = false` without complaint, and the CreateReplicationGroup call then fails at apply: AWS never sends a password over a plain connection. In-transit encryption is fixed at creation for most engine versions, so the mistake is cheapest to catch here.",
     severity: Tiers::all(Severity::Error),

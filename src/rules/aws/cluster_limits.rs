@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_CLUSTER_LIMITS,
     name: "aws-cluster-limits",
-    family: "aws",
+    family: Family::Aws,
     summary: "The cluster has more nodes than ElastiCache allows (500 per cluster; 90 without a quota increase).",
     rationale: "ElastiCache counts shards x (1 + replicas) nodes per cluster: at most 500, and 90 unless the account's quota was raised. Past 90 the apply fails unless the quota increase was granted first.",
     severity: Tiers::all(Severity::Error),

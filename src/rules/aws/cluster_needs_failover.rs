@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_CLUSTER_NEEDS_FAILOVER,
     name: "aws-cluster-needs-failover",
-    family: "aws",
+    family: Family::Aws,
     summary: "ElastiCache cluster mode needs automatic failover.",
     rationale: "ElastiCache refuses a cluster-mode-enabled replication group without automatic failover; the plan passes and the apply fails.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{EvictionPolicy, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_DATA_TIERING_POLICY,
     name: "aws-data-tiering-policy",
-    family: "aws",
+    family: Family::Aws,
     summary: "Data-tiering node types (r6gd) allow only volatile-lru, allkeys-lru or noeviction.",
     rationale: "On r6gd nodes ElastiCache moves cold items to SSD by recency; it refuses other eviction policies.",
     severity: Tiers::all(Severity::Error),

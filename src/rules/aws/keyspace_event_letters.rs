@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_KEYSPACE_EVENT_LETTERS,
     name: "aws-keyspace-event-letters",
-    family: "aws",
+    family: Family::Aws,
     summary: "`keyspace_events` uses letters ElastiCache does not document (t, m, d, n).",
     rationale: "ElastiCache documents `notify-keyspace-events` with the letters K E g $ l s h z x e A. Stream (t), key-miss (m), module (d) and new-key (n) events may be refused or ignored.",
     severity: Tiers::all(Severity::Warning),

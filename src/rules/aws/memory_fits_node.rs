@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_MEMORY_FITS_NODE,
     name: "aws-memory-fits-node",
-    family: "aws",
+    family: Family::Aws,
     summary: "`memory.max_memory` does not fit the node type after ElastiCache's 25% reserve.",
     rationale: "An ElastiCache node's maxmemory is fixed by its type, and 25% of it is reserved (reserved-memory-percent) for replication buffers, the backup fork and the server itself. A spec that expects more data than the rest holds evicts, or refuses writes, long before its stated size.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_NODE_TYPE_KNOWN,
     name: "aws-node-type-known",
-    family: "aws",
+    family: Family::Aws,
     summary: "`targets.aws.node_type` is not an ElastiCache node type.",
     rationale: "Terraform plans an unknown node type without complaint and the apply fails. cachegen knows the node types and their memory, so it says it at the line of the spec.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_NODE_TYPE_PREVIOUS_GENERATION,
     name: "aws-node-type-previous-generation",
-    family: "aws",
+    family: Family::Aws,
     summary: "The node type is of a previous generation (t2, m4, r4).",
     rationale: "Previous-generation node types cost more per GB, lack features (no AOF on t2, failover only in cluster mode) and are retired over time. Fine for a throwaway development cache, not for one that must keep running.",
     severity: Tiers {

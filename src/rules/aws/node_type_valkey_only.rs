@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_NODE_TYPE_VALKEY_ONLY,
     name: "aws-node-type-valkey-only",
-    family: "aws",
+    family: Family::Aws,
     summary: "The node type is offered only for Valkey, and the spec asks for Redis OSS.",
     rationale: "ElastiCache lists the Graviton4 families (m8g, r8g, c8gn) only for Valkey; a Redis OSS group on them fails at apply time.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::aws;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_REPLICATION_GROUP_ID,
     name: "aws-replication-group-id",
-    family: "aws",
+    family: Family::Aws,
     summary: "`<name>-<environment>` is not a valid ElastiCache replication group ID (40 characters at most).",
     rationale: "The replication group ID is `<name>-<environment>`. ElastiCache allows 1 to 40 letters, digits and hyphens, starting with a letter, without `--` or a trailing hyphen; the ID cannot be changed later without replacing the cache.",
     severity: Tiers::all(Severity::Error),

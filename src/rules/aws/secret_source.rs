@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{SecretRef, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_SECRET_SOURCE,
     name: "aws-secret-source",
-    family: "aws",
+    family: Family::Aws,
     summary: "The password comes from a store Terraform for AWS cannot read (Azure Key Vault, Google Secret Manager).",
     rationale: "The AWS target reads the password from AWS Secrets Manager (`aws_secret`) or from a sensitive Terraform variable (`env`). A reference to another cloud's store would need that cloud's provider and credentials in the same apply.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_SNAPSHOT_RETENTION,
     name: "aws-snapshot-retention",
-    family: "aws",
+    family: Family::Aws,
     summary: "`persistence.snapshots.retention_days` is above ElastiCache's 35 days.",
     rationale: "ElastiCache keeps automatic backups for 0 to 35 days; longer retention needs exported snapshots, which cachegen does not generate.",
     severity: Tiers::all(Severity::Error),

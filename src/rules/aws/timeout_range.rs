@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_TIMEOUT_RANGE,
     name: "aws-timeout-range",
-    family: "aws",
+    family: Family::Aws,
     summary: "`network.idle_timeout_seconds` is 1 to 19, which ElastiCache's `timeout` parameter refuses.",
     rationale: "ElastiCache accepts a `timeout` of 0 (never) or at least 20 seconds; the parameter group fails to apply otherwise.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AWS_WINDOW_LENGTH,
     name: "aws-window-length",
-    family: "aws",
+    family: Family::Aws,
     summary: "A snapshot or maintenance window is shorter than ElastiCache's 60 minutes.",
     rationale: "ElastiCache rejects backup and maintenance windows shorter than 60 minutes (or of zero length).",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_CACHE_MEMORY_FITS_SKU,
     name: "azure-cache-memory-fits-sku",
-    family: "azure",
+    family: Family::Azure,
     summary: "`memory.max_memory` does not fit the Azure Cache for Redis SKU after a 10% reserve.",
     rationale: "An Azure cache's size is fixed by its SKU (per shard when clustered), and Microsoft advises keeping at least 10% of it reserved (`maxmemory_reserved`) for fragmentation and replication. cachegen reserves the SKU's size less `max_memory`; a spec that expects more data than 90% of the SKU evicts or refuses writes long before its stated size.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_CACHE_REPLICAS,
     name: "azure-cache-replicas",
-    family: "azure",
+    family: Family::Azure,
     summary: "A Premium Azure Cache for Redis takes 1..3 replicas per primary, one with clustering, and one with an append-only file.",
     rationale: "`replicas_per_primary` is 1..3 on Premium (the provider validates it), cannot be combined with shards, and Azure refuses an append-only file with more than one replica. These fail at apply time, after a plan that looked fine.",
     severity: Tiers::all(Severity::Error),

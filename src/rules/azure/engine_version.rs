@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{AzureService, EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_ENGINE_VERSION,
     name: "azure-engine-version",
-    family: "azure",
+    family: Family::Azure,
     summary: "Azure does not offer this engine and version (Azure Cache for Redis stops at Redis 6; Azure Managed Redis runs Redis 7.4).",
     rationale: "Azure Cache for Redis creates Redis 6 only (`redis_version = \"6\"`; 4 is retired and there is no 7). A spec that asks for Redis 7 there would get Redis 6 without a word: cachegen refuses it and points to Azure Managed Redis, which runs Redis 7.4. Waive it with a reason to accept Redis 6. Neither service runs Valkey.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_MANAGED_ZONES,
     name: "azure-managed-zones",
-    family: "azure",
+    family: Family::Azure,
     summary: "`targets.azure.zones` is given for Azure Managed Redis, which has no zones argument.",
     rationale: "`azurerm_managed_redis` has no `zones`: with high availability, Azure spreads it over the region's zones itself, and ARM refuses zones for every Azure Managed Redis SKU. Zones listed in the spec would be a promise cachegen cannot write.",
     severity: Tiers::all(Severity::Error),

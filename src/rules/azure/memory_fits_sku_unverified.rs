@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_MEMORY_FITS_SKU_UNVERIFIED,
     name: "azure-memory-fits-sku-unverified",
-    family: "azure",
+    family: Family::Azure,
     summary: "`memory.max_memory` looks larger than the SKU (Azure Managed Redis, or Premium P5), by sizes Microsoft does not publish as text.",
     rationale: "Microsoft publishes the memory of Azure Managed Redis SKUs (and of the Premium P5 cache) only in a pricing image, so cachegen's figures (B20 = 24 GB, ...) come from secondary sources. A spec that seems not to fit is worth a second look, but cachegen warns instead of failing on a figure it cannot prove.",
     severity: Tiers::all(Severity::Warning),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_NAME,
     name: "azure-name",
-    family: "azure",
+    family: Family::Azure,
     summary: "`<name>-<environment>` is not a valid Azure cache name (63 characters at most, no `--`).",
     rationale: "The cache is named `<name>-<environment>`, which is also its DNS name. Azure accepts 63 characters at most (letters, digits and hyphens, starting and ending with a letter or digit, no `--`); the provider rejects anything else at plan time.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure::CacheTier;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_PREMIUM_ONLY,
     name: "azure-premium-only",
-    family: "azure",
+    family: Family::Azure,
     summary: "The spec asks a Basic or Standard Azure Cache for Redis for a Premium feature (shards, more replicas, persistence, zones).",
     rationale: "Clustering (`shard_count`), several replicas (`replicas_per_primary`), zones, VNet injection and persistence exist only on Premium caches; Basic has no replica at all. Some of these fail at plan or apply time; worse, Terraform silently drops `aof_backup_enabled` below Premium, so a spec that asks for an append-only file would get none. cachegen refuses them on Basic and Standard.",
     severity: Tiers::all(Severity::Error),

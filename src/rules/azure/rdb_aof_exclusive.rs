@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_RDB_AOF_EXCLUSIVE,
     name: "azure-rdb-aof-exclusive",
-    family: "azure",
+    family: Family::Azure,
     summary: "The spec turns on both RDB snapshots and the append-only file; Azure persists with one of them.",
     rationale: "Azure Cache for Redis (Premium) and Azure Managed Redis persist either with RDB snapshots or with an append-only file, never both: the API refuses the pair, and `azurerm_managed_redis` declares the two frequencies conflicting. Choosing is the spec's job: cachegen will not drop one silently.",
     severity: Tiers::all(Severity::Error),

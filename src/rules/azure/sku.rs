@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::azure;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{AzureService, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::AZURE_SKU,
     name: "azure-sku",
-    family: "azure",
+    family: Family::Azure,
     summary: "`targets.azure.sku` is not a SKU of the chosen service (Basic/Standard C0..C6, Premium P1..P5; Azure Managed Redis Balanced_B0..).",
     rationale: "Azure Cache for Redis takes family C with capacity 0..6 on Basic and Standard, and family P with capacity 1..5 on Premium; the provider rejects any other combination at plan time. Azure Managed Redis takes its own SKU names (Balanced_B20, MemoryOptimized_M20, ...). cachegen derives `sku_name`, `family` and `capacity` from one name, and says at the spec's line when that name does not exist.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_CLUSTER_IAM_NEEDS_TLS,
     name: "gcp-cluster-iam-needs-tls",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "A cluster with authentication uses IAM access tokens, which Memorystore accepts only over TLS.",
     rationale: "Memorystore for Redis Cluster has no password: authentication is IAM (`AUTH_MODE_IAM_AUTH`), and clients send a short-lived access token as the password. Google requires in-transit encryption for it, since a token sent in clear text could be replayed. Both settings are fixed at creation.",
     severity: Tiers::all(Severity::Error),

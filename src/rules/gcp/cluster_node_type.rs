@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_CLUSTER_NODE_TYPE,
     name: "gcp-cluster-node-type",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "The cluster's `node_type` is unknown, or its writable keyspace does not hold `memory.max_memory` per shard.",
     rationale: "A Memorystore cluster shard is one node of `node_type`, whose default writable keyspace is about 80% of its memory (REDIS_HIGHMEM_MEDIUM: 13 GB, 10.4 GB of keyspace). Left out, the node type is derived from `max_memory`; given, it is checked against it. An unknown type fails at apply time.",
     severity: Tiers::all(Severity::Error),

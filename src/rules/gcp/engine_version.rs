@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_ENGINE_VERSION,
     name: "gcp-engine-version",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "Memorystore for Redis does not offer this engine and version (7.0 and 7.2; there is no 7.1).",
     rationale: "A Memorystore instance's `redis_version` is an enum (`REDIS_7_0`, `REDIS_7_2`, and older versions below the platform's floor); there is no `REDIS_7_1`, so a spec that asks for 7.1 must choose. Valkey runs on a different product (Memorystore for Valkey) that cachegen does not render.",
     severity: Tiers::all(Severity::Error),

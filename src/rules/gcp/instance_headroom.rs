@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_INSTANCE_HEADROOM,
     name: "gcp-instance-headroom",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "`memory.max_memory` leaves less than 20% of a snapshotting or replicating instance for the fork and replication buffers.",
     rationale: "`maxmemory-gb` counts data only. An instance that takes RDB snapshots forks (copy-on-write pages double under writes) and one with replicas keeps replication buffers; both need memory outside `maxmemory-gb`. Google advises lowering `maxmemory-gb` for such instances; cachegen sizes them with 20% headroom and warns when a given capacity leaves less.",
     severity: Tiers::all(Severity::Warning),

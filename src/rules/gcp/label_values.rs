@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_LABEL_VALUES,
     name: "gcp-label-values",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "A label value is not a valid Google Cloud label value (lowercase letters, digits, `_` and `-`; 63 characters).",
     rationale: "Google Cloud labels are stricter than AWS or Azure tags: values hold at most 63 lowercase letters, digits, underscores and dashes. `Platform` or `team a` would fail at apply time; cachegen reports it at the label's line.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_MAXMEMORY_GB_FLOOR,
     name: "gcp-maxmemory-gb-floor",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "`memory.max_memory` is below 20% of the instance's capacity, the lowest `maxmemory-gb` Memorystore accepts.",
     rationale: "cachegen writes `max_memory` as the instance's `maxmemory-gb`, which Memorystore accepts between 20% of the capacity and the capacity. Below that the API refuses the configuration; the instance is also several times larger (and dearer) than the data it may hold.",
     severity: Tiers::all(Severity::Error),

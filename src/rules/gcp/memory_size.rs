@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_MEMORY_SIZE,
     name: "gcp-memory-size",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "The instance's capacity cannot hold `memory.max_memory` (1..300 GB), or a size or tier field does not suit the mode.",
     rationale: "A Memorystore instance holds 1 to 300 GB, and `maxmemory-gb` (cachegen writes `max_memory` there) may not exceed its capacity. Left out, `memory_size_gb` is derived from `max_memory`; given, it is checked against it. An instance is sized with `memory_size_gb` (and has a `tier`) and a cluster with `node_type`: the other fields would be ignored.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_NAME,
     name: "gcp-name",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "`<name>-<environment>` is too long for a Memorystore instance (41 characters) or cluster (63).",
     rationale: "The instance or cluster is named `<name>-<environment>`. An instance name matches `^[a-z][a-z0-9-]{0,39}[a-z0-9]$` (41 characters at most); a cluster's is at most 63. The provider rejects longer names at plan time, and the name forces replacement, so it cannot be fixed in place later.",
     severity: Tiers::all(Severity::Error),

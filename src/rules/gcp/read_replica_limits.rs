@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::gcp;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_READ_REPLICA_LIMITS,
     name: "gcp-read-replica-limits",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "More replicas than Memorystore allows: read replicas need an instance of 5 GB or more (1..5 of them); a cluster takes 0..2 per shard.",
     rationale: "More than one replica on an instance means read replicas (`READ_REPLICAS_ENABLED`), which need STANDARD_HA and at least 5 GB of capacity, and stop at 5. A cluster keeps 0, 1 or 2 replicas per shard. Outside these limits the apply fails.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{GcpTier, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_REPLICAS_NEED_STANDARD_HA,
     name: "gcp-replicas-need-standard-ha",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "The spec asks a BASIC Memorystore instance for replicas; only STANDARD_HA has them.",
     rationale: "A BASIC instance is one node: it has no replica, no failover and no read replicas, and the API refuses `replica_count` or `read_replicas_mode` on it. The tier cannot be changed later (it forces a new instance), so the spec must ask for STANDARD_HA from the start.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::GCP_SHARED_CORE_IN_PRODUCTION,
     name: "gcp-shared-core-in-production",
-    family: "gcp",
+    family: Family::Gcp,
     summary: "A production cluster runs on shared-core nodes (REDIS_SHARED_CORE_NANO), which have no SLA.",
     rationale: "REDIS_SHARED_CORE_NANO nodes share half a vCPU and come without Memorystore's SLA: Google offers them for development and testing. cachegen never derives them for production and warns when a production spec names them.",
     severity: Tiers {

@@ -1,12 +1,12 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::DANGEROUS_COMMANDS_DISABLED,
     name: "dangerous-commands-disabled",
-    family: "policy",
+    family: Family::Policy,
     summary: "Production disables FLUSHALL, FLUSHDB, KEYS and DEBUG.",
     rationale: "One FLUSHALL from a shell or a misconfigured job empties the cache of every service at once and sends the whole load to the databases; KEYS blocks the server while it scans millions of keys; DEBUG can crash it. The application needs none of them.",
     severity: PRODUCTION_ERROR_STAGING_WARNING,
@@ -27,7 +27,7 @@ fn check(cx: &Context) -> Vec<Finding> {
         .filter(|c| !cx.plan.security.disabled_commands.iter().any(|d| d == c))
         .collect();
     if missing.is_empty() {
-        return match super::not_enforced(cx, "/security/disabled_commands") {
+        return match super::not_enforced(cx, &crate::settings::DISABLED_COMMANDS) {
             Some((target, why)) => vec![Finding::new(
                 cx.loc("/security/disabled_commands"),
                 format!(

@@ -1,12 +1,12 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::ENCRYPTION_AT_REST,
     name: "encryption-at-rest",
-    family: "policy",
+    family: Family::Policy,
     summary: "Production data must be encrypted at rest.",
     rationale: "The platform guide's checklist: \"Enable encryption at rest\". Snapshots and swapped pages leave the memory of the cache; backups are copied, shared and kept for days. On ElastiCache the setting cannot be changed without replacing the cache, so it must be right from the start.",
     severity: PRODUCTION_ERROR_STAGING_WARNING,
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context) -> Vec<Finding> {
     if cx.plan.security.encryption_at_rest {
-        return match super::not_enforced(cx, "/security/encryption_at_rest") {
+        return match super::not_enforced(cx, &crate::settings::ENCRYPTION_AT_REST) {
             Some((target, why)) => vec![Finding::new(
                 cx.loc("/security/encryption_at_rest"),
                 format!("the {target} target cannot encrypt data at rest: {why}"),

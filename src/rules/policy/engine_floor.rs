@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{EngineKind, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::ENGINE_FLOOR,
     name: "engine-floor",
-    family: "policy",
+    family: Family::Policy,
     summary: "The engine is older than the platform's floor (Redis 7.0, Valkey 7.2).",
     rationale: "The platform guide requires Redis 7.0 or higher in every environment: the cache manager relies on Redis 7 behaviour (ACLs with selectors, the multi-pair `save` syntax, listpack encodings), and development on an older engine hides bugs that production would show.",
     severity: Tiers {

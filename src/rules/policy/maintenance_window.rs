@@ -1,12 +1,12 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::MAINTENANCE_WINDOW,
     name: "maintenance-window",
-    family: "policy",
+    family: Family::Policy,
     summary: "A production cache on a cloud has a maintenance window.",
     rationale: "Without a window the provider patches whenever it chooses, including at the busiest hour; failovers during patching then hit peak traffic. The guide sets `sun:05:00-sun:07:00`.",
     severity: PRODUCTION_ERROR_STAGING_WARNING,
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context) -> Vec<Finding> {
-    if cx.plan.maintenance.window.is_some() || cx.plan.targets.cloud().is_none() {
+    if cx.plan.maintenance.window.is_some() || !cx.plan.targets.has_cloud() {
         return Vec::new();
     }
     vec![Finding::new(

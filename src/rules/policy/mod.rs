@@ -16,21 +16,18 @@ pub mod snapshots_retained;
 
 use crate::diagnostics::Severity;
 use crate::rules::{Context, Tiers};
-use crate::targets::capability::{Support, listed, support};
+use crate::settings::Setting;
 
-/// A protection the plan asks for is only real if every listed target applies it: the first
-/// target that cannot (or only approximates it), with what it does instead. A policy rule
-/// then fails even when the spec says the right thing, so that a platform's limit is waived
-/// consciously, with a reason, rather than passed on paper.
-pub fn not_enforced(cx: &Context, setting: &str) -> Option<(&'static str, String)> {
-    listed(cx.plan)
-        .into_iter()
-        .find_map(|t| match support(t, setting, cx.plan) {
-            Some(s @ (Support::NotSupported(_) | Support::Approximated(_))) => {
-                Some((t, s.detail().to_string()))
-            }
-            _ => None,
-        })
+/// A protection the plan asks for is only real if every listed platform applies it: the first
+/// platform that cannot (or only approximates it), named as the spec's target, with what it
+/// does instead. A policy rule then fails even when the spec says the right thing, so that a
+/// platform's limit is waived consciously, with a reason, rather than passed on paper.
+pub fn not_enforced(cx: &Context, setting: &Setting) -> Option<(&'static str, String)> {
+    cx.capabilities.0.iter().find_map(|(platform, rows)| {
+        rows.iter()
+            .find(|(s, support)| std::ptr::eq(*s, setting) && support.is_loss())
+            .map(|(_, support)| (platform.target_key(), support.detail().to_string()))
+    })
 }
 
 /// Production error, staging warning, development off.

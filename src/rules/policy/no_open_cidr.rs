@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::NO_OPEN_CIDR,
     name: "no-open-cidr",
-    family: "policy",
+    family: Family::Policy,
     summary: "`allowed_cidrs` must not allow every address (0.0.0.0/0 or ::/0).",
     rationale: "The platform guide's checklist: \"Configure firewall rules (only allow app servers)\". `0.0.0.0/0` turns the firewall off; list the application's networks instead.",
     severity: Tiers {

@@ -1,12 +1,12 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::NO_PUBLIC_ACCESS,
     name: "no-public-access",
-    family: "policy",
+    family: Family::Policy,
     summary: "Production caches are not reachable from the internet.",
     rationale: "The platform guide's checklist: \"Use VPC/Private network (no public internet access)\". A cache has no business on the internet: every client is a service in the same network, and an exposed Redis is the first thing scanners try.",
     severity: PRODUCTION_ERROR_STAGING_WARNING,

@@ -1,12 +1,12 @@
 use super::PRODUCTION_ERROR_STAGING_WARNING;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::REPLICAS_WITH_FAILOVER,
     name: "replicas-with-failover",
-    family: "policy",
+    family: Family::Policy,
     summary: "Production needs at least one replica with automatic failover across zones.",
     rationale: "The platform guide: \"Replication: master-replica setup with automatic failover\". A single node, or replicas that are not promoted automatically, or all nodes in one zone, turn a node or zone failure into an outage of every service that reads the cache.",
     severity: PRODUCTION_ERROR_STAGING_WARNING,
@@ -31,18 +31,15 @@ fn check(cx: &Context) -> Vec<Finding> {
         missing.push("nodes in several zones");
     }
     if missing.is_empty() {
-        for setting in [
-            "/topology/replicas",
-            "/topology/automatic_failover",
-            "/topology/multi_zone",
-        ] {
+        use crate::settings::{AUTOMATIC_FAILOVER, MULTI_ZONE, REPLICAS};
+        for setting in [&REPLICAS, &AUTOMATIC_FAILOVER, &MULTI_ZONE] {
             if let Some((target, why)) = super::not_enforced(cx, setting) {
                 return vec![Finding::new(
-                    cx.loc(setting),
+                    cx.loc(&setting.pointer()),
                     format!(
                         "the {target} target cannot give tier {} {}: {why}",
                         cx.plan.tier.as_str(),
-                        &setting[10..].replace('_', " ")
+                        setting.path["topology.".len()..].replace('_', " ")
                     ),
                     "use a target that replicates across zones, or waive this rule with the reason",
                 )];

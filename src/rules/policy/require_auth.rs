@@ -1,12 +1,12 @@
 use super::PRODUCTION_AND_STAGING_ERROR;
 use crate::diagnostics::codes;
-use crate::rules::{Context, Examples, Finding, Rule};
+use crate::rules::{Context, Examples, Family, Finding, Rule};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::REQUIRE_AUTH,
     name: "require-auth",
-    family: "policy",
+    family: Family::Policy,
     summary: "Authentication must be on in staging and production.",
     rationale: "The platform guide's checklist: \"Set strong requirepass password\" and \"Enable authentication tokens\". A network position alone must never be enough to read or flush the cache.",
     severity: PRODUCTION_AND_STAGING_ERROR,

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::SELF_HOSTED_CLUSTER_NEEDS_THREE_PRIMARIES,
     name: "self-hosted-cluster-needs-three-primaries",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "A self-hosted Redis Cluster needs at least 3 shards (primaries).",
     rationale: "Redis Cluster elects a new primary by a majority of primaries: with fewer than 3, losing one leaves no majority and the cluster cannot fail over. `redis-cli --cluster create` refuses fewer than 3 primaries.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::CONTAINER_MEMORY_HEADROOM,
     name: "container-memory-headroom",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "The container's `mem_limit` leaves too little room above `max_memory`.",
     rationale: "Redis uses memory beyond `maxmemory` (buffers, fragmentation), and with snapshots or AOF its fork copies pages as they are written: in the worst case twice the data. With `maxmemory` above 75% of the container limit (persistence on) or above the limit itself, the kernel's OOM killer ends Redis during a snapshot.",
     severity: Tiers::all(Severity::Warning),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::COMPOSE_HOST_ADDRESS,
     name: "compose-host-address",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "`targets.compose.host_address` is not an IP address.",
     rationale: "Docker publishes a port on a host IP address (`127.0.0.1`, `0.0.0.0`, `::1`); a name or a typo makes `docker compose up` fail.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::PUBLIC_BIND_WITHOUT_PASSWORD,
     name: "public-bind-without-password",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "Redis is published beyond the host's loopback with authentication off.",
     rationale: "An unauthenticated Redis reachable from a network is taken over within minutes by scanners (they write SSH keys or cron jobs through CONFIG SET and SAVE). Even on a laptop, another machine on the same Wi-Fi can reach it. This is an error in every tier.",
     severity: Tiers::all(Severity::Error),

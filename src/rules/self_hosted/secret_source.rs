@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{SecretRef, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::COMPOSE_SECRET_SOURCE,
     name: "compose-secret-source",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "The compose stack reads its password from an environment variable; the spec names another store.",
     rationale: "`docker compose up` cannot read AWS Secrets Manager, Azure Key Vault or Google Secret Manager. The stack takes the password as a compose secret from an environment variable, which a deploy script can fill from any store.",
     severity: Tiers::all(Severity::Error),

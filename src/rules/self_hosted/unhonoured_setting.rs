@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::SELF_HOSTED_UNHONOURED_SETTING,
     name: "self-hosted-unhonoured-setting",
-    family: "self-hosted",
+    family: Family::SelfHosted,
     summary: "The spec sets something the docker-compose stack cannot honour (replicas, a backup window, encryption at rest, ...).",
     rationale: "The compose stack is one Redis container on one host. Replicas, failover across zones, managed backup retention and windows, maintenance windows and disk encryption are things a cloud service does; written in a spec for compose they would be silently missing. cachegen says what the stack does instead.",
     severity: Tiers::all(Severity::Warning),
@@ -21,5 +21,9 @@ fn check(cx: &Context) -> Vec<Finding> {
     if cx.plan.targets.compose.is_none() {
         return Vec::new();
     }
-    crate::rules::capability::unhonoured(cx, "compose", "the docker-compose stack")
+    crate::rules::capability::unhonoured(
+        cx,
+        crate::settings::Platform::Compose,
+        "the docker-compose stack",
+    )
 }

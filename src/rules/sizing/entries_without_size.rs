@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::ENTRIES_WITHOUT_SIZE,
     name: "entries-without-size",
-    family: "sizing",
+    family: Family::Sizing,
     summary: "`workload.entries` and `workload.avg_entry_bytes` go together.",
     rationale: "The memory of N entries depends on their size; one without the other cannot be checked, so the spec looks sized when it is not.",
     severity: Tiers::all(Severity::Warning),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::plan::sizing;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::MAX_MEMORY_BELOW_WORKLOAD,
     name: "max-memory-below-workload",
-    family: "sizing",
+    family: Family::Sizing,
     summary: "`memory.max_memory` is below what `workload` needs.",
     rationale: "A cache smaller than its working set evicts entries before they are read again: the hit rate drops and the load goes to the databases. The platform guide sizes by organizations (100K -> 4 GB, 500K -> 8 GB, 1M -> 16 GB, 5M+ -> 32 GB or a cluster); for entries cachegen uses Redis's per-key overhead (about 90 bytes per key, 45 more with a TTL, allocation rounding, 1.2 fragmentation).",
     severity: Tiers::all(Severity::Warning),

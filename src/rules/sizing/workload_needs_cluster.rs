@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::plan::sizing;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::WORKLOAD_NEEDS_CLUSTER,
     name: "workload-needs-cluster",
-    family: "sizing",
+    family: Family::Sizing,
     summary: "The workload is large enough that the platform guide recommends Redis Cluster.",
     rationale: "The guide sizes 5M+ organizations at 32 GB or more \"or cluster\": past that, one primary is a single CPU core and a single failure domain for all traffic, and its snapshot fork copies tens of gigabytes. Cluster mode spreads both over shards.",
     severity: Tiers::all(Severity::Warning),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::CLUSTER_BUS_PORT,
     name: "cluster-bus-port",
-    family: "spec",
+    family: Family::Spec,
     summary: "In cluster mode the port is above 55535, so the cluster bus port (port + 10000) does not exist.",
     rationale: "Redis Cluster nodes talk on the port plus 10000; Redis refuses to start when that is above 65535.",
     severity: Tiers::all(Severity::Error),

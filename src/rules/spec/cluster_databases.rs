@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::CLUSTER_DATABASES,
     name: "cluster-databases",
-    family: "spec",
+    family: Family::Spec,
     summary: "`server.databases` is above 1 in cluster mode.",
     rationale: "Redis Cluster has a single database (0); Redis forces `databases` to 1 and logs a warning. A spec that asks for more promises isolation between databases that cluster mode does not give.",
     severity: Tiers::all(Severity::Warning),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::CLUSTER_DB_NONZERO,
     name: "cluster-db-nonzero",
-    family: "spec",
+    family: Family::Spec,
     summary: "`client.db` is not 0 in cluster mode.",
     rationale: "Redis Cluster only has database 0 and refuses `SELECT` of any other; the application could not connect.",
     severity: Tiers::all(Severity::Error),

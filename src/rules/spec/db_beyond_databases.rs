@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::DB_BEYOND_DATABASES,
     name: "db-beyond-databases",
-    family: "spec",
+    family: Family::Spec,
     summary: "`client.db` is not below `server.databases`.",
     rationale: "Databases are numbered from 0 to `databases - 1`; `SELECT` of any other index fails, so every connection of the application would fail.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::FAILOVER_NEEDS_REPLICA,
     name: "failover-needs-replica",
-    family: "spec",
+    family: Family::Spec,
     summary: "`automatic_failover` is on but there is no replica to promote.",
     rationale: "Failover promotes a replica when the primary fails. Without a replica there is nothing to promote: ElastiCache rejects the combination, and self-hosted failover would never happen.",
     severity: Tiers::all(Severity::Error),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 use std::net::IpAddr;
 
 pub static RULE: Rule = Rule {
     code: codes::INVALID_CIDR,
     name: "invalid-cidr",
-    family: "spec",
+    family: Family::Spec,
     summary: "An `allowed_cidrs` entry is not a network in CIDR notation.",
     rationale: "Security groups, firewall rules and authorized networks take CIDR blocks. A malformed entry fails at apply time; an address with host bits set (`10.0.0.5/16`) is usually a typo for the network (`10.0.0.0/16`) and some providers reject it.",
     severity: Tiers::all(Severity::Error),

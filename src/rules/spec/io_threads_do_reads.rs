@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::IO_THREADS_DO_READS_WITHOUT_THREADS,
     name: "io-threads-do-reads-without-threads",
-    family: "spec",
+    family: Family::Spec,
     summary: "`io_threads_do_reads` is on with a single I/O thread.",
     rationale: "Threaded reads only happen when `io-threads` is above 1; with one thread the setting does nothing, which usually means `io_threads` was forgotten.",
     severity: Tiers::all(Severity::Warning),

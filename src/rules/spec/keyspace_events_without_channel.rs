@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::KEYSPACE_EVENTS_WITHOUT_CHANNEL,
     name: "keyspace-events-without-channel",
-    family: "spec",
+    family: Family::Spec,
     summary: "`keyspace_events` selects event classes but neither channel (`K` or `E`), so nothing is published.",
     rationale: "`notify-keyspace-events` needs `K` (keyspace channel) or `E` (keyevent channel) to publish anything; the class letters (`x`, `g`, `$`, ...) alone are accepted and do nothing. Cache invalidation that listens for expired keys then silently never fires.",
     severity: Tiers::all(Severity::Warning),

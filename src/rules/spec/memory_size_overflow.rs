@@ -1,12 +1,12 @@
 use super::MEMORY_SIZE_FIELDS;
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, units};
 
 pub static RULE: Rule = Rule {
     code: codes::MEMORY_SIZE_OVERFLOW,
     name: "memory-size-overflow",
-    family: "spec",
+    family: Family::Spec,
     summary: "A memory size is too large to be a number of bytes.",
     rationale: "Redis stores memory sizes as 64-bit byte counts; a size beyond that cannot be configured and is always a typo.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::MULTI_ZONE_NEEDS_FAILOVER,
     name: "multi-zone-needs-failover",
-    family: "spec",
+    family: Family::Spec,
     summary: "`multi_zone` is on without `automatic_failover`.",
     rationale: "Nodes in several zones only help when a replica in a healthy zone takes over; without failover a zone outage still takes the cache down. ElastiCache rejects `multi_az_enabled` without `automatic_failover_enabled`.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::NO_TARGET,
     name: "no-target",
-    family: "spec",
+    family: Family::Spec,
     summary: "`targets` lists nothing to render.",
     rationale: "A spec with no target produces only an `.env` that points nowhere; it is almost always a target that was removed by mistake or misspelled.",
     severity: Tiers::all(Severity::Error),

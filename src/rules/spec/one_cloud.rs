@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::ONE_CLOUD_PER_ENVIRONMENT,
     name: "one-cloud-per-environment",
-    family: "spec",
+    family: Family::Spec,
     summary: "More than one cloud target is listed in one environment.",
     rationale: "An environment's application reads one `REDIS_HOST`; two clouds would mean two caches that the application cannot both use, and two bills. Write one environment per cloud (`production`, `production-azure`).",
     severity: Tiers::all(Severity::Error),

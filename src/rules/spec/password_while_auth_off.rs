@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::PASSWORD_WHILE_AUTH_OFF,
     name: "password-while-auth-off",
-    family: "spec",
+    family: Family::Spec,
     summary: "A password reference is given while `auth.enabled` is false.",
     rationale: "With authentication off the password is never used; the spec reads as protected while it is not.",
     severity: Tiers::all(Severity::Warning),

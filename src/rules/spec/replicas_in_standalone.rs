@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
     code: codes::REPLICAS_IN_STANDALONE,
     name: "replicas-in-standalone",
-    family: "spec",
+    family: Family::Spec,
     summary: "`topology.replicas` is above 0 in `standalone` mode.",
     rationale: "A standalone cache is one node; replicas exist only in `replicated` or `cluster` mode. Asking for replicas in standalone mode means the author expects a redundancy the cache will not have.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
     code: codes::REPLICATED_WITHOUT_REPLICAS,
     name: "replicated-without-replicas",
-    family: "spec",
+    family: Family::Spec,
     summary: "`topology.mode: replicated` with `replicas: 0`.",
     rationale: "Replicated mode means a primary and at least one replica. With none, the cache is standalone in all but name, and anyone reading the spec believes it survives the loss of a node.",
     severity: Tiers::all(Severity::Error),

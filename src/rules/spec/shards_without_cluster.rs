@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{Tier, TopologyMode};
 
 pub static RULE: Rule = Rule {
     code: codes::SHARDS_WITHOUT_CLUSTER,
     name: "shards-without-cluster",
-    family: "spec",
+    family: Family::Spec,
     summary: "`topology.shards` is set but `topology.mode` is not `cluster`.",
     rationale: "Only Redis Cluster splits the keyspace into shards. In standalone or replicated mode there is one primary, so a shard count would be silently ignored and the cache would be a fraction of the intended size.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::{ClientBufferLimit, Tier};
 
 pub static RULE: Rule = Rule {
     code: codes::SOFT_LIMIT_ABOVE_HARD,
     name: "soft-limit-above-hard",
-    family: "spec",
+    family: Family::Spec,
     summary: "A client output buffer soft limit is above its hard limit.",
     rationale: "A client is disconnected at the hard limit at once, or after staying above the soft limit for the given seconds. A soft limit above the hard one never applies, so the intended grace period does not exist.",
     severity: Tiers::all(Severity::Warning),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::TINY_MAX_MEMORY,
     name: "tiny-max-memory",
-    family: "spec",
+    family: Family::Spec,
     summary: "`max_memory` is below 16 MB, too little for a cache.",
     rationale: "Redis itself uses a few megabytes (buffers, the replication backlog, the dictionary); below 16 MB almost nothing is left for data and the cache evicts constantly. Redis warns below 1 MB; a cache this small is almost always a unit typo (`64kb` for `64mb`).",
     severity: Tiers::all(Severity::Warning),

@@ -1,12 +1,12 @@
 use crate::diagnostics::{Severity, codes};
 use crate::facts::redis::REDIS_7_0_COMMANDS;
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::UNKNOWN_COMMAND,
     name: "unknown-command",
-    family: "spec",
+    family: Family::Spec,
     summary: "`disabled_commands` names a command Redis 7.0 does not have.",
     rationale: "Disabled commands become ACL rules (`-flushall`) or renames; Redis refuses to start, or to load the ACL file, when one names an unknown command. A typo in this list would also leave the intended command enabled.",
     severity: Tiers::all(Severity::Error),

@@ -1,11 +1,11 @@
 use crate::diagnostics::{Severity, codes};
-use crate::rules::{Context, Examples, Finding, Rule, Tiers};
+use crate::rules::{Context, Examples, Family, Finding, Rule, Tiers};
 use crate::spec::Tier;
 
 pub static RULE: Rule = Rule {
     code: codes::WINDOWS_OVERLAP,
     name: "windows-overlap",
-    family: "spec",
+    family: Family::Spec,
     summary: "The daily snapshot window overlaps the weekly maintenance window.",
     rationale: "Backups and patching compete for the same node; providers advise keeping the windows apart, and a backup started during maintenance can be skipped or slowed.",
     severity: Tiers::all(Severity::Warning),

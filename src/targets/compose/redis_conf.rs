@@ -5,8 +5,8 @@
 //! In cluster mode every node gets its own config (`redis-<i>.conf`, announcing its compose
 //! hostname), and `create-cluster.sh` forms the cluster once, from a one-shot service.
 
-use super::{OutFile, RenderInput, with_header};
 use crate::plan::Plan;
+use crate::targets::{OutFile, RenderInput, with_header};
 use serde::Serialize;
 
 /// Where the compose stack mounts things inside the container.
@@ -54,6 +54,8 @@ pub fn cluster_nodes(plan: &Plan) -> Vec<ClusterNode> {
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
+    /// Every directive the settings table carries, with its value as redis.conf spells it.
+    conf: std::collections::BTreeMap<&'static str, String>,
     /// `tls-protocols` from the minimum TLS version.
     tls_protocols: &'static str,
     /// ACL rules of the default user, after its password: key and channel access, commands.
@@ -90,11 +92,12 @@ pub fn acl_rules(plan: &Plan) -> String {
     r
 }
 
-pub fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
+pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let plan = input.plan;
     let nodes = cluster_nodes(plan);
     let mut ctx = Ctx {
         plan,
+        conf: plan.values.conf_map(),
         tls_protocols: match plan.security.tls_min_version {
             crate::spec::TlsVersion::V1_2 => "TLSv1.2 TLSv1.3",
             crate::spec::TlsVersion::V1_3 => "TLSv1.3",

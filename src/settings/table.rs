@@ -1,0 +1,816 @@
+//! The rows, in the order of the schema. CONTRIBUTING.md says how to add one.
+//!
+//! A row's `takes` columns say what each platform does where the table can say it alone: a
+//! configuration key its renderer writes from the row's value (`Config`), a knob the service
+//! does not have (`NotExposed`, `Unsupported`), or a value the service fixes (`FixedAt`).
+//! `Target` leaves the answer to the target's own capability code, where it depends on the
+//! plan (the SKU, the tier, cluster mode, ...). `{service}` and `{vendor}` in a text are the
+//! platform's service name (`Memorystore for Redis`) and vendor (`Google`).
+
+use super::Default::{Derived, Fixed, PerTier};
+use super::Lit::{Bool, Int, Json, List, Str};
+use super::Takes::{Config, FixedAt, NotExposed, Target, Unsupported};
+use super::{
+    Compare, Conf, Default, InfoField, Kind, Lit, NO_PLATFORM, PerPlatform, Setting, Spelling,
+    Takes, Verify, When,
+};
+use crate::diagnostics::codes;
+
+/// A row with nothing but its path, kind and default; the rest is filled in per row.
+const fn row(path: &'static str, kind: Kind, default: Default) -> Setting {
+    Setting {
+        path,
+        kind,
+        default,
+        conf: None,
+        env: None,
+        aliases: &[],
+        verify: Verify::No,
+        applies: When::Always,
+        takes: NO_PLATFORM,
+    }
+}
+
+const fn server(path: &'static str, default: Default) -> Setting {
+    row(path, Kind::Server, default)
+}
+
+const fn conf(directive: &'static str, spelling: Spelling) -> Option<Conf> {
+    Some(Conf {
+        directive,
+        spelling,
+        read_at_start: false,
+    })
+}
+
+/// A directive Redis reads only at start (`CONFIG SET` cannot change it).
+const fn conf_at_start(directive: &'static str, spelling: Spelling) -> Option<Conf> {
+    Some(Conf {
+        directive,
+        spelling,
+        read_at_start: true,
+    })
+}
+
+/// Compared with `CONFIG GET` of the row's directive.
+const fn config(code: &'static str, compare: Compare) -> Verify {
+    Verify::Config {
+        code,
+        info: None,
+        compare,
+        self_hosted_only: false,
+    }
+}
+
+/// Each platform's answer, the managed services alike.
+const fn takes(compose: Takes, aws: Takes, azure: Takes, gcp: Takes) -> PerPlatform<Takes> {
+    PerPlatform {
+        compose,
+        aws,
+        azure_cache: azure,
+        azure_managed: azure,
+        gcp,
+    }
+}
+
+/// Every platform answers in its own code.
+const TARGETS_ANSWER: PerPlatform<Takes> = NO_PLATFORM;
+
+const DANGEROUS_COMMANDS: &[&str] = &["FLUSHALL", "FLUSHDB", "KEYS", "DEBUG"];
+
+// Identity.
+pub static SPEC_VERSION: Setting = row("spec_version", Kind::Identity, Default::None);
+pub static NAME: Setting = row("name", Kind::Identity, Default::None);
+pub static ENVIRONMENT: Setting = row("environment", Kind::Identity, Default::None);
+pub static TIER: Setting = row("tier", Kind::Identity, Default::None);
+pub static EXTENDS: Setting = row("extends", Kind::Identity, Default::None);
+
+// The server.
+pub static LABELS: Setting = server("labels", Default::None);
+pub static ENGINE_KIND: Setting = Setting {
+    verify: Verify::Code,
+    ..server("engine.kind", Fixed(Str("redis")))
+};
+pub static ENGINE_VERSION: Setting = Setting {
+    verify: Verify::Code,
+    ..server("engine.version", Fixed(Str("7.0")))
+};
+pub static TOPOLOGY_MODE: Setting = Setting {
+    verify: Verify::Code,
+    ..server(
+        "topology.mode",
+        PerTier {
+            development: Str("standalone"),
+            staging: Str("standalone"),
+            production: Str("replicated"),
+        },
+    )
+};
+pub static SHARDS: Setting = Setting {
+    aliases: &["num_node_groups", "shard_count"],
+    applies: When::ClusterMode,
+    ..server("topology.shards", Derived("3 in cluster mode, else 1"))
+};
+pub static REPLICAS: Setting = Setting {
+    aliases: &["num_cache_clusters", "replicas_per_node_group"],
+    verify: Verify::Code,
+    ..server(
+        "topology.replicas",
+        Derived(
+            "0 standalone; in replicated mode 2 in production, else 1; 1 per shard in cluster mode",
+        ),
+    )
+};
+pub static AUTOMATIC_FAILOVER: Setting = server(
+    "topology.automatic_failover",
+    Derived("on in cluster mode, and with replicas outside development"),
+);
+pub static MULTI_ZONE: Setting = server(
+    "topology.multi_zone",
+    Derived("on in production when failover is on"),
+);
+pub static MAX_MEMORY: Setting = Setting {
+    conf: conf("maxmemory", Spelling::Text),
+    verify: Verify::Code,
+    ..server(
+        "memory.max_memory",
+        Derived(
+            "what `workload` needs, else `2gb` in development, `4gb` in staging, `8gb` in production",
+        ),
+    )
+};
+pub static EVICTION_POLICY: Setting = Setting {
+    conf: conf("maxmemory-policy", Spelling::Text),
+    env: Some("CACHE_EVICTION_POLICY"),
+    verify: Verify::Config {
+        code: codes::EVICTION_POLICY_DRIFT,
+        info: Some(InfoField {
+            field: "maxmemory_policy",
+            read: str::to_string,
+        }),
+        compare: Compare::Exact,
+        self_hosted_only: false,
+    },
+    takes: PerPlatform {
+        compose: Config("maxmemory-policy"),
+        aws: Config("maxmemory-policy"),
+        azure_cache: Config("maxmemory_policy"),
+        azure_managed: Target,
+        gcp: Config("maxmemory-policy"),
+    },
+    ..server("memory.eviction_policy", Fixed(Str("allkeys-lru")))
+};
+pub static EVICTION_SAMPLES: Setting = Setting {
+    conf: conf("maxmemory-samples", Spelling::Number),
+    verify: config(codes::EVICTION_SAMPLES_DRIFT, Compare::Exact),
+    takes: PerPlatform {
+        compose: Config("maxmemory-samples"),
+        aws: Config("maxmemory-samples"),
+        azure_cache: FixedAt {
+            value: Int(3),
+            agree: None,
+            otherwise: "Azure fixes `maxmemory-samples` at 3",
+        },
+        azure_managed: NotExposed,
+        gcp: NotExposed,
+    },
+    ..server("memory.eviction_samples", Fixed(Int(5)))
+};
+
+// Sizing.
+pub static ORGANIZATIONS: Setting = row("workload.organizations", Kind::Sizing, Default::None);
+pub static ENTRIES: Setting = row("workload.entries", Kind::Sizing, Default::None);
+pub static AVG_ENTRY_BYTES: Setting = row("workload.avg_entry_bytes", Kind::Sizing, Default::None);
+pub static AVG_KEY_BYTES: Setting = row("workload.avg_key_bytes", Kind::Sizing, Fixed(Int(40)));
+
+// Persistence.
+pub static SNAPSHOTS_ENABLED: Setting = Setting {
+    verify: Verify::Code,
+    ..server(
+        "persistence.snapshots.enabled",
+        Derived(
+            "on when `persistence.snapshots` is written; else off in development, on in staging and production",
+        ),
+    )
+};
+pub static SAVE_POINTS: Setting = Setting {
+    aliases: &["save"],
+    verify: Verify::Code,
+    applies: When::SnapshotsOn,
+    ..server(
+        "persistence.snapshots.save",
+        Derived(
+            "the platform guide's save points (900 s / 1 change, 300 s / 10, 60 s / 10000) when snapshots are on",
+        ),
+    )
+};
+
+/// What a managed service does with snapshot compression or checksums (`what`: "compresses").
+const fn snapshot_format(
+    conf_directive: &'static str,
+    managed_agree: &'static str,
+    managed_otherwise: &'static str,
+) -> PerPlatform<Takes> {
+    let managed = FixedAt {
+        value: Bool(true),
+        agree: Some(managed_agree),
+        otherwise: managed_otherwise,
+    };
+    PerPlatform {
+        compose: Config(conf_directive),
+        aws: FixedAt {
+            value: Bool(true),
+            agree: Some("ElastiCache manages the backup format (compressed, checksummed)"),
+            otherwise: "ElastiCache always compresses and checksums its backups; it cannot be turned off",
+        },
+        azure_cache: managed,
+        azure_managed: managed,
+        gcp: managed,
+    }
+}
+
+pub static SNAPSHOT_COMPRESSION: Setting = Setting {
+    conf: conf("rdbcompression", Spelling::YesNo),
+    applies: When::SnapshotsOn,
+    takes: snapshot_format(
+        "rdbcompression",
+        "{service} compresses its snapshots itself",
+        "{service} always compresses its snapshots; it cannot be turned off",
+    ),
+    ..server("persistence.snapshots.compression", Fixed(Bool(true)))
+};
+pub static SNAPSHOT_CHECKSUM: Setting = Setting {
+    conf: conf("rdbchecksum", Spelling::YesNo),
+    applies: When::SnapshotsOn,
+    takes: snapshot_format(
+        "rdbchecksum",
+        "{service} checksums its snapshots itself",
+        "{service} always checksums its snapshots; it cannot be turned off",
+    ),
+    ..server("persistence.snapshots.checksum", Fixed(Bool(true)))
+};
+pub static SNAPSHOT_RETENTION_DAYS: Setting = Setting {
+    aliases: &["snapshot_retention_limit"],
+    applies: When::SnapshotsOn,
+    ..server(
+        "persistence.snapshots.retention_days",
+        Derived("when snapshots are on, 0 in development, 1 in staging, 7 in production; else 0"),
+    )
+};
+pub static SNAPSHOT_WINDOW: Setting = Setting {
+    aliases: &["snapshot_window"],
+    applies: When::SnapshotsOn,
+    ..server("persistence.snapshots.window", Default::None)
+};
+pub static AOF_ENABLED: Setting = Setting {
+    conf: conf("appendonly", Spelling::YesNo),
+    verify: Verify::Config {
+        code: codes::AOF_DRIFT,
+        info: Some(InfoField {
+            field: "aof_enabled",
+            read: |v| if v == "1" { "yes" } else { "no" }.to_string(),
+        }),
+        compare: Compare::Exact,
+        self_hosted_only: false,
+    },
+    ..server("persistence.aof.enabled", Fixed(Bool(false)))
+};
+pub static AOF_FSYNC: Setting = Setting {
+    conf: conf("appendfsync", Spelling::Text),
+    verify: config(codes::AOF_FSYNC_DRIFT, Compare::Exact),
+    applies: When::AofOn,
+    takes: PerPlatform {
+        compose: Config("appendfsync"),
+        ..TARGETS_ANSWER
+    },
+    ..server("persistence.aof.fsync", Fixed(Str("everysec")))
+};
+
+/// AOF rewrites: redis.conf on a self-hosted server; ElastiCache has no AOF (its own answer).
+const AOF_REWRITE: PerPlatform<Takes> = PerPlatform {
+    compose: Target,
+    aws: Target,
+    azure_cache: Unsupported("{service} manages AOF rewrites"),
+    azure_managed: Unsupported("{service} manages AOF rewrites"),
+    gcp: Unsupported("{service} manages AOF rewrites"),
+};
+
+pub static AOF_REWRITE_PERCENTAGE: Setting = Setting {
+    conf: conf("auto-aof-rewrite-percentage", Spelling::Number),
+    applies: When::AofOn,
+    takes: PerPlatform {
+        compose: Config("auto-aof-rewrite-percentage"),
+        ..AOF_REWRITE
+    },
+    ..server("persistence.aof.rewrite_percentage", Fixed(Int(100)))
+};
+pub static AOF_REWRITE_MIN_SIZE: Setting = Setting {
+    conf: conf("auto-aof-rewrite-min-size", Spelling::Text),
+    applies: When::AofOn,
+    takes: PerPlatform {
+        compose: Config("auto-aof-rewrite-min-size"),
+        ..AOF_REWRITE
+    },
+    ..server("persistence.aof.rewrite_min_size", Fixed(Str("64mb")))
+};
+
+// Maintenance.
+pub static MAINTENANCE_WINDOW: Setting = Setting {
+    aliases: &["maintenance_window", "preferred_maintenance_window"],
+    ..server("maintenance.window", Default::None)
+};
+pub static AUTO_MINOR_VERSION_UPGRADE: Setting = Setting {
+    takes: PerPlatform {
+        compose: Unsupported(
+            "nobody patches a self-hosted container; the image tag decides the version",
+        ),
+        aws: Target,
+        azure_cache: FixedAt {
+            value: Bool(true),
+            agree: Some("{vendor} applies updates itself"),
+            otherwise: "{vendor} applies updates itself; they cannot be turned off",
+        },
+        azure_managed: FixedAt {
+            value: Bool(true),
+            agree: Some("{vendor} applies updates itself"),
+            otherwise: "{vendor} applies updates itself; they cannot be turned off",
+        },
+        gcp: FixedAt {
+            value: Bool(true),
+            agree: Some("{vendor} applies updates itself"),
+            otherwise: "{vendor} applies updates itself; they cannot be turned off",
+        },
+    },
+    ..server("maintenance.auto_minor_version_upgrade", Fixed(Bool(true)))
+};
+
+// Network.
+pub static PORT: Setting = server("network.port", Fixed(Int(6379)));
+pub static ALLOWED_CIDRS: Setting = server("network.allowed_cidrs", Fixed(List(&[])));
+pub static PUBLIC_ACCESS: Setting = server("network.public_access", Fixed(Bool(false)));
+pub static TCP_BACKLOG: Setting = Setting {
+    conf: conf_at_start("tcp-backlog", Spelling::Number),
+    takes: takes(Config("tcp-backlog"), NotExposed, NotExposed, NotExposed),
+    ..server("network.tcp_backlog", Fixed(Int(511)))
+};
+pub static IDLE_TIMEOUT: Setting = Setting {
+    conf: conf("timeout", Spelling::Number),
+    verify: config(codes::IDLE_TIMEOUT_DRIFT, Compare::Exact),
+    takes: takes(Config("timeout"), Config("timeout"), NotExposed, NotExposed),
+    ..server("network.idle_timeout_seconds", Fixed(Int(300)))
+};
+pub static TCP_KEEPALIVE: Setting = Setting {
+    conf: conf("tcp-keepalive", Spelling::Number),
+    verify: config(codes::TCP_KEEPALIVE_DRIFT, Compare::Exact),
+    takes: takes(
+        Config("tcp-keepalive"),
+        Config("tcp-keepalive"),
+        NotExposed,
+        NotExposed,
+    ),
+    ..server("network.tcp_keepalive_seconds", Fixed(Int(300)))
+};
+
+// Security.
+pub static TLS_ENABLED: Setting = Setting {
+    verify: Verify::Code,
+    ..server(
+        "security.tls.enabled",
+        PerTier {
+            development: Bool(false),
+            staging: Bool(true),
+            production: Bool(true),
+        },
+    )
+};
+pub static TLS_MIN_VERSION: Setting = Setting {
+    applies: When::TlsOn,
+    takes: PerPlatform {
+        compose: Target,
+        aws: FixedAt {
+            value: Str("1.2"),
+            agree: Some("ElastiCache accepts TLS 1.2 and 1.3"),
+            otherwise: "ElastiCache also accepts TLS 1.2; the minimum is not configurable",
+        },
+        azure_cache: MANAGED_TLS_MINIMUM,
+        azure_managed: MANAGED_TLS_MINIMUM,
+        gcp: MANAGED_TLS_MINIMUM,
+    },
+    ..server("security.tls.min_version", Fixed(Str("1.2")))
+};
+const MANAGED_TLS_MINIMUM: Takes = FixedAt {
+    value: Str("1.2"),
+    agree: Some("{service} accepts TLS 1.2 and later"),
+    otherwise: "{service} also accepts TLS 1.2; the minimum cannot be raised to 1.3",
+};
+pub static AUTH_ENABLED: Setting = server("security.auth.enabled", Fixed(Bool(true)));
+pub static PASSWORD: Setting = Setting {
+    aliases: &["requirepass", "auth_token", "masterauth"],
+    ..server(
+        "security.auth.password",
+        Derived("`{ env: REDIS_PASSWORD }` when authentication is on"),
+    )
+};
+pub static ENCRYPTION_AT_REST: Setting = Setting {
+    takes: takes(
+        Target,
+        Target,
+        FixedAt {
+            value: Bool(true),
+            agree: Some("{vendor} encrypts data at rest with keys it manages"),
+            otherwise: "{vendor} always encrypts data at rest",
+        },
+        FixedAt {
+            value: Bool(true),
+            agree: Some("{vendor} encrypts data at rest with keys it manages"),
+            otherwise: "{vendor} always encrypts data at rest",
+        },
+    ),
+    ..server(
+        "security.encryption_at_rest",
+        PerTier {
+            development: Bool(false),
+            staging: Bool(true),
+            production: Bool(true),
+        },
+    )
+};
+const NO_COMMAND_FILTER: Takes = FixedAt {
+    value: List(&[]),
+    agree: None,
+    otherwise: "{service} cannot disable or rename commands (it blocks CONFIG, DEBUG and other administrative commands itself)",
+};
+pub static DISABLED_COMMANDS: Setting = Setting {
+    aliases: &["rename_command"],
+    verify: Verify::Code,
+    takes: takes(Target, Target, NO_COMMAND_FILTER, NO_COMMAND_FILTER),
+    ..server(
+        "security.disabled_commands",
+        PerTier {
+            development: List(&[]),
+            staging: List(DANGEROUS_COMMANDS),
+            production: List(DANGEROUS_COMMANDS),
+        },
+    )
+};
+
+// Server tuning.
+pub static DATABASES: Setting = Setting {
+    conf: conf_at_start("databases", Spelling::Number),
+    verify: config(codes::DATABASES_DRIFT, Compare::Exact),
+    takes: PerPlatform {
+        compose: Config("databases"),
+        aws: FixedAt {
+            value: Int(16),
+            agree: None,
+            otherwise: "ElastiCache creates 16 databases; the number is not generated here",
+        },
+        azure_cache: FixedAt {
+            value: Int(16),
+            agree: None,
+            otherwise: "Azure sets the number of databases per SKU (16 to 64)",
+        },
+        azure_managed: Target,
+        gcp: Target,
+    },
+    ..server("server.databases", Fixed(Int(16)))
+};
+
+/// I/O threads: ElastiCache and the others manage them.
+const fn io_threads(value: Lit) -> PerPlatform<Takes> {
+    let managed = FixedAt {
+        value,
+        agree: None,
+        otherwise: "{service} manages its threads",
+    };
+    PerPlatform {
+        compose: Target,
+        aws: FixedAt {
+            value,
+            agree: None,
+            otherwise: "ElastiCache manages I/O threads itself (enhanced I/O multiplexing on nodes with 4+ vCPUs)",
+        },
+        azure_cache: managed,
+        azure_managed: managed,
+        gcp: managed,
+    }
+}
+
+pub static IO_THREADS: Setting = Setting {
+    conf: conf_at_start("io-threads", Spelling::Number),
+    verify: Verify::Config {
+        code: codes::IO_THREADS_DRIFT,
+        info: None,
+        compare: Compare::Exact,
+        self_hosted_only: true,
+    },
+    takes: PerPlatform {
+        compose: Config("io-threads"),
+        ..io_threads(Int(1))
+    },
+    ..server("server.io_threads", Fixed(Int(1)))
+};
+pub static IO_THREADS_DO_READS: Setting = Setting {
+    conf: conf_at_start("io-threads-do-reads", Spelling::YesNo),
+    verify: Verify::Config {
+        code: codes::IO_THREADS_DRIFT,
+        info: None,
+        compare: Compare::Exact,
+        self_hosted_only: true,
+    },
+    takes: PerPlatform {
+        compose: Config("io-threads-do-reads"),
+        ..io_threads(Bool(false))
+    },
+    ..server("server.io_threads_do_reads", Fixed(Bool(false)))
+};
+pub static SLOWLOG_LOG_SLOWER_THAN: Setting = Setting {
+    conf: conf("slowlog-log-slower-than", Spelling::Number),
+    verify: config(codes::SLOWLOG_DRIFT, Compare::Exact),
+    takes: takes(
+        Config("slowlog-log-slower-than"),
+        Config("slowlog-log-slower-than"),
+        NotExposed,
+        NotExposed,
+    ),
+    ..server("server.slowlog.log_slower_than_us", Fixed(Int(10000)))
+};
+pub static SLOWLOG_MAX_LEN: Setting = Setting {
+    conf: conf("slowlog-max-len", Spelling::Number),
+    verify: config(codes::SLOWLOG_DRIFT, Compare::Exact),
+    takes: takes(
+        Config("slowlog-max-len"),
+        Config("slowlog-max-len"),
+        NotExposed,
+        NotExposed,
+    ),
+    ..server("server.slowlog.max_len", Fixed(Int(128)))
+};
+const NO_LATENCY_MONITOR: Takes = FixedAt {
+    value: Int(0),
+    agree: None,
+    otherwise: "{service} does not expose the latency monitor",
+};
+pub static LATENCY_MONITOR_THRESHOLD: Setting = Setting {
+    conf: conf("latency-monitor-threshold", Spelling::Number),
+    takes: takes(
+        Config("latency-monitor-threshold"),
+        FixedAt {
+            value: Int(0),
+            agree: None,
+            otherwise: "ElastiCache does not expose the latency monitor; use its CloudWatch latency metrics",
+        },
+        NO_LATENCY_MONITOR,
+        NO_LATENCY_MONITOR,
+    ),
+    ..server("server.latency_monitor_threshold_ms", Fixed(Int(0)))
+};
+pub static KEYSPACE_EVENTS: Setting = Setting {
+    conf: conf("notify-keyspace-events", Spelling::Text),
+    verify: config(codes::KEYSPACE_EVENTS_DRIFT, Compare::KeyspaceFlags),
+    takes: PerPlatform {
+        compose: Config("notify-keyspace-events"),
+        aws: Config("notify-keyspace-events"),
+        azure_cache: Target,
+        azure_managed: Target,
+        gcp: Config("notify-keyspace-events"),
+    },
+    ..server("server.keyspace_events", Fixed(Str("")))
+};
+const NO_BUFFER_LIMITS: Takes =
+    Unsupported("{service} does not expose client output buffer limits");
+pub static BUFFER_LIMIT_NORMAL: Setting = Setting {
+    conf: conf("client-output-buffer-limit normal", Spelling::Words),
+    takes: takes(
+        Config("client-output-buffer-limit normal"),
+        Target,
+        NO_BUFFER_LIMITS,
+        NO_BUFFER_LIMITS,
+    ),
+    ..server(
+        "server.client_output_buffer_limits.normal",
+        Fixed(Str("0 0 0")),
+    )
+};
+pub static BUFFER_LIMIT_REPLICA: Setting = Setting {
+    conf: conf("client-output-buffer-limit replica", Spelling::Words),
+    takes: takes(
+        Config("client-output-buffer-limit replica"),
+        Unsupported(
+            "ElastiCache sets the replica buffer limit per node type; it is not modifiable",
+        ),
+        NO_BUFFER_LIMITS,
+        NO_BUFFER_LIMITS,
+    ),
+    ..server(
+        "server.client_output_buffer_limits.replica",
+        Fixed(Str("256mb 64mb 60")),
+    )
+};
+pub static BUFFER_LIMIT_PUBSUB: Setting = Setting {
+    conf: conf("client-output-buffer-limit pubsub", Spelling::Words),
+    takes: takes(
+        Config("client-output-buffer-limit pubsub"),
+        Target,
+        NO_BUFFER_LIMITS,
+        NO_BUFFER_LIMITS,
+    ),
+    ..server(
+        "server.client_output_buffer_limits.pubsub",
+        Fixed(Str("32mb 8mb 60")),
+    )
+};
+pub static CLUSTER_NODE_TIMEOUT: Setting = Setting {
+    conf: conf("cluster-node-timeout", Spelling::Number),
+    applies: When::ClusterMode,
+    takes: takes(
+        Config("cluster-node-timeout"),
+        Unsupported("ElastiCache manages the cluster node timeout"),
+        Unsupported("{service} manages the cluster node timeout"),
+        Unsupported("{service} manages the cluster node timeout"),
+    ),
+    ..server("server.cluster_node_timeout_ms", Fixed(Int(15000)))
+};
+
+// The application (.env).
+const fn application(path: &'static str, env: &'static str, default: Lit) -> Setting {
+    Setting {
+        env: Some(env),
+        ..row(path, Kind::Application, Fixed(default))
+    }
+}
+pub static CLIENT_DB: Setting = application("client.db", "REDIS_DB", Int(0));
+pub static CONNECT_TIMEOUT: Setting = application(
+    "client.connect_timeout_ms",
+    "REDIS_CONNECT_TIMEOUT",
+    Int(10000),
+);
+pub static COMMAND_TIMEOUT: Setting = application(
+    "client.command_timeout_ms",
+    "REDIS_COMMAND_TIMEOUT",
+    Int(5000),
+);
+pub static MAX_RETRIES: Setting = application("client.max_retries", "REDIS_MAX_RETRIES", Int(3));
+pub static DEFAULT_TTL: Setting =
+    application("client.default_ttl_seconds", "CACHE_DEFAULT_TTL", Int(300));
+pub static MAX_ENTRIES: Setting =
+    application("client.max_entries", "CACHE_MAX_ENTRIES", Int(1_000_000));
+
+// Target options.
+const fn option(path: &'static str, default: Default) -> Setting {
+    row(path, Kind::TargetOption, default)
+}
+pub static AWS_REGION: Setting = option("targets.aws.region", Default::None);
+pub static AWS_NODE_TYPE: Setting = option("targets.aws.node_type", Default::None);
+pub static AWS_KMS_KEY_ARN: Setting = option("targets.aws.kms_key_arn", Default::None);
+pub static AWS_LOG_RETENTION_DAYS: Setting = option(
+    "targets.aws.log_retention_days",
+    PerTier {
+        development: Int(30),
+        staging: Int(30),
+        production: Int(365),
+    },
+);
+pub static AWS_APPLY_IMMEDIATELY: Setting = option(
+    "targets.aws.apply_immediately",
+    PerTier {
+        development: Bool(true),
+        staging: Bool(true),
+        production: Bool(false),
+    },
+);
+pub static AZURE_SERVICE: Setting = option("targets.azure.service", Default::None);
+pub static AZURE_LOCATION: Setting = option("targets.azure.location", Default::None);
+pub static AZURE_RESOURCE_GROUP: Setting = option("targets.azure.resource_group", Default::None);
+pub static AZURE_SKU: Setting = option("targets.azure.sku", Default::None);
+pub static AZURE_ZONES: Setting = option("targets.azure.zones", Fixed(List(&[])));
+pub static GCP_REGION: Setting = option("targets.gcp.region", Default::None);
+pub static GCP_TIER: Setting = option(
+    "targets.gcp.tier",
+    Derived("`STANDARD_HA` with failover or replicas, else `BASIC`"),
+);
+pub static GCP_MEMORY_SIZE_GB: Setting = option(
+    "targets.gcp.memory_size_gb",
+    Derived(
+        "the smallest instance whose capacity holds `memory.max_memory` (80% of it when the instance snapshots or replicates; at least 5 GB with read replicas)",
+    ),
+);
+pub static GCP_NODE_TYPE: Setting = option(
+    "targets.gcp.node_type",
+    Derived(
+        "in cluster mode, the smallest node type whose writable keyspace holds `memory.max_memory` (shared-core nodes only outside production)",
+    ),
+);
+pub static COMPOSE_IMAGE: Setting = option(
+    "targets.compose.image",
+    Derived(
+        "`redis:<engine.version>-alpine`, or `valkey/valkey:<engine.version>-alpine` for Valkey",
+    ),
+);
+pub static COMPOSE_CONTAINER_NAME: Setting = option(
+    "targets.compose.container_name",
+    Derived("`<name>-<environment>`"),
+);
+pub static COMPOSE_HOST_PORT: Setting =
+    option("targets.compose.host_port", Derived("`network.port`"));
+pub static COMPOSE_HOST_ADDRESS: Setting = option(
+    "targets.compose.host_address",
+    Derived("`127.0.0.1`, or `0.0.0.0` with `network.public_access`"),
+);
+pub static COMPOSE_RESTART: Setting =
+    option("targets.compose.restart", Fixed(Str("unless-stopped")));
+pub static COMPOSE_MEM_LIMIT: Setting = option(
+    "targets.compose.mem_limit",
+    Derived("`memory.max_memory` plus headroom for the fork of a snapshot"),
+);
+pub static COMPOSE_TLS_DIR: Setting = option("targets.compose.tls_dir", Fixed(Str("./tls")));
+
+// Policy.
+pub static EXCEPTIONS: Setting = row("policy.exceptions", Kind::Policy, Fixed(Json("[]")));
+
+/// Every row, in the order of the schema.
+pub static SETTINGS: &[&Setting] = &[
+    &SPEC_VERSION,
+    &NAME,
+    &ENVIRONMENT,
+    &TIER,
+    &EXTENDS,
+    &LABELS,
+    &ENGINE_KIND,
+    &ENGINE_VERSION,
+    &TOPOLOGY_MODE,
+    &SHARDS,
+    &REPLICAS,
+    &AUTOMATIC_FAILOVER,
+    &MULTI_ZONE,
+    &MAX_MEMORY,
+    &EVICTION_POLICY,
+    &EVICTION_SAMPLES,
+    &ORGANIZATIONS,
+    &ENTRIES,
+    &AVG_ENTRY_BYTES,
+    &AVG_KEY_BYTES,
+    &SNAPSHOTS_ENABLED,
+    &SAVE_POINTS,
+    &SNAPSHOT_COMPRESSION,
+    &SNAPSHOT_CHECKSUM,
+    &SNAPSHOT_RETENTION_DAYS,
+    &SNAPSHOT_WINDOW,
+    &AOF_ENABLED,
+    &AOF_FSYNC,
+    &AOF_REWRITE_PERCENTAGE,
+    &AOF_REWRITE_MIN_SIZE,
+    &MAINTENANCE_WINDOW,
+    &AUTO_MINOR_VERSION_UPGRADE,
+    &PORT,
+    &ALLOWED_CIDRS,
+    &PUBLIC_ACCESS,
+    &TCP_BACKLOG,
+    &IDLE_TIMEOUT,
+    &TCP_KEEPALIVE,
+    &TLS_ENABLED,
+    &TLS_MIN_VERSION,
+    &AUTH_ENABLED,
+    &PASSWORD,
+    &ENCRYPTION_AT_REST,
+    &DISABLED_COMMANDS,
+    &DATABASES,
+    &IO_THREADS,
+    &IO_THREADS_DO_READS,
+    &SLOWLOG_LOG_SLOWER_THAN,
+    &SLOWLOG_MAX_LEN,
+    &LATENCY_MONITOR_THRESHOLD,
+    &KEYSPACE_EVENTS,
+    &BUFFER_LIMIT_NORMAL,
+    &BUFFER_LIMIT_REPLICA,
+    &BUFFER_LIMIT_PUBSUB,
+    &CLUSTER_NODE_TIMEOUT,
+    &CLIENT_DB,
+    &CONNECT_TIMEOUT,
+    &COMMAND_TIMEOUT,
+    &MAX_RETRIES,
+    &DEFAULT_TTL,
+    &MAX_ENTRIES,
+    &AWS_REGION,
+    &AWS_NODE_TYPE,
+    &AWS_KMS_KEY_ARN,
+    &AWS_LOG_RETENTION_DAYS,
+    &AWS_APPLY_IMMEDIATELY,
+    &AZURE_SERVICE,
+    &AZURE_LOCATION,
+    &AZURE_RESOURCE_GROUP,
+    &AZURE_SKU,
+    &AZURE_ZONES,
+    &GCP_REGION,
+    &GCP_TIER,
+    &GCP_MEMORY_SIZE_GB,
+    &GCP_NODE_TYPE,
+    &COMPOSE_IMAGE,
+    &COMPOSE_CONTAINER_NAME,
+    &COMPOSE_HOST_PORT,
+    &COMPOSE_HOST_ADDRESS,
+    &COMPOSE_RESTART,
+    &COMPOSE_MEM_LIMIT,
+    &COMPOSE_TLS_DIR,
+    &EXCEPTIONS,
+];

@@ -1,0 +1,157 @@
+//! The settings table is the one home of every setting: every leaf of the schema is a row (or
+//! part of one), every row is in the schema, every default is a value the schema accepts, and
+//! the schema shows every default. What the table drives (redis.conf, verify) is checked
+//! against the real server in `conformance_redis` and `verify_live`.
+
+use cachegen::settings::{self, Default, Kind, Verify};
+use cachegen::spec::Tier;
+use serde_json::Value;
+
+/// Schema sections that hold settings but are not settings themselves (their leaves are).
+const SECTIONS: &[&str] = &[
+    "engine",
+    "topology",
+    "memory",
+    "workload",
+    "persistence",
+    "persistence.snapshots",
+    "persistence.aof",
+    "maintenance",
+    "network",
+    "security",
+    "security.tls",
+    "security.auth",
+    "server",
+    "server.slowlog",
+    "server.client_output_buffer_limits",
+    "client",
+    "targets",
+    "targets.aws",
+    "targets.azure",
+    "targets.gcp",
+    "targets.compose",
+    "policy",
+];
+
+fn schema() -> Value {
+    serde_json::from_str(&cachegen::spec::schema::text()).unwrap()
+}
+
+/// Every property path of the schema, following `$ref`s (list items as `list[].field`).
+fn paths(schema: &Value, node: &Value, prefix: &str, out: &mut Vec<String>) {
+    let deref = |n: &Value| -> Value {
+        match n.get("$ref").and_then(Value::as_str) {
+            Some(r) => schema.pointer(&r[1..]).unwrap().clone(),
+            None => n.clone(),
+        }
+    };
+    let node = deref(node);
+    let Some(props) = node.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (k, p) in props {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        out.push(path.clone());
+        let inner = deref(p);
+        if inner.get("properties").is_some() {
+            paths(schema, &inner, &path, out);
+        } else if let Some(items) = inner.get("items") {
+            paths(schema, items, &format!("{path}[]"), out);
+        }
+    }
+}
+
+#[test]
+fn every_schema_leaf_is_a_row_and_every_row_is_in_the_schema() {
+    let schema = schema();
+    let mut all = Vec::new();
+    paths(&schema, &schema, "", &mut all);
+    let rows: Vec<&str> = settings::all().iter().map(|s| s.path).collect();
+    for p in &all {
+        let covered = rows.contains(&p.as_str())
+            || SECTIONS.contains(&p.as_str())
+            || rows.iter().any(|r| p.starts_with(&format!("{r}[]")));
+        assert!(
+            covered,
+            "`{p}` is in the schema but not in the settings table (src/settings/table.rs), nor a section"
+        );
+    }
+    for r in &rows {
+        assert!(
+            all.iter().any(|p| p == r),
+            "row `{r}` is not a property of the schema"
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &rows {
+        assert!(seen.insert(*r), "`{r}` has two rows");
+    }
+}
+
+/// A default the schema would reject would be a default no user could write.
+#[test]
+fn every_default_is_valid_against_the_schema_and_shown_there() {
+    let schema = schema();
+    for s in settings::all() {
+        let node_ptr = {
+            // The property node, as the schema declares it.
+            let mut root = schema.clone();
+            cachegen::spec::schema::property_mut(&mut root, s.path)
+                .map(|m| Value::Object(m.clone()))
+                .unwrap()
+        };
+        let description = node_ptr["description"].as_str().unwrap_or_default();
+        match s.default {
+            Default::None => {}
+            Default::Derived(_) => assert!(
+                description.contains("Default: "),
+                "`{}`: the schema does not say how its default is derived",
+                s.path
+            ),
+            Default::Fixed(_) | Default::PerTier { .. } => {
+                assert!(
+                    node_ptr.get("default").is_some()
+                        || node_ptr.get("x-default-per-tier").is_some(),
+                    "`{}` has a default the schema does not show",
+                    s.path
+                );
+                for tier in [Tier::Development, Tier::Staging, Tier::Production] {
+                    let value = s.default.value(tier).unwrap();
+                    let mut sub = node_ptr.clone();
+                    if let Some(o) = sub.as_object_mut() {
+                        o.remove("default");
+                        o.insert("$defs".into(), schema["$defs"].clone());
+                    }
+                    let validator = jsonschema::validator_for(&sub).unwrap();
+                    assert!(
+                        validator.is_valid(&value),
+                        "`{}`: the default {value} for {tier:?} is not valid against the schema",
+                        s.path
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A row that verify compares has a directive to read; a server setting with a directive
+/// reaches redis.conf.
+#[test]
+fn compared_and_server_settings_have_their_directive() {
+    for s in settings::all() {
+        if let Verify::Config { .. } = s.verify {
+            assert!(
+                s.conf.is_some(),
+                "`{}` is compared but has no directive",
+                s.path
+            );
+        }
+        if s.kind != Kind::Server {
+            assert!(s.conf.is_none(), "`{}` is not a server setting", s.path);
+        }
+    }
+}
