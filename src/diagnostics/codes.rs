@@ -148,6 +148,7 @@ codes! {
     CLUSTER_MODE_DRIFT = "CG8017";
     CLUSTER_UNHEALTHY = "CG8018";
     COMMAND_NOT_REFUSED = "CG8019";
+    SETTING_DRIFT = "CG8020";
     SETTINGS_NOT_COMPARED = "CG8090";
 }
 
@@ -299,6 +300,13 @@ pub static INPUT: &[RuleInfo] = &[
 const RESTORE: &str = "An incident fix made with `CONFIG SET`, a console change or a resize outlives the incident unless someone notices; the next restart or apply then changes behaviour again, silently.";
 
 pub static DRIFT: &[RuleInfo] = &[
+    RuleInfo {
+        code: SETTING_DRIFT,
+        name: "setting-drift",
+        summary: "A redis.conf directive differs from the setting of the spec that declares it (settings without a drift code of their own).",
+        rationale: RESTORE,
+        default_severity: Severity::Error,
+    },
     RuleInfo {
         code: ENGINE_DRIFT,
         name: "engine-drift",

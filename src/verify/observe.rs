@@ -5,27 +5,32 @@
 use super::connection::{Reply, Session};
 use std::collections::BTreeMap;
 
-/// Settings read with CONFIG GET, one at a time (a multi-key CONFIG GET needs Redis 7).
-pub const CONFIG_KEYS: &[&str] = &[
+/// Directives that verify's own comparisons read (memory, snapshots, TLS listeners, the
+/// commands a server may enable), besides those the settings table compares.
+const CODE_CONFIG_KEYS: &[&str] = &[
     "maxmemory",
-    "maxmemory-policy",
-    "maxmemory-samples",
     "save",
-    "appendonly",
-    "appendfsync",
-    "notify-keyspace-events",
-    "databases",
-    "timeout",
-    "tcp-keepalive",
-    "slowlog-log-slower-than",
-    "slowlog-max-len",
-    "io-threads",
-    "io-threads-do-reads",
     "port",
     "tls-port",
     "enable-debug-command",
     "enable-module-command",
 ];
+
+/// Settings read with CONFIG GET, one at a time (a multi-key CONFIG GET needs Redis 7): every
+/// directive the settings table compares, then those verify's own comparisons need.
+pub fn config_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = crate::settings::all()
+        .iter()
+        .filter(|s| matches!(s.verify, crate::settings::Verify::Config { .. }))
+        .filter_map(|s| s.conf.map(|c| c.directive))
+        .collect();
+    for k in CODE_CONFIG_KEYS {
+        if !keys.contains(k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
 
 /// Everything read from the server, before any comparison.
 #[derive(Debug, Clone, Default)]
@@ -108,12 +113,12 @@ pub fn observe(
 }
 
 fn read_config(session: &mut Session, seen: &mut Observed) {
-    for key in CONFIG_KEYS {
+    for key in config_keys() {
         match session.call(&["CONFIG", "GET", key]) {
             Ok(Reply::List(items)) => {
                 // [name, value]; an unknown directive gives an empty list.
                 if let [_, Reply::Text(v)] = items.as_slice() {
-                    seen.config.insert((*key).to_string(), v.clone());
+                    seen.config.insert(key.to_string(), v.clone());
                 }
             }
             Ok(_) => {}
