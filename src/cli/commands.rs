@@ -1,7 +1,7 @@
 //! One function per command. Each resolves its settings, calls the library, prints, and
 //! returns the exit code.
 
-use super::{Cli, Command, GlobalArgs, report};
+use super::{Cli, Command, Format, GlobalArgs, report};
 use crate::diagnostics::codes;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::pipeline::{self, Outcome};
@@ -127,7 +127,7 @@ fn unreadable(g: &GlobalArgs, outcomes: &[Outcome]) -> Vec<Diagnostic> {
     for o in outcomes {
         if let Outcome::Unreadable { failure, .. } = o {
             report::problem_to_stderr(&failure.message, Some(&failure.help));
-            if g.format != diagnostics::Format::Human {
+            if g.format != Format::Human {
                 diags.push(report::run_failed(&failure.message, Some(&failure.help)));
             }
         }
@@ -179,7 +179,7 @@ fn tiers_text(t: &crate::rules::Tiers) -> String {
 
 fn rules(g: &GlobalArgs, code: Option<&str>) -> u8 {
     use crate::rules::catalog;
-    let json = matches!(g.format, diagnostics::Format::Json);
+    let json = matches!(g.format, Format::Json);
     match code {
         None => {
             if json {
@@ -324,12 +324,12 @@ fn render(
     };
     if code != 0 {
         report::print(g, &diags, specs);
-        if code == 1 && !g.quiet && g.format == diagnostics::Format::Human {
+        if code == 1 && !g.quiet && g.format == Format::Human {
             eprintln!("nothing was written: fix the errors above, then render again");
         }
         return code;
     }
-    let human = g.format == diagnostics::Format::Human;
+    let human = g.format == Format::Human;
     let templates = templates.or_else(|| project.templates.clone());
     let engine = match crate::targets::Engine::new(templates.as_deref()) {
         Ok(e) => e,
@@ -495,7 +495,7 @@ fn write_rendered(
             help,
         ));
     }
-    let human = g.format == diagnostics::Format::Human;
+    let human = g.format == Format::Human;
     if !g.quiet && human {
         use std::io::Write;
         let mut err = std::io::stderr().lock();
@@ -533,7 +533,7 @@ fn check_rendered(
     every_spec: bool,
 ) -> Result<Vec<Diagnostic>, RunFailure> {
     use std::io::Write;
-    let human = g.format == diagnostics::Format::Human;
+    let human = g.format == Format::Human;
     let (mut changed, mut missing, mut extra, mut envs) = (0, 0, 0, 0);
     let mut found = Vec::new();
     // The diffs are the report in human form (stdout, for a CI log); with JSON or SARIF stdout
@@ -653,17 +653,17 @@ fn explain(g: &GlobalArgs, project: &Project, spec: &std::path::Path) -> u8 {
     };
     let explanation = crate::explain::explain(&checked);
     match g.format {
-        diagnostics::Format::Json | diagnostics::Format::Sarif => {
+        Format::Json | Format::Sarif => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&explanation).expect("JSON")
             );
         }
-        diagnostics::Format::Human => print!("{}", crate::explain::render_text(&explanation)),
+        Format::Human => print!("{}", crate::explain::render_text(&explanation)),
     }
     let mut diags = checked.diagnostics.clone();
     diagnostics::sort_and_dedup(&mut diags);
-    if !diags.is_empty() && g.format == diagnostics::Format::Human {
+    if !diags.is_empty() && g.format == Format::Human {
         report::print(g, &diags, 1);
     }
     if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -755,7 +755,7 @@ fn verify(
         let mut diags = checked.diagnostics.clone();
         diagnostics::sort_and_dedup(&mut diags);
         report::print(g, &diags, 1);
-        if g.format == diagnostics::Format::Human {
+        if g.format == Format::Human {
             eprintln!("the spec has errors: fix them before comparing a server with it");
         }
         return 1;

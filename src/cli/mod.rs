@@ -5,7 +5,6 @@
 mod commands;
 mod report;
 
-use crate::diagnostics::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +50,15 @@ pub struct GlobalArgs {
     /// Treat warnings as errors (overrides `deny_warnings` in cachegen.toml).
     #[arg(long, global = true)]
     pub deny_warnings: bool,
+}
+
+/// How diagnostics and reports are printed (`--format`). The choice of a printer is the
+/// command line's; the diagnostics module only renders each format.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,8 +1,8 @@
 //! Printing diagnostics: human text to stderr, JSON or SARIF to stdout.
 
-use super::{ColorChoice, GlobalArgs};
+use super::{ColorChoice, Format, GlobalArgs};
 use crate::diagnostics::codes;
-use crate::diagnostics::{self, Diagnostic, Format};
+use crate::diagnostics::{self, Diagnostic};
 use std::io::{IsTerminal, Write};
 
 pub fn color_on(global: &GlobalArgs) -> bool {
