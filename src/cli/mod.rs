@@ -1,11 +1,18 @@
-//! The command line: raw arguments (clap), then resolved settings (flags over `cachegen.toml`
-//! over defaults), then the work, done by the library. Exit codes: 0 clean (warnings allowed),
-//! 1 errors in a spec or drift under `--check`, 2 usage or I/O errors.
+//! The command line, a thin face over the library (`app`): raw arguments (clap), then the
+//! resolved settings (flags over `cachegen.toml` over defaults, in `settings`), then the
+//! command's work, which returns a report; the report is printed (`print`, `commands`) and its
+//! outcome becomes the exit code (`exit`).
 
 mod commands;
-mod report;
+mod exit;
+mod print;
+mod settings;
 
+use crate::app::Outcome;
+use crate::app::render::Mode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use print::Printer;
+use settings::{Flags, NoSettings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,8 +59,7 @@ pub struct GlobalArgs {
     pub deny_warnings: bool,
 }
 
-/// How diagnostics and reports are printed (`--format`). The choice of a printer is the
-/// command line's; the diagnostics module only renders each format.
+/// How diagnostics and reports are printed (`--format`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -128,13 +134,84 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    let outcome = match Cli::try_parse() {
+        Ok(cli) => run(cli),
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            // `--help` and `--version` come this way too, and are no mistake.
+            if e.use_stderr() {
+                Outcome::NotDone
+            } else {
+                Outcome::Clean
+            }
         }
     };
-    ExitCode::from(commands::run(cli))
+    ExitCode::from(exit::code(outcome))
+}
+
+fn run(cli: Cli) -> Outcome {
+    let p = Printer::new(&cli.global);
+    // Only the commands that work on the project read `cachegen.toml`: a broken one does not
+    // stop `schema`, `rules` or `init`.
+    let flags = Flags {
+        deny_warnings: cli.global.deny_warnings.then_some(true),
+        ..Flags::default()
+    };
+    match cli.command {
+        Command::Schema => commands::schema(),
+        Command::Rules { code } => commands::rules(&p, code.as_deref()),
+        Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Validate { specs } => match load(&p, flags) {
+            Ok(s) => commands::validate(&p, &s, &specs),
+            Err(outcome) => outcome,
+        },
+        Command::Render {
+            specs,
+            out,
+            check,
+            templates,
+        } => {
+            let flags = Flags {
+                out,
+                templates,
+                ..flags
+            };
+            let mode = if check { Mode::Check } else { Mode::Write };
+            match load(&p, flags) {
+                Ok(s) => commands::render(&p, &s, &specs, mode),
+                Err(outcome) => outcome,
+            }
+        }
+        Command::Explain { spec } => match load(&p, flags) {
+            Ok(s) => commands::explain(&p, &s, &spec),
+            Err(outcome) => outcome,
+        },
+        Command::Verify {
+            spec,
+            url,
+            password_env,
+            tls_ca,
+            timeout_ms,
+        } => {
+            let s = match load(&p, flags) {
+                Ok(s) => s,
+                Err(outcome) => return outcome,
+            };
+            match settings::server(&url, password_env.as_deref(), tls_ca.as_deref(), timeout_ms) {
+                Ok(server) => commands::verify(&p, &s, &spec, &server),
+                Err(problem) => p.problem(&problem),
+            }
+        }
+    }
+}
+
+/// The run's settings, or the outcome of a run that has none (its problem printed).
+fn load(p: &Printer, flags: Flags) -> Result<crate::app::Settings, Outcome> {
+    settings::load(flags).map_err(|why| match why {
+        NoSettings::WorkingFolder(problem) => p.problem(&problem),
+        NoSettings::ProjectFile(diags) => {
+            p.diagnostics(&diags, 0);
+            Outcome::NotDone
+        }
+    })
 }
