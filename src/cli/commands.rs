@@ -3,9 +3,9 @@
 
 use super::Format;
 use super::print::Printer;
-use crate::app::render::{Mode, Rendering};
+use crate::app::render::{Comparison, Mode, Rendering, Written};
 use crate::app::verify::{Server, VerifyReport};
-use crate::app::{self, Outcome, Settings, explain::ExplainReport, validate::Checks};
+use crate::app::{self, Outcome, Problem, Settings, explain::ExplainReport, validate::Checks};
 use crate::diagnostics::Diagnostic;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -65,11 +65,14 @@ fn reported(p: &Printer, checks: &Checks) -> Vec<Diagnostic> {
     }
     let mut diags = checks.diagnostics.clone();
     if !p.human() {
-        diags.extend(checks.unreadable.iter().map(app::Problem::diagnostic));
+        diags.extend(checks.unreadable.iter().map(Problem::diagnostic));
     }
     diags
 }
 
+/// Human output shows the specs' diagnostics before what was written or found stale; JSON and
+/// SARIF print one document per run, so they wait for the end, where `found` joins them. A
+/// rendering that failed shows only its problem in human form.
 pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -> Outcome {
     let report = match app::render::render(settings, specs, mode) {
         Ok(r) => r,
@@ -77,20 +80,11 @@ pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -
     };
     let diags = reported(p, &report.checks);
     let specs = report.checks.specs.len();
-    let human = p.human();
     let root = &report.output;
-    // Human output shows the specs' diagnostics before what was written or found stale; JSON
-    // and SARIF print one document per run, so they wait for the end. A rendering that failed
-    // prints only the problem in human form.
-    let diagnostics_first = || {
-        if human {
-            p.diagnostics(&diags, specs);
-        }
-    };
     match &report.rendering {
         Rendering::Refused => {
             p.diagnostics(&diags, specs);
-            if report.outcome() == Outcome::ToFix && !p.quiet && human {
+            if report.outcome() == Outcome::ToFix && !p.quiet && p.human() {
                 eprintln!("nothing was written: fix the errors above, then render again");
             }
         }
@@ -98,81 +92,93 @@ pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -
             p.problem_after(&diags, specs, problem);
         }
         Rendering::NotWritten(problem) => {
-            diagnostics_first();
+            if p.human() {
+                p.diagnostics(&diags, specs);
+            }
             p.problem_after(&diags, specs, problem);
         }
         Rendering::Written(written) => {
-            diagnostics_first();
-            if human && !p.quiet {
-                let mut err = std::io::stderr().lock();
-                for env in &written.environments {
-                    let _ = writeln!(
-                        err,
-                        "wrote {root}/{}/ ({} files) from {}",
-                        env.environment, env.files, env.source
-                    );
-                }
-                drop(err);
-                for orphan in &written.orphans {
-                    p.one(orphan);
-                }
-            }
-            if !human {
-                let mut all = diags.clone();
-                all.extend(written.orphans.iter().cloned());
-                p.diagnostics(&all, specs);
+            if p.human() {
+                p.diagnostics(&diags, specs);
+                print_written(p, root, written);
+            } else {
+                p.diagnostics(&[diags, written.orphans.clone()].concat(), specs);
             }
         }
         Rendering::Compared(found) => {
-            diagnostics_first();
-            // The diffs are the report in human form (stdout, for a CI log); with JSON or
-            // SARIF stdout is the document, so they go to stderr.
-            let mut diffs: Box<dyn Write> = if human {
-                Box::new(std::io::stdout().lock())
-            } else {
-                Box::new(std::io::stderr().lock())
-            };
-            for diff in &found.diffs {
-                let _ = diffs.write_all(diff.as_bytes());
+            if p.human() {
+                p.diagnostics(&diags, specs);
             }
-            if let Some(problem) = &found.failure {
-                drop(diffs);
+            if let Err(problem) = print_comparison(p, root, found) {
                 p.problem_after(&diags, specs, problem);
-                return report.outcome();
-            }
-            for env in &found.orphans {
-                let _ = writeln!(
-                    diffs,
-                    "extra: {root}/{env}/ (no spec renders this environment any more)"
-                );
-            }
-            drop(diffs);
-            let envs = found.stale_environments();
-            if envs == 0 {
-                if !p.quiet && human {
-                    eprintln!(
-                        "generated files are up to date ({} environments)",
-                        found.environments
-                    );
-                }
-            } else {
-                eprintln!(
-                    "error: generated files are stale: {} changed, {} missing, {} extra in {envs} environment{}",
-                    found.changed,
-                    found.missing,
-                    found.extra_with_orphans(),
-                    if envs == 1 { "" } else { "s" }
-                );
-                eprintln!("help: run `cachegen render` and commit the result");
-            }
-            if !human {
-                let mut all = diags.clone();
-                all.extend(found.stale.iter().cloned());
-                p.diagnostics(&all, specs);
+            } else if !p.human() {
+                p.diagnostics(&[diags, found.stale.clone()].concat(), specs);
             }
         }
     }
     report.outcome()
+}
+
+/// What was written, and the folders left behind by removed specs, on stderr.
+fn print_written(p: &Printer, root: &str, written: &Written) {
+    if p.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for env in &written.environments {
+        let _ = writeln!(
+            err,
+            "wrote {root}/{}/ ({} files) from {}",
+            env.environment, env.files, env.source
+        );
+    }
+    drop(err);
+    for orphan in &written.orphans {
+        p.one(orphan);
+    }
+}
+
+/// `--check`: the diffs, then a verdict on stderr. The diffs are the report in human form
+/// (stdout, for a CI log); with JSON or SARIF stdout is the document, so they go to stderr.
+/// A folder that could not be read ends the report after the diffs before it.
+fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Result<(), &'a Problem> {
+    let mut diffs: Box<dyn Write> = if p.human() {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::io::stderr().lock())
+    };
+    for diff in &found.diffs {
+        let _ = diffs.write_all(diff.as_bytes());
+    }
+    if let Some(problem) = &found.failure {
+        return Err(problem);
+    }
+    for env in &found.orphans {
+        let _ = writeln!(
+            diffs,
+            "extra: {root}/{env}/ (no spec renders this environment any more)"
+        );
+    }
+    drop(diffs);
+    let envs = found.stale_environments();
+    if envs == 0 {
+        if !p.quiet && p.human() {
+            eprintln!(
+                "generated files are up to date ({} environments)",
+                found.environments
+            );
+        }
+    } else {
+        eprintln!(
+            "error: generated files are stale: {} changed, {} missing, {} extra in {envs} environment{}",
+            found.changed,
+            found.missing,
+            found.extra_with_orphans(),
+            if envs == 1 { "" } else { "s" }
+        );
+        eprintln!("help: run `cachegen render` and commit the result");
+    }
+    Ok(())
 }
 
 pub fn explain(p: &Printer, settings: &Settings, spec: &Path) -> Outcome {
