@@ -8,8 +8,8 @@ mod exit;
 mod print;
 mod settings;
 
-use crate::app::Outcome;
 use crate::app::render::Mode;
+use crate::app::{Outcome, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use print::Printer;
 use settings::{Flags, NoSettings};
@@ -151,20 +151,17 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Outcome {
     let p = Printer::new(&cli.global);
-    // Only the commands that work on the project read `cachegen.toml`: a broken one does not
-    // stop `schema`, `rules` or `init`.
     let flags = Flags {
         deny_warnings: cli.global.deny_warnings.then_some(true),
         ..Flags::default()
     };
+    // Only the commands that work on the project read `cachegen.toml`: a broken one does not
+    // stop `schema`, `rules` or `init`.
     match cli.command {
         Command::Schema => commands::schema(),
         Command::Rules { code } => commands::rules(&p, code.as_deref()),
         Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),
-        Command::Validate { specs } => match load(&p, flags) {
-            Ok(s) => commands::validate(&p, &s, &specs),
-            Err(outcome) => outcome,
-        },
+        Command::Validate { specs } => in_project(&p, flags, |s| commands::validate(&p, s, &specs)),
         Command::Render {
             specs,
             out,
@@ -177,41 +174,33 @@ fn run(cli: Cli) -> Outcome {
                 ..flags
             };
             let mode = if check { Mode::Check } else { Mode::Write };
-            match load(&p, flags) {
-                Ok(s) => commands::render(&p, &s, &specs, mode),
-                Err(outcome) => outcome,
-            }
+            in_project(&p, flags, |s| commands::render(&p, s, &specs, mode))
         }
-        Command::Explain { spec } => match load(&p, flags) {
-            Ok(s) => commands::explain(&p, &s, &spec),
-            Err(outcome) => outcome,
-        },
+        Command::Explain { spec } => in_project(&p, flags, |s| commands::explain(&p, s, &spec)),
         Command::Verify {
             spec,
             url,
             password_env,
             tls_ca,
             timeout_ms,
-        } => {
-            let s = match load(&p, flags) {
-                Ok(s) => s,
-                Err(outcome) => return outcome,
-            };
+        } => in_project(&p, flags, |s| {
             match settings::server(&url, password_env.as_deref(), tls_ca.as_deref(), timeout_ms) {
-                Ok(server) => commands::verify(&p, &s, &spec, &server),
+                Ok(server) => commands::verify(&p, s, &spec, &server),
                 Err(problem) => p.problem(&problem),
             }
-        }
+        }),
     }
 }
 
-/// The run's settings, or the outcome of a run that has none (its problem printed).
-fn load(p: &Printer, flags: Flags) -> Result<crate::app::Settings, Outcome> {
-    settings::load(flags).map_err(|why| match why {
-        NoSettings::WorkingFolder(problem) => p.problem(&problem),
-        NoSettings::ProjectFile(diags) => {
+/// Run `work` with the settings of the project around the working folder; without them (the
+/// folder or `cachegen.toml` cannot be read), print why and end the run.
+fn in_project(p: &Printer, flags: Flags, work: impl FnOnce(&Settings) -> Outcome) -> Outcome {
+    match settings::load(flags) {
+        Ok(s) => work(&s),
+        Err(NoSettings::WorkingFolder(problem)) => p.problem(&problem),
+        Err(NoSettings::ProjectFile(diags)) => {
             p.diagnostics(&diags, 0);
             Outcome::NotDone
         }
-    })
+    }
 }
