@@ -346,3 +346,101 @@ fn compare(out: &Path, shown_root: &str, rendered: &[Rendered], every_spec: bool
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project;
+
+    /// A project in a fresh folder with the shipped development environment (and its base).
+    fn project_with_development(tag: &str) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("cachegen-app-render-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("environments");
+        std::fs::create_dir_all(root.join("environments/development")).unwrap();
+        for file in ["base.yaml", "development/cache.yaml"] {
+            std::fs::copy(shipped.join(file), root.join("environments").join(file)).unwrap();
+        }
+        root
+    }
+
+    fn settings(root: &Path) -> Settings {
+        Settings {
+            project: project::discover(root).unwrap(),
+            output: root.join("generated"),
+            templates: None,
+            deny_warnings: false,
+        }
+    }
+
+    /// The orphan policy: a folder whose spec is gone is left in place with a warning by a
+    /// render, is stale under `--check`, and is not judged by a run over named specs.
+    #[test]
+    fn a_folder_without_a_spec_is_judged_only_over_every_spec() {
+        let root = project_with_development("orphans");
+        let mut s = settings(&root);
+        let report = render(&s, &[], Mode::Write).unwrap();
+        let Rendering::Written(w) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(w.environments.len(), 1);
+        assert!(w.orphans.is_empty());
+        assert_eq!(report.outcome(), Outcome::Clean);
+
+        let generated = root.join("generated");
+        std::fs::create_dir_all(generated.join("gone")).unwrap();
+        std::fs::copy(
+            generated.join("development/.env"),
+            generated.join("gone/.env"),
+        )
+        .unwrap();
+
+        let report = render(&s, &[], Mode::Write).unwrap();
+        let Rendering::Written(w) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(w.orphans.len(), 1);
+        assert_eq!(w.orphans[0].severity, Severity::Warning);
+        assert!(generated.join("gone/.env").is_file(), "left for the team");
+        assert_eq!(report.outcome(), Outcome::Clean);
+        s.deny_warnings = true;
+        assert_eq!(
+            render(&s, &[], Mode::Write).unwrap().outcome(),
+            Outcome::ToFix
+        );
+        s.deny_warnings = false;
+
+        let report = render(&s, &[], Mode::Check).unwrap();
+        let Rendering::Compared(c) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(c.orphans, ["gone"]);
+        assert!(c.diffs.is_empty());
+        assert_eq!((c.stale_environments(), c.extra_with_orphans()), (1, 1));
+        assert_eq!(report.outcome(), Outcome::ToFix);
+
+        let named = [root.join("environments/development/cache.yaml")];
+        let report = render(&s, &named, Mode::Check).unwrap();
+        let Rendering::Compared(c) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert!(c.orphans.is_empty() && c.stale.is_empty());
+        assert_eq!(report.outcome(), Outcome::Clean);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A spec with an error writes nothing, and the run is to fix, not undone.
+    #[test]
+    fn a_spec_with_errors_is_not_rendered() {
+        let root = project_with_development("refused");
+        let spec = root.join("environments/development/cache.yaml");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        std::fs::write(&spec, text.replace("max_memory: 2gb", "max_memory: 1.5gb")).unwrap();
+        let report = render(&settings(&root), &[], Mode::Write).unwrap();
+        assert!(matches!(report.rendering, Rendering::Refused));
+        assert_eq!(report.outcome(), Outcome::ToFix);
+        assert!(!root.join("generated").exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
