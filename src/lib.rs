@@ -4,12 +4,14 @@
 //! The pipeline runs one way: `load` (YAML with spans, `extends`) -> `spec` (JSON Schema, typed
 //! spec) -> `plan` (tier defaults, derived values) -> `rules` (diagnostics) -> `targets`
 //! (files) -> `output` (atomic writes, `--check`). `verify` compares a live server with a spec.
-//! The command line (`cli`) is a thin face.
+//! `app` does each command's work and returns a report; the command line (`cli`) is a thin
+//! face that resolves settings, calls `app`, prints the report and sets the exit code.
 
 // A diagnostic is the error value of the input stages; it is built once per problem, on the
 // cold path, so its size does not matter and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod app;
 pub mod cli;
 pub mod diagnostics;
 pub mod explain;

@@ -1,12 +1,18 @@
-//! The command line: raw arguments (clap), then resolved settings (flags over `cachegen.toml`
-//! over defaults), then the work, done by the library. Exit codes: 0 clean (warnings allowed),
-//! 1 errors in a spec or drift under `--check`, 2 usage or I/O errors.
+//! The command line, a thin face over the library (`app`): raw arguments (clap), then the
+//! resolved settings (flags over `cachegen.toml` over defaults, in `settings`), then the
+//! command's work, which returns a report; the report is printed (`print`, `commands`) and its
+//! outcome becomes the exit code (`exit`).
 
 mod commands;
-mod report;
+mod exit;
+mod print;
+mod settings;
 
-use crate::diagnostics::Format;
+use crate::app::render::Mode;
+use crate::app::{Outcome, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use print::Printer;
+use settings::{Flags, NoSettings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,6 +57,14 @@ pub struct GlobalArgs {
     /// Treat warnings as errors (overrides `deny_warnings` in cachegen.toml).
     #[arg(long, global = true)]
     pub deny_warnings: bool,
+}
+
+/// How diagnostics and reports are printed (`--format`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -120,13 +134,73 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    let outcome = match Cli::try_parse() {
+        Ok(cli) => run(cli),
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            // `--help` and `--version` come this way too, and are no mistake.
+            if e.use_stderr() {
+                Outcome::NotDone
+            } else {
+                Outcome::Clean
+            }
         }
     };
-    ExitCode::from(commands::run(cli))
+    ExitCode::from(exit::code(outcome))
+}
+
+fn run(cli: Cli) -> Outcome {
+    let p = Printer::new(&cli.global);
+    let flags = Flags {
+        deny_warnings: cli.global.deny_warnings.then_some(true),
+        ..Flags::default()
+    };
+    // Only the commands that work on the project read `cachegen.toml`: a broken one does not
+    // stop `schema`, `rules` or `init`.
+    match cli.command {
+        Command::Schema => commands::schema(),
+        Command::Rules { code } => commands::rules(&p, code.as_deref()),
+        Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Validate { specs } => in_project(&p, flags, |s| commands::validate(&p, s, &specs)),
+        Command::Render {
+            specs,
+            out,
+            check,
+            templates,
+        } => {
+            let flags = Flags {
+                out,
+                templates,
+                ..flags
+            };
+            let mode = if check { Mode::Check } else { Mode::Write };
+            in_project(&p, flags, |s| commands::render(&p, s, &specs, mode))
+        }
+        Command::Explain { spec } => in_project(&p, flags, |s| commands::explain(&p, s, &spec)),
+        Command::Verify {
+            spec,
+            url,
+            password_env,
+            tls_ca,
+            timeout_ms,
+        } => in_project(&p, flags, |s| {
+            match settings::server(&url, password_env.as_deref(), tls_ca.as_deref(), timeout_ms) {
+                Ok(server) => commands::verify(&p, s, &spec, &server),
+                Err(problem) => p.problem(&problem),
+            }
+        }),
+    }
+}
+
+/// Run `work` with the settings of the project around the working folder; without them (the
+/// folder or `cachegen.toml` cannot be read), print why and end the run.
+fn in_project(p: &Printer, flags: Flags, work: impl FnOnce(&Settings) -> Outcome) -> Outcome {
+    match settings::load(flags) {
+        Ok(s) => work(&s),
+        Err(NoSettings::WorkingFolder(problem)) => p.problem(&problem),
+        Err(NoSettings::ProjectFile(diags)) => {
+            p.diagnostics(&diags, 0);
+            Outcome::NotDone
+        }
+    }
 }

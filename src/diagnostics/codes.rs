@@ -301,13 +301,6 @@ const RESTORE: &str = "An incident fix made with `CONFIG SET`, a console change 
 
 pub static DRIFT: &[RuleInfo] = &[
     RuleInfo {
-        code: SETTING_DRIFT,
-        name: "setting-drift",
-        summary: "A redis.conf directive differs from the setting of the spec that declares it (settings without a drift code of their own).",
-        rationale: RESTORE,
-        default_severity: Severity::Error,
-    },
-    RuleInfo {
         code: ENGINE_DRIFT,
         name: "engine-drift",
         summary: "The server runs another engine (redis, valkey) or `major.minor` version than `engine` declares.",
@@ -438,6 +431,13 @@ pub static DRIFT: &[RuleInfo] = &[
         name: "command-not-refused",
         summary: "A command listed in `security.disabled_commands` is not refused for the user verify logs in as.",
         rationale: "`FLUSHALL` or `KEYS` left enabled after an incident is one mistyped command away from an outage.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: SETTING_DRIFT,
+        name: "setting-drift",
+        summary: "A redis.conf directive differs from the setting of the spec that declares it (settings without a drift code of their own).",
+        rationale: RESTORE,
         default_severity: Severity::Error,
     },
     RuleInfo {

@@ -158,12 +158,3 @@ pub fn count(diags: &[Diagnostic]) -> Counts {
     }
     c
 }
-
-/// Output formats for diagnostics (`--format`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Human,
-    Json,
-    Sarif,
-}

@@ -1,5 +1,7 @@
 //! Project settings: an optional `cachegen.toml` at the repository root, found by walking up
-//! from the working folder (like `Cargo.toml`). Command-line flags win over it.
+//! from the working folder (like `Cargo.toml`). Keys that a command-line flag can also set
+//! (`output`, `templates`, `deny_warnings`) are kept as the file says them; the command line
+//! layers its flags over them, and the defaults under them, in one place (`cli::settings`).
 
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile};
@@ -9,6 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "cachegen.toml";
+
+/// Where `render` writes when neither `--out` nor `output` says, relative to the project root.
+pub const DEFAULT_OUTPUT: &str = "generated";
 
 /// `cachegen.toml`, every key optional.
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +48,8 @@ pub struct Providers {
 
 pub use crate::targets::ProviderVersions;
 
-/// The resolved project: where things are and how strict to be.
+/// The project as `cachegen.toml` (or its absence) describes it: where things are, rule
+/// severities, provider versions. Paths are resolved against the root.
 #[derive(Clone, Debug)]
 pub struct Project {
     /// The folder of `cachegen.toml`, or the working folder when there is none.
@@ -51,11 +57,14 @@ pub struct Project {
     /// Whether a `cachegen.toml` was found.
     pub has_file: bool,
     pub environments: PathBuf,
-    pub output: PathBuf,
-    pub templates: Option<PathBuf>,
-    pub deny_warnings: bool,
     pub overrides: Overrides,
     pub providers: ProviderVersions,
+    /// `output`, when the file sets it (a flag may override it, so no default is applied here).
+    pub output: Option<PathBuf>,
+    /// `templates`, when the file sets it.
+    pub templates: Option<PathBuf>,
+    /// `deny_warnings`, when the file sets it.
+    pub deny_warnings: Option<bool>,
 }
 
 /// Find `cachegen.toml` from `start` upwards.
@@ -97,9 +106,9 @@ fn defaults(root: PathBuf, has_file: bool, f: ProjectFile) -> Project {
     }
     Project {
         environments: root.join(f.environments.as_deref().unwrap_or("environments")),
-        output: root.join(f.output.as_deref().unwrap_or("generated")),
+        output: f.output.map(|o| root.join(o)),
         templates: f.templates.map(|t| root.join(t)),
-        deny_warnings: f.deny_warnings.unwrap_or(false),
+        deny_warnings: f.deny_warnings,
         overrides: Overrides::new(),
         providers,
         root,

@@ -1,0 +1,446 @@
+//! `cachegen render`: validate, render every spec in memory, then write each environment's
+//! folder, or (`--check`) compare it with what is on disk. Everything is rendered before
+//! anything is written, so a template error writes nothing.
+
+use super::validate::{self, Checks};
+use super::{Outcome, Problem, Settings};
+use crate::diagnostics::{Diagnostic, Severity, codes};
+use crate::load::display_path;
+use crate::pipeline::{self, Checked};
+use crate::project::ProviderVersions;
+use crate::targets::{self, Engine, OutFile};
+use std::path::{Path, PathBuf};
+
+/// What to do with the rendered files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Replace each environment's folder.
+    Write,
+    /// Write nothing; report how the folders on disk differ (`--check`, in CI).
+    Check,
+}
+
+#[derive(Debug)]
+pub struct RenderReport {
+    pub checks: Checks,
+    /// The output folder as the user knows it (`generated`, or `--out` as given).
+    pub output: String,
+    pub rendering: Rendering,
+    outcome: Outcome,
+}
+
+impl RenderReport {
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+}
+
+/// How far the render went.
+#[derive(Debug)]
+pub enum Rendering {
+    /// A spec cannot be read, has errors, or has warnings that are denied: nothing was
+    /// rendered or written.
+    Refused,
+    /// Rendering failed (a template, or the template override): nothing was written.
+    NotRendered(Problem),
+    /// The folders were replaced.
+    Written(Written),
+    /// A folder could not be written; which ones were already replaced is in the help.
+    NotWritten(Problem),
+    /// `--check`: the rendering compared with the disk.
+    Compared(Comparison),
+}
+
+#[derive(Debug)]
+pub struct Written {
+    /// Each environment written, in the order of the specs.
+    pub environments: Vec<WrittenEnvironment>,
+    /// A CG0051 warning per folder whose spec is gone (the folder is left in place).
+    pub orphans: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct WrittenEnvironment {
+    pub environment: String,
+    /// The spec it was rendered from, relative to the project root.
+    pub source: String,
+    pub files: usize,
+}
+
+/// `--check`: how the generated folders differ from a fresh rendering.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    /// Environments rendered and compared.
+    pub environments: usize,
+    /// For each environment that differs, in order: its unified diffs and listings of missing
+    /// and extra files.
+    pub diffs: Vec<String>,
+    /// Folders of environments that no spec renders any more.
+    pub orphans: Vec<String>,
+    /// Files that differ, are missing or are no longer produced, over every environment.
+    pub changed: usize,
+    pub missing: usize,
+    pub extra: usize,
+    /// A CG0051 error per stale file and per orphaned folder.
+    pub stale: Vec<Diagnostic>,
+    /// A folder that could not be read: the comparison stopped there, after the diffs of the
+    /// environments before it.
+    pub failure: Option<Problem>,
+}
+
+impl Comparison {
+    /// Environments whose folder is stale, counting orphaned folders.
+    pub fn stale_environments(&self) -> usize {
+        self.diffs.len() + self.orphans.len()
+    }
+
+    /// Extra files, counting each orphaned folder as one.
+    pub fn extra_with_orphans(&self) -> usize {
+        self.extra + self.orphans.len()
+    }
+}
+
+/// Render `specs` (every spec of the project when none is named) into the output folder, or
+/// compare with it. `Err` only when the specs cannot even be listed.
+pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<RenderReport, Problem> {
+    let checks = validate::validate(settings, specs)?;
+    let output = display_path(&settings.output);
+    if checks.outcome() != Outcome::Clean {
+        return Ok(RenderReport {
+            outcome: checks.outcome(),
+            checks,
+            output,
+            rendering: Rendering::Refused,
+        });
+    }
+    // Folders of environments that have no spec any more are judged only when every spec was
+    // rendered: a run over some specs cannot tell a removed environment from one left out.
+    let every_spec = specs.is_empty();
+    let rendering = match render_checked(settings, &checks) {
+        Err(problem) => Rendering::NotRendered(problem),
+        Ok(rendered) => match mode {
+            Mode::Write => match write(&settings.output, &output, &rendered, every_spec) {
+                Ok(written) => Rendering::Written(written),
+                Err(problem) => Rendering::NotWritten(problem),
+            },
+            Mode::Check => {
+                Rendering::Compared(compare(&settings.output, &output, &rendered, every_spec))
+            }
+        },
+    };
+    let outcome = match &rendering {
+        Rendering::Refused => checks.outcome(),
+        Rendering::NotRendered(_) | Rendering::NotWritten(_) => Outcome::NotDone,
+        Rendering::Compared(c) if c.failure.is_some() => Outcome::NotDone,
+        Rendering::Written(w) => Outcome::of(&w.orphans, settings.deny_warnings),
+        Rendering::Compared(c) => Outcome::of(&c.stale, settings.deny_warnings),
+    };
+    Ok(RenderReport {
+        checks,
+        output,
+        rendering,
+        outcome,
+    })
+}
+
+/// One environment rendered in memory.
+struct Rendered {
+    environment: String,
+    source: String,
+    files: Vec<OutFile>,
+}
+
+/// Render every checked spec, spread over the cores when there are many.
+fn render_checked(settings: &Settings, checks: &Checks) -> Result<Vec<Rendered>, Problem> {
+    let engine = Engine::new(settings.templates.as_deref()).map_err(|e| {
+        Problem::new(
+            e,
+            "fix the template override, or remove it to use the built-in templates",
+        )
+    })?;
+    let checked: Vec<&Checked> = checks
+        .specs
+        .iter()
+        .filter_map(|o| match o {
+            pipeline::Outcome::Checked(c) => Some(c.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let providers = &settings.project.providers;
+    crate::parallel::map(&checked, 32, |c| render_one(c, &engine, providers))
+        .into_iter()
+        .collect()
+}
+
+fn render_one(
+    checked: &Checked,
+    engine: &Engine,
+    providers: &ProviderVersions,
+) -> Result<Rendered, Problem> {
+    let waivers = crate::rules::waived(&checked.context());
+    let input = targets::RenderInput {
+        plan: &checked.plan,
+        engine,
+        providers,
+        waivers: &waivers,
+    };
+    let plan = &checked.plan;
+    targets::render_all(&input)
+        .map(|files| Rendered {
+            environment: plan.environment.clone(),
+            source: plan.source.clone(),
+            files,
+        })
+        .map_err(|e| {
+            Problem::new(
+                format!("rendering {} failed: {e}", plan.source),
+                "this is a bug in a template (or in a --templates override); nothing was written",
+            )
+        })
+}
+
+/// Folders under the output that cachegen wrote for an environment that has no spec any more.
+fn orphaned(out: &Path, rendered: &[Rendered]) -> Result<Vec<String>, Problem> {
+    let known: Vec<&str> = rendered.iter().map(|r| r.environment.as_str()).collect();
+    crate::output::orphaned_environments(out, &known).map_err(|e| {
+        Problem::new(
+            format!("cannot list `{}`: {e}", display_path(out)),
+            "check the output folder's permissions",
+        )
+    })
+}
+
+/// CG0051 for the folder of an environment whose spec is gone: a warning when `render`
+/// leaves it, an error under `--check`.
+fn orphan(severity: Severity, shown_root: &str, env: &str) -> Diagnostic {
+    let until = if severity == Severity::Warning {
+        " (render --check fails until it is gone)"
+    } else {
+        ""
+    };
+    Diagnostic::new(
+        codes::STALE_OUTPUT,
+        severity,
+        format!("`{shown_root}/{env}` was generated for an environment that has no spec any more"),
+    )
+    .help(format!(
+        "delete `{shown_root}/{env}`{until}, or restore its spec"
+    ))
+}
+
+fn write(
+    out: &Path,
+    shown_root: &str,
+    rendered: &[Rendered],
+    every_spec: bool,
+) -> Result<Written, Problem> {
+    if out.exists() && !out.is_dir() {
+        return Err(Problem::new(
+            format!("the output `{shown_root}` is not a folder"),
+            "choose another --out, or remove the file",
+        ));
+    }
+    let envs: Vec<crate::output::EnvFiles> = rendered
+        .iter()
+        .map(|r| crate::output::EnvFiles {
+            environment: &r.environment,
+            files: &r.files,
+        })
+        .collect();
+    if let Err(e) = crate::output::write_all(out, &envs) {
+        let help = if e.replaced.is_empty() {
+            "nothing was replaced: every environment's previous output is unchanged; check the folder's permissions and free space".to_string()
+        } else {
+            format!(
+                "already replaced: {}; every other environment's previous output is unchanged; check the folder's permissions and free space, then render again",
+                e.replaced.join(", ")
+            )
+        };
+        return Err(Problem::new(
+            format!("cannot write `{shown_root}/{}`: {}", e.environment, e.error),
+            help,
+        ));
+    }
+    // A removed environment's folder is left for the team to delete (it may hold Terraform
+    // state or notes cachegen knows nothing of); `render --check` fails on it until then.
+    // The output was written: a folder that cannot be listed now is no reason to fail.
+    let orphans = if every_spec {
+        orphaned(out, rendered).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(Written {
+        environments: rendered
+            .iter()
+            .map(|r| WrittenEnvironment {
+                environment: r.environment.clone(),
+                source: r.source.clone(),
+                files: r.files.len(),
+            })
+            .collect(),
+        orphans: orphans
+            .iter()
+            .map(|env| orphan(Severity::Warning, shown_root, env))
+            .collect(),
+    })
+}
+
+fn compare(out: &Path, shown_root: &str, rendered: &[Rendered], every_spec: bool) -> Comparison {
+    let mut found = Comparison {
+        environments: rendered.len(),
+        ..Comparison::default()
+    };
+    let drifts = crate::parallel::map(rendered, 32, |r| {
+        let shown = format!("{shown_root}/{}", r.environment);
+        let drift = crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files);
+        (shown, r.source.clone(), drift)
+    });
+    let stale = |what: String| {
+        Diagnostic::error(codes::STALE_OUTPUT, what)
+            .help("run `cachegen render` and commit the result")
+    };
+    for (shown, source, drift) in drifts {
+        let d = match drift {
+            Ok(d) => d,
+            Err(e) => {
+                found.failure = Some(Problem::new(
+                    format!("cannot read `{shown}`: {e}"),
+                    "check the output folder's permissions",
+                ));
+                return found;
+            }
+        };
+        if d.is_clean() {
+            continue;
+        }
+        found.changed += d.changed.len();
+        found.missing += d.missing.len();
+        found.extra += d.extra.len();
+        found.diffs.push(d.report);
+        for f in &d.changed {
+            found
+                .stale
+                .push(stale(format!("`{f}` differs from what {source} renders")));
+        }
+        for f in &d.missing {
+            found
+                .stale
+                .push(stale(format!("`{f}` is missing; {source} renders it")));
+        }
+        for f in &d.extra {
+            found
+                .stale
+                .push(stale(format!("`{f}` is no longer produced by {source}")));
+        }
+    }
+    if every_spec {
+        match orphaned(out, rendered) {
+            Ok(orphans) => {
+                for env in orphans {
+                    found.stale.push(orphan(Severity::Error, shown_root, &env));
+                    found.orphans.push(env);
+                }
+            }
+            Err(problem) => found.failure = Some(problem),
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project;
+
+    /// A project in a fresh folder with the shipped development environment (and its base).
+    fn project_with_development(tag: &str) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("cachegen-app-render-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("environments");
+        std::fs::create_dir_all(root.join("environments/development")).unwrap();
+        for file in ["base.yaml", "development/cache.yaml"] {
+            std::fs::copy(shipped.join(file), root.join("environments").join(file)).unwrap();
+        }
+        root
+    }
+
+    fn settings(root: &Path) -> Settings {
+        Settings {
+            project: project::discover(root).unwrap(),
+            output: root.join("generated"),
+            templates: None,
+            deny_warnings: false,
+        }
+    }
+
+    /// The orphan policy: a folder whose spec is gone is left in place with a warning by a
+    /// render, is stale under `--check`, and is not judged by a run over named specs.
+    #[test]
+    fn a_folder_without_a_spec_is_judged_only_over_every_spec() {
+        let root = project_with_development("orphans");
+        let mut s = settings(&root);
+        let report = render(&s, &[], Mode::Write).unwrap();
+        let Rendering::Written(w) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(w.environments.len(), 1);
+        assert!(w.orphans.is_empty());
+        assert_eq!(report.outcome(), Outcome::Clean);
+
+        let generated = root.join("generated");
+        std::fs::create_dir_all(generated.join("gone")).unwrap();
+        std::fs::copy(
+            generated.join("development/.env"),
+            generated.join("gone/.env"),
+        )
+        .unwrap();
+
+        let report = render(&s, &[], Mode::Write).unwrap();
+        let Rendering::Written(w) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(w.orphans.len(), 1);
+        assert_eq!(w.orphans[0].severity, Severity::Warning);
+        assert!(generated.join("gone/.env").is_file(), "left for the team");
+        assert_eq!(report.outcome(), Outcome::Clean);
+        s.deny_warnings = true;
+        assert_eq!(
+            render(&s, &[], Mode::Write).unwrap().outcome(),
+            Outcome::ToFix
+        );
+        s.deny_warnings = false;
+
+        let report = render(&s, &[], Mode::Check).unwrap();
+        let Rendering::Compared(c) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert_eq!(c.orphans, ["gone"]);
+        assert!(c.diffs.is_empty());
+        assert_eq!((c.stale_environments(), c.extra_with_orphans()), (1, 1));
+        assert_eq!(report.outcome(), Outcome::ToFix);
+
+        let named = [root.join("environments/development/cache.yaml")];
+        let report = render(&s, &named, Mode::Check).unwrap();
+        let Rendering::Compared(c) = &report.rendering else {
+            panic!("{:?}", report.rendering)
+        };
+        assert!(c.orphans.is_empty() && c.stale.is_empty());
+        assert_eq!(report.outcome(), Outcome::Clean);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A spec with an error writes nothing, and the run is to fix, not undone.
+    #[test]
+    fn a_spec_with_errors_is_not_rendered() {
+        let root = project_with_development("refused");
+        let spec = root.join("environments/development/cache.yaml");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        std::fs::write(&spec, text.replace("max_memory: 2gb", "max_memory: 1.5gb")).unwrap();
+        let report = render(&settings(&root), &[], Mode::Write).unwrap();
+        assert!(matches!(report.rendering, Rendering::Refused));
+        assert_eq!(report.outcome(), Outcome::ToFix);
+        assert!(!root.join("generated").exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

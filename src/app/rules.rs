@@ -1,0 +1,148 @@
+//! `cachegen rules`: every code cachegen reports (input, drift, and the rules by family), or
+//! one of them in full, with a failing and a passing example for a rule.
+
+use super::Problem;
+use crate::diagnostics::{RuleInfo, Severity, codes};
+use crate::rules::{Tiers, catalog};
+use std::fmt::Write;
+
+/// The rules as SARIF describes them (`tool.driver.rules`).
+pub fn sarif_rules() -> Vec<RuleInfo> {
+    catalog::rule_infos()
+}
+
+/// Every rule as data: code, name, family, summary, rationale, severity per tier.
+pub fn catalog_json() -> serde_json::Value {
+    let tier = |s: Option<Severity>| s.map(Severity::as_str);
+    catalog::RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "code": r.code, "name": r.name, "family": r.family, "summary": r.summary,
+                "rationale": r.rationale,
+                "severity": {
+                    "development": tier(r.severity.development),
+                    "staging": tier(r.severity.staging),
+                    "production": tier(r.severity.production),
+                },
+            })
+        })
+        .collect()
+}
+
+/// Every code for people: input and drift codes, then the rules by family with a severity
+/// column per tier.
+pub fn catalog_text() -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Input codes (cannot be waived):");
+    for c in codes::INPUT {
+        let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
+    }
+    let _ = writeln!(
+        s,
+        "\nDrift codes of `cachegen verify` (a live server against its spec):"
+    );
+    for c in codes::DRIFT {
+        let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
+    }
+    let mut family = "";
+    for r in catalog::RULES {
+        if r.family.as_str() != family {
+            family = r.family.as_str();
+            let _ = writeln!(s, "\nRules: {family}");
+        }
+        let sev = |s: Option<Severity>| match s {
+            Some(Severity::Error) => "E",
+            Some(Severity::Warning) => "W",
+            Some(Severity::Note) => "N",
+            None => "-",
+        };
+        let _ = writeln!(
+            s,
+            "  {}  {:<36} {}{}{}  {}",
+            r.code,
+            r.name,
+            sev(r.severity.development),
+            sev(r.severity.staging),
+            sev(r.severity.production),
+            r.summary
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nSeverity columns: development, staging, production (E error, W warning, N note, - off)."
+    );
+    let _ = writeln!(
+        s,
+        "`cachegen rules CODE` explains a rule with a failing and a passing example."
+    );
+    s
+}
+
+/// One code in full, for people. `code` may be written in lower case.
+pub fn describe(code: &str) -> Result<String, Problem> {
+    let code = code.to_ascii_uppercase();
+    let mut s = String::new();
+    if let Some(r) = catalog::rule(&code) {
+        let _ = writeln!(s, "{} {}  ({} rule)\n", r.code, r.name, r.family);
+        let _ = writeln!(s, "{}\n", r.summary);
+        let _ = writeln!(s, "Severity: {}\n", tiers_text(&r.severity));
+        let _ = writeln!(s, "Why:\n  {}\n", r.rationale);
+        let _ = writeln!(
+            s,
+            "Fails (tier {}):\n{}\n",
+            r.examples.tier.as_str(),
+            indent(r.examples.failing)
+        );
+        let _ = writeln!(s, "Passes:\n{}\n", indent(r.examples.passing));
+        let _ = writeln!(
+            s,
+            "Waive it for one spec, with a reason that is kept in the generated files:"
+        );
+        let _ = writeln!(
+            s,
+            "  policy:\n    exceptions:\n      - {{ rule: {}, reason: \"...\" }}",
+            r.code
+        );
+    } else if let Some(c) = codes::INPUT.iter().find(|c| c.code == code) {
+        let _ = writeln!(
+            s,
+            "{} {}  (input)\n\n{}\n\nInput problems stop a spec before rules run; they cannot be waived.",
+            c.code, c.name, c.summary
+        );
+    } else if let Some(c) = codes::DRIFT.iter().find(|c| c.code == code) {
+        let _ = writeln!(
+            s,
+            "{} {}  (drift, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify compares a live server with its spec; drift is fixed on the server (or by changing the spec), it cannot be waived.",
+            c.code, c.name, c.summary, c.rationale
+        );
+    } else {
+        let all = catalog::RULES
+            .iter()
+            .map(|r| r.code)
+            .chain(codes::INPUT.iter().map(|c| c.code))
+            .chain(codes::DRIFT.iter().map(|c| c.code));
+        let help = crate::spec::schema::did_you_mean(&code, all)
+            .map(|s| format!("did you mean {s}?"))
+            .unwrap_or_else(|| "`cachegen rules` lists every code".to_string());
+        return Err(Problem::new(format!("no rule `{code}`"), help));
+    }
+    Ok(s)
+}
+
+fn tiers_text(t: &Tiers) -> String {
+    let f = |s: Option<Severity>| s.map(|s| s.as_str()).unwrap_or("off");
+    format!(
+        "development: {}, staging: {}, production: {}",
+        f(t.development),
+        f(t.staging),
+        f(t.production)
+    )
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,167 @@
+//! Printing: human text to stderr, JSON or SARIF documents to stdout. A machine-readable run
+//! prints exactly one document on stdout, whatever happens.
+
+use super::{ColorChoice, Format, GlobalArgs};
+use crate::app::{self, Outcome, Problem};
+use crate::diagnostics::{self, Diagnostic, Severity};
+use std::io::{IsTerminal, Write};
+
+/// How this run prints, from the global flags.
+pub struct Printer {
+    pub format: Format,
+    /// Only errors and drift: no summaries, no progress.
+    pub quiet: bool,
+    color: bool,
+}
+
+impl Printer {
+    pub fn new(global: &GlobalArgs) -> Printer {
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        };
+        Printer {
+            format: global.format,
+            quiet: global.quiet,
+            color,
+        }
+    }
+
+    pub fn human(&self) -> bool {
+        self.format == Format::Human
+    }
+
+    /// A run's diagnostics in the chosen format. `specs` counts the specs for the summary.
+    pub fn diagnostics(&self, diags: &[Diagnostic], specs: usize) {
+        match self.format {
+            Format::Human => {
+                let shown: Vec<Diagnostic> = if self.quiet {
+                    diags
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .cloned()
+                        .collect()
+                } else {
+                    diags.to_vec()
+                };
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(diagnostics::render_human(&shown, self.color).as_bytes());
+                if !self.quiet {
+                    let _ = writeln!(
+                        err,
+                        "{}",
+                        diagnostics::summary(diagnostics::count(diags), specs)
+                    );
+                }
+            }
+            Format::Json => {
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(diagnostics::render_json(diags).as_bytes());
+            }
+            Format::Sarif => {
+                let rules = app::rules::sarif_rules();
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(diagnostics::render_sarif(diags, &rules).as_bytes());
+            }
+        }
+    }
+
+    /// One diagnostic in human form on stderr, without a summary line.
+    pub fn one(&self, d: &Diagnostic) {
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(diagnostics::render_human(std::slice::from_ref(d), self.color).as_bytes());
+    }
+
+    /// A problem that stopped the run. See [`Printer::problem_after`].
+    pub fn problem(&self, problem: &Problem) -> Outcome {
+        self.problem_after(&[], 0, problem)
+    }
+
+    /// A problem that stopped a run which holds diagnostics it has not printed yet. The
+    /// problem goes to stderr in every format; with JSON or SARIF, stdout carries the run's
+    /// one document: the diagnostics, and the problem as a CG0050 error, so that a tool
+    /// reading stdout never takes a run that did not happen for "0 errors".
+    pub fn problem_after(&self, diags: &[Diagnostic], specs: usize, problem: &Problem) -> Outcome {
+        problem_to_stderr(problem);
+        if !self.human() {
+            let mut all = diags.to_vec();
+            all.push(problem.diagnostic());
+            self.diagnostics(&all, specs);
+        }
+        Outcome::NotDone
+    }
+
+    /// A verify run: human text (the server, the drift, a verdict) to stderr; JSON with a
+    /// `verify` object (the server and each drift as data) or SARIF to stdout.
+    pub fn verify(&self, found: &app::verify::Report, spec: &str) {
+        let diags = &found.comparison.diagnostics;
+        let server = &found.server;
+        match self.format {
+            Format::Human => {
+                let mut err = std::io::stderr().lock();
+                if !self.quiet {
+                    let replicas = server
+                        .connected_replicas
+                        .map(|n| {
+                            format!(", {n} connected replica{}", if n == 1 { "" } else { "s" })
+                        })
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        err,
+                        "verifying {} ({}, {}{replicas}, {} keys) against {spec}\n",
+                        server.endpoint, server.engine, server.role, server.keys
+                    );
+                }
+                let shown: Vec<Diagnostic> = diags
+                    .iter()
+                    .filter(|d| !self.quiet || d.severity == Severity::Error)
+                    .cloned()
+                    .collect();
+                let _ = err.write_all(diagnostics::render_human(&shown, self.color).as_bytes());
+                if !self.quiet {
+                    let drifted = found.comparison.drifts.len();
+                    let compared = found.comparison.compared;
+                    let skipped = found.comparison.not_compared.len();
+                    let skipped = if skipped > 0 {
+                        format!(", {skipped} not compared")
+                    } else {
+                        String::new()
+                    };
+                    let verdict = if drifted == 0 {
+                        format!("no drift: {compared} settings match the spec{skipped}")
+                    } else {
+                        format!(
+                            "drift: {drifted} of {compared} settings differ from the spec{skipped}"
+                        )
+                    };
+                    let _ = writeln!(err, "{verdict}");
+                }
+            }
+            Format::Json => {
+                let mut doc: serde_json::Value =
+                    serde_json::from_str(&diagnostics::render_json(diags)).expect("our own JSON");
+                doc["verify"] = found.to_json(spec);
+                let mut text = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
+                text.push('\n');
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
+            Format::Sarif => self.diagnostics(diags, 1),
+        }
+    }
+}
+
+/// A run-level problem in plain text on stderr, whatever the format.
+pub fn problem_to_stderr(problem: &Problem) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {}", problem.message);
+    if let Some(h) = &problem.help {
+        let _ = writeln!(err, "help: {h}");
+    }
+}
