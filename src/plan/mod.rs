@@ -341,23 +341,15 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
     };
 
     let memory = {
-        let (max_memory, from) = match v.typed::<Option<String>>(&s::MAX_MEMORY) {
-            Some(m) => (m, "spec"),
-            None => match sizing::need(spec.workload.as_ref()) {
-                Some(need) => (
-                    units::format_bytes(sizing::round_up_gb(need.bytes)),
-                    "workload",
-                ),
-                None => (
-                    match tier {
-                        Tier::Development => "2gb",
-                        Tier::Staging => "4gb",
-                        Tier::Production => "8gb",
-                    }
-                    .to_string(),
-                    "tier default",
-                ),
-            },
+        // Sized from the workload when the spec gives one and no size; else the tier's.
+        let need = sizing::need(spec.workload.as_ref());
+        let (max_memory, from) = match (is_set(&s::MAX_MEMORY), need) {
+            (true, _) => (v.typed::<String>(&s::MAX_MEMORY), "spec"),
+            (false, Some(need)) => (
+                units::format_bytes(sizing::round_up_gb(need.bytes)),
+                "workload",
+            ),
+            (false, None) => (v.typed::<String>(&s::MAX_MEMORY), "tier default"),
         };
         v.set(&s::MAX_MEMORY, &max_memory);
         MemoryPlan {
@@ -383,13 +375,12 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         } else {
             Vec::new()
         };
-        let retention_days = v
-            .typed::<Option<u32>>(&s::SNAPSHOT_RETENTION_DAYS)
-            .unwrap_or(match (enabled, tier) {
-                (false, _) | (true, Tier::Development) => 0,
-                (true, Tier::Staging) => 1,
-                (true, Tier::Production) => 7,
-            });
+        // Nothing is kept of snapshots that are not taken, whatever the tier's default.
+        let retention_days = if enabled || is_set(&s::SNAPSHOT_RETENTION_DAYS) {
+            v.typed(&s::SNAPSHOT_RETENTION_DAYS)
+        } else {
+            0
+        };
         v.set(&s::SNAPSHOTS_ENABLED, enabled);
         v.set(&s::SAVE_POINTS, &save);
         v.set(&s::SNAPSHOT_RETENTION_DAYS, retention_days);
@@ -601,7 +592,6 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
     let mut labels = spec.labels.clone().unwrap_or_default();
     labels.insert("managed-by".into(), "cachegen".into());
     labels.insert("environment".into(), spec.environment.clone());
-    let _ = is_set;
 
     Plan {
         source: source.to_string(),

@@ -134,9 +134,11 @@ pub static MAX_MEMORY: Setting = Setting {
     verify: Verify::Code,
     ..server(
         "memory.max_memory",
-        Derived(
-            "what `workload` needs, else `2gb` in development, `4gb` in staging, `8gb` in production",
-        ),
+        PerTier {
+            development: Str("2gb"),
+            staging: Str("4gb"),
+            production: Str("8gb"),
+        },
     )
 };
 pub static EVICTION_POLICY: Setting = Setting {
@@ -254,7 +256,11 @@ pub static SNAPSHOT_RETENTION_DAYS: Setting = Setting {
     applies: When::SnapshotsOn,
     ..server(
         "persistence.snapshots.retention_days",
-        Derived("when snapshots are on, 0 in development, 1 in staging, 7 in production; else 0"),
+        PerTier {
+            development: Int(0),
+            staging: Int(1),
+            production: Int(7),
+        },
     )
 };
 pub static SNAPSHOT_WINDOW: Setting = Setting {

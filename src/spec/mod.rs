@@ -165,7 +165,7 @@ impl TopologyMode {
 pub struct Memory {
     /// Data memory of one node (of each shard in cluster mode), in Redis syntax: `8gb`, `512mb`.
     /// The node type, SKU or instance size of a managed target must hold it after the service's
-    /// reserved memory.
+    /// reserved memory. Absent, with a `workload`: what the workload needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory: Option<MemorySize>,
     /// What Redis evicts when memory is full: one of Redis's eight `maxmemory-policy` values.
@@ -254,7 +254,8 @@ pub struct Snapshots {
     /// Append a CRC64 checksum to the snapshot (`rdbchecksum`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<bool>,
-    /// Days a managed service keeps automatic backups (ElastiCache 0..35).
+    /// Days a managed service keeps automatic backups (ElastiCache 0..35); 0 while snapshots
+    /// are off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 365))]
     pub retention_days: Option<u32>,
