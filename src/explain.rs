@@ -90,7 +90,7 @@ pub fn explain(c: &Checked) -> Explanation {
     use crate::settings::{Default, Kind};
     let settings = crate::settings::all()
         .iter()
-        .filter(|s| matches!(s.kind, Kind::Server | Kind::Application))
+        .filter(|s| matches!(s.kind, Kind::Server | Kind::Alert | Kind::Application))
         .map(|s| {
             let origin = match c.loaded.root.pointer(&s.pointer()) {
                 Some(n) => format!("{}:{}", n.loc.file.display_path(), n.loc.line),
@@ -183,7 +183,7 @@ pub fn explain(c: &Checked) -> Explanation {
             reason: w.reason,
         })
         .collect();
-    let capabilities = crate::settings::server_settings()
+    let capabilities = crate::settings::capability_settings()
         .map(|setting| CapabilityRow {
             setting: setting.path.to_string(),
             set_in_spec: c.loaded.root.is_set(&setting.pointer()),

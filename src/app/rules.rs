@@ -1,4 +1,4 @@
-//! `cachegen rules`: every code cachegen reports (input, drift, and the rules by family), or
+//! `cachegen rules`: every code cachegen reports (input, drift, health, and the rules by family), or
 //! one of them in full, with a failing and a passing example for a rule.
 
 use super::Problem;
@@ -43,6 +43,13 @@ pub fn catalog_text() -> String {
         "\nDrift codes of `cachegen verify` (a live server against its spec):"
     );
     for c in codes::DRIFT {
+        let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
+    }
+    let _ = writeln!(
+        s,
+        "\nHealth codes of `cachegen verify` (a live server against `monitoring.alerts`):"
+    );
+    for c in codes::HEALTH {
         let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
     }
     let mut family = "";
@@ -116,12 +123,19 @@ pub fn describe(code: &str) -> Result<String, Problem> {
             "{} {}  (drift, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify compares a live server with its spec; drift is fixed on the server (or by changing the spec), it cannot be waived.",
             c.code, c.name, c.summary, c.rationale
         );
+    } else if let Some(c) = codes::HEALTH.iter().find(|c| c.code == code) {
+        let _ = writeln!(
+            s,
+            "{} {}  (health, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify judges a live server's INFO against the thresholds of `monitoring.alerts`; change a threshold there, or switch it off with `false`.",
+            c.code, c.name, c.summary, c.rationale
+        );
     } else {
         let all = catalog::RULES
             .iter()
             .map(|r| r.code)
             .chain(codes::INPUT.iter().map(|c| c.code))
-            .chain(codes::DRIFT.iter().map(|c| c.code));
+            .chain(codes::DRIFT.iter().map(|c| c.code))
+            .chain(codes::HEALTH.iter().map(|c| c.code));
         let help = crate::spec::schema::did_you_mean(&code, all)
             .map(|s| format!("did you mean {s}?"))
             .unwrap_or_else(|| "`cachegen rules` lists every code".to_string());

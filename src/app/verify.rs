@@ -1,4 +1,5 @@
-//! `cachegen verify`: compare a live Redis with its spec and report drift.
+//! `cachegen verify`: compare a live Redis with its spec and report drift, and judge its
+//! health against the spec's alert thresholds.
 
 use super::{Outcome, Problem, Settings};
 use crate::diagnostics::{self, Diagnostic};
@@ -35,7 +36,9 @@ impl VerifyReport {
     pub fn outcome(&self) -> Outcome {
         match self {
             VerifyReport::Invalid(_) | VerifyReport::SpecHasErrors(_) => Outcome::ToFix,
-            VerifyReport::Compared { found, .. } if found.has_drift() => Outcome::ToFix,
+            VerifyReport::Compared { found, .. } if found.has_drift() || found.unhealthy() => {
+                Outcome::ToFix
+            }
             VerifyReport::Compared { .. } => Outcome::Clean,
         }
     }

@@ -101,7 +101,7 @@ impl Printer {
     /// A verify run: human text (the server, the drift, a verdict) to stderr; JSON with a
     /// `verify` object (the server and each drift as data) or SARIF to stdout.
     pub fn verify(&self, found: &app::verify::Report, spec: &str) {
-        let diags = &found.comparison.diagnostics;
+        let diags = &found.diagnostics();
         let server = &found.server;
         match self.format {
             Format::Human => {
@@ -142,6 +142,15 @@ impl Printer {
                         )
                     };
                     let _ = writeln!(err, "{verdict}");
+                    let (crossed, judged) = (found.health.crossed(), found.health.judged());
+                    let health = if crossed == 0 {
+                        format!("healthy: {judged} measures within the spec's alert thresholds")
+                    } else {
+                        format!(
+                            "unhealthy: {crossed} of {judged} measures beyond the spec's alert thresholds"
+                        )
+                    };
+                    let _ = writeln!(err, "{health}");
                 }
             }
             Format::Json => {

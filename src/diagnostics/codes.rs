@@ -62,6 +62,8 @@ codes! {
     PASSWORD_WHILE_AUTH_OFF = "CG1019";
     TINY_MAX_MEMORY = "CG1020";
     SOFT_LIMIT_ABOVE_HARD = "CG1021";
+    REPLICATION_ALERT_WITHOUT_REPLICAS = "CG1022";
+    MONITORING_FOR_UNLISTED_TARGET = "CG1023";
     // AWS ElastiCache rules (CG20xx).
     AWS_UNHONOURED_SETTING = "CG2001";
     AWS_ENGINE_VERSION = "CG2002";
@@ -111,6 +113,7 @@ codes! {
     COMPOSE_HOST_ADDRESS = "CG5004";
     CONTAINER_MEMORY_HEADROOM = "CG5005";
     SELF_HOSTED_CLUSTER_NEEDS_THREE_PRIMARIES = "CG5006";
+    SELF_HOSTED_ALERTS_WITHOUT_EXPORTER = "CG5007";
     // Tier policy rules (CG60xx).
     REQUIRE_TLS = "CG6001";
     REQUIRE_AUTH = "CG6002";
@@ -150,6 +153,19 @@ codes! {
     COMMAND_NOT_REFUSED = "CG8019";
     SETTING_DRIFT = "CG8020";
     SETTINGS_NOT_COMPARED = "CG8090";
+    // Health: `cachegen verify`, a live server's INFO against the thresholds of
+    // `monitoring.alerts` (CG81xx). Not rules either: they say how the server is doing.
+    MEMORY_HIGH = "CG8101";
+    FRAGMENTATION_HIGH = "CG8102";
+    HIT_RATE_LOW = "CG8103";
+    EVICTIONS = "CG8104";
+    CONNECTIONS_HIGH = "CG8105";
+    REJECTED_CONNECTIONS = "CG8106";
+    BLOCKED_CLIENTS = "CG8107";
+    REPLICA_LAG = "CG8108";
+    REPLICATION_LINK_DOWN = "CG8109";
+    AUTH_FAILURES = "CG8110";
+    HEALTH_NOT_JUDGED = "CG8190";
 }
 
 /// Input and run-level codes (CG00xx). They are not rules: a spec that fails them cannot be
@@ -449,6 +465,89 @@ pub static DRIFT: &[RuleInfo] = &[
     },
 ];
 
+/// What a health finding says; read the help of each for the first steps.
+const COUNTER: &str = "Counters (evictions, rejected connections, failed authentications) are judged as an average per 5 minutes since the server started (at least 5 minutes), the unit of the alert's threshold; `--format json` carries the raw counts for a job to chart.";
+
+pub static HEALTH: &[RuleInfo] = &[
+    RuleInfo {
+        code: MEMORY_HIGH,
+        name: "memory-high",
+        summary: "Memory used is above `monitoring.alerts.memory_percent` of `maxmemory`.",
+        rationale: "At `maxmemory` a cache evicts keys (`allkeys-*`) or refuses writes (`noeviction`, and `volatile-*` once no key has a TTL). The alert pages before that happens.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: FRAGMENTATION_HIGH,
+        name: "fragmentation-high",
+        summary: "The memory fragmentation ratio is above `monitoring.alerts.fragmentation_ratio`, with at least 256 MiB lost to it.",
+        rationale: "Memory lost to fragmentation is memory the host pays for and the data cannot use; on a small dataset the ratio means nothing, so it is judged only past 256 MiB lost.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: HIT_RATE_LOW,
+        name: "hit-rate-low",
+        summary: "Fewer lookups hit than `monitoring.alerts.hit_rate_percent` (since the server started, past 1000 lookups).",
+        rationale: "A cache that misses sends its load to the database behind it; evictions and TTLs too short are the usual causes.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: EVICTIONS,
+        name: "evictions",
+        summary: "More keys are evicted than `monitoring.alerts.evictions` per 5 minutes.",
+        rationale: COUNTER,
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: CONNECTIONS_HIGH,
+        name: "connections-high",
+        summary: "Client connections are above `monitoring.alerts.connections_percent` of `maxclients`.",
+        rationale: "At `maxclients` Redis rejects new connections; a connection leak reaches it long before the load does.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: REJECTED_CONNECTIONS,
+        name: "rejected-connections",
+        summary: "More connections are rejected than `monitoring.alerts.rejected_connections` per 5 minutes (the client limit was reached).",
+        rationale: COUNTER,
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: BLOCKED_CLIENTS,
+        name: "blocked-clients",
+        summary: "More clients wait in blocking commands than `monitoring.alerts.blocked_clients`.",
+        rationale: "Clients stuck in BLPOP, WAIT or XREAD BLOCK hold connections and usually mean a producer has stopped.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: REPLICA_LAG,
+        name: "replica-lag",
+        summary: "A replica is further behind its primary than `monitoring.alerts.replica_lag_seconds`.",
+        rationale: "A lagging replica serves stale reads and, on failover, loses the writes it has not received. A hung replica stays `online` until `repl-timeout`: only its lag shows it.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: REPLICATION_LINK_DOWN,
+        name: "replication-link-down",
+        summary: "The server is a replica whose link to its primary is down (`master_link_status:down`).",
+        rationale: "A replica without its primary falls further behind every second and cannot take over in a failover.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: AUTH_FAILURES,
+        name: "auth-failures",
+        summary: "More authentications fail than `monitoring.alerts.auth_failures` per 5 minutes (`acl_access_denied_auth`, or `errorstat_WRONGPASS` before Redis 7.2).",
+        rationale: "The security checklist's \"monitor failed authentication attempts\": a password rotated but not deployed everywhere, or someone guessing.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: HEALTH_NOT_JUDGED,
+        name: "health-not-judged",
+        summary: "Some measures could not be judged against their threshold (no traffic yet, no `maxmemory`, too little memory lost to fragmentation, a field the server does not report).",
+        rationale: "Verify says what it could not judge instead of passing it silently.",
+        default_severity: Severity::Note,
+    },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,6 +566,13 @@ mod tests {
             assert!(
                 c.code.starts_with("CG80"),
                 "{}: drift codes are CG80xx",
+                c.code
+            );
+        }
+        for c in HEALTH {
+            assert!(
+                c.code.starts_with("CG81"),
+                "{}: health codes are CG81xx",
                 c.code
             );
         }

@@ -6,4 +6,5 @@
 pub mod aws;
 pub mod azure;
 pub mod gcp;
+pub mod metrics;
 pub mod redis;

@@ -3,7 +3,10 @@
 //! Plan alone and never read YAML; rules read the Plan and ask the source tree where a
 //! setting was written.
 
+pub mod monitoring;
 pub mod sizing;
+
+pub use monitoring::{Alert, AlertKind, MonitoringPlan, Threshold};
 
 use crate::facts::{aws, azure, gcp};
 use crate::settings::{Platform, Values};
@@ -34,6 +37,8 @@ pub struct Plan {
     pub security: SecurityPlan,
     pub server: ServerPlan,
     pub client: ClientPlan,
+    /// The alerts that are on, at what threshold, and where they go.
+    pub monitoring: MonitoringPlan,
     pub targets: TargetsPlan,
     /// Rules waived for this spec, with their reasons.
     pub exceptions: Vec<Waiver>,
@@ -589,6 +594,8 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         }),
     };
 
+    let monitoring = monitoring::resolve(&v, topology.replicas > 0, targets.compose.is_some());
+
     let mut labels = spec.labels.clone().unwrap_or_default();
     labels.insert("managed-by".into(), "cachegen".into());
     labels.insert("environment".into(), spec.environment.clone());
@@ -609,6 +616,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         security,
         server,
         client,
+        monitoring,
         targets,
         exceptions: spec
             .policy

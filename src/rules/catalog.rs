@@ -26,6 +26,8 @@ pub static RULES: &[&Rule] = &[
     &spec::password_while_auth_off::RULE,
     &spec::tiny_max_memory::RULE,
     &spec::soft_limit_above_hard::RULE,
+    &spec::replication_alert_without_replicas::RULE,
+    &spec::monitoring_for_unlisted_target::RULE,
     &aws::unhonoured_setting::RULE,
     &aws::engine_version::RULE,
     &aws::node_type_known::RULE,
@@ -71,6 +73,7 @@ pub static RULES: &[&Rule] = &[
     &self_hosted::host_address::RULE,
     &self_hosted::container_memory_headroom::RULE,
     &self_hosted::cluster_needs_three_primaries::RULE,
+    &self_hosted::alerts_without_exporter::RULE,
     &policy::require_tls::RULE,
     &policy::require_auth::RULE,
     &policy::encryption_at_rest::RULE,
@@ -102,6 +105,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         default_severity: r.severity.strongest(),
     }));
     v.extend(codes::DRIFT.iter().copied());
+    v.extend(codes::HEALTH.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }

@@ -65,7 +65,7 @@ pub struct Setting {
     pub verify: Verify,
     /// When the setting means anything at all; outside that, every platform has no use for it.
     pub applies: When,
-    /// What each platform does with it. Only `Kind::Server` rows are asked.
+    /// What each platform does with it. Only `Kind::Server` and `Kind::Alert` rows are asked.
     pub takes: PerPlatform<Takes>,
 }
 
@@ -94,6 +94,10 @@ pub enum Kind {
     TargetOption,
     /// Waivers of rules (`policy`).
     Policy,
+    /// An alert on a metric of the running cache (`monitoring.alerts.*`): every platform says
+    /// whether it publishes the metric (the capability matrix), and `verify` judges a live
+    /// server against the same threshold.
+    Alert,
 }
 
 /// A default value, written as the spec would write it.
@@ -101,6 +105,8 @@ pub enum Kind {
 pub enum Lit {
     Bool(bool),
     Int(i64),
+    /// A number with a fraction (a ratio such as `1.5`).
+    Float(f64),
     Str(&'static str),
     /// A list of strings.
     List(&'static [&'static str]),
@@ -113,6 +119,7 @@ impl Lit {
         match self {
             Lit::Bool(b) => b.into(),
             Lit::Int(i) => i.into(),
+            Lit::Float(f) => f.into(),
             Lit::Str(s) => s.into(),
             Lit::List(l) => l.iter().map(|s| serde_json::Value::from(*s)).collect(),
             Lit::Json(j) => serde_json::from_str(j).expect("a default written as JSON is JSON"),
@@ -222,23 +229,41 @@ pub enum When {
     AofOn,
     TlsOn,
     ClusterMode,
+    /// The topology has replicas (replication alerts).
+    Replicas,
+}
+
+/// What of a plan decides whether a setting applies (`When`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Situation {
+    pub snapshots: bool,
+    pub aof: bool,
+    pub tls: bool,
+    pub cluster: bool,
+    pub replicas: bool,
+}
+
+impl Situation {
+    /// Everything on: no setting is out of place.
+    pub const ALL_ON: Situation = Situation {
+        snapshots: true,
+        aof: true,
+        tls: true,
+        cluster: true,
+        replicas: true,
+    };
 }
 
 impl When {
     /// Why the setting does not apply, when it does not.
-    pub fn unmet(
-        self,
-        snapshots: bool,
-        aof: bool,
-        tls: bool,
-        cluster: bool,
-    ) -> Option<&'static str> {
+    pub fn unmet(self, s: Situation) -> Option<&'static str> {
         match self {
             When::Always => None,
-            When::SnapshotsOn => (!snapshots).then_some("snapshots are off"),
-            When::AofOn => (!aof).then_some("AOF is off"),
-            When::TlsOn => (!tls).then_some("TLS is off"),
-            When::ClusterMode => (!cluster).then_some("not in cluster mode"),
+            When::SnapshotsOn => (!s.snapshots).then_some("snapshots are off"),
+            When::AofOn => (!s.aof).then_some("AOF is off"),
+            When::TlsOn => (!s.tls).then_some("TLS is off"),
+            When::ClusterMode => (!s.cluster).then_some("not in cluster mode"),
+            When::Replicas => (!s.replicas).then_some("the topology has no replica"),
         }
     }
 }
@@ -420,12 +445,22 @@ pub fn by_path(path: &str) -> Option<&'static Setting> {
     table::SETTINGS.iter().copied().find(|s| s.path == path)
 }
 
-/// The settings a platform is asked about (the capability matrix).
+/// The settings of the server and the service: what parameter groups and `redis_configs`
+/// are written from.
 pub fn server_settings() -> impl Iterator<Item = &'static Setting> {
     table::SETTINGS
         .iter()
         .copied()
         .filter(|s| s.kind == Kind::Server)
+}
+
+/// The settings a platform is asked about (the capability matrix): the server's, and the
+/// alerts (whether the platform publishes the metric).
+pub fn capability_settings() -> impl Iterator<Item = &'static Setting> {
+    table::SETTINGS
+        .iter()
+        .copied()
+        .filter(|s| matches!(s.kind, Kind::Server | Kind::Alert))
 }
 
 /// A default as a sentence shows it: in backquotes, strings without their quotes (an empty

@@ -8,7 +8,7 @@
 //! platform's service name (`Memorystore for Redis`) and vendor (`Google`).
 
 use super::Default::{Derived, Fixed, PerTier};
-use super::Lit::{Bool, Int, Json, List, Str};
+use super::Lit::{Bool, Float, Int, Json, List, Str};
 use super::Takes::{Config, FixedAt, NotExposed, Target, Unsupported};
 use super::{
     Compare, Conf, Default, InfoField, Kind, Lit, NO_PLATFORM, PerPlatform, Setting, Spelling,
@@ -662,6 +662,68 @@ pub static DEFAULT_TTL: Setting =
 pub static MAX_ENTRIES: Setting =
     application("client.max_entries", "CACHE_MAX_ENTRIES", Int(1_000_000));
 
+// Monitoring: an alert per key metric of the platform guide, on in staging and production
+// and off in development; each is a number or `false`. Every platform says in its own code
+// whether it publishes the metric (the capability matrix); `verify` judges a live server
+// against the same thresholds (its own code, `CG81xx`).
+const fn alert(path: &'static str, on: Lit) -> Setting {
+    Setting {
+        verify: Verify::Code,
+        ..row(
+            path,
+            Kind::Alert,
+            PerTier {
+                development: Bool(false),
+                staging: on,
+                production: on,
+            },
+        )
+    }
+}
+pub static ALERT_MEMORY: Setting = alert("monitoring.alerts.memory_percent", Int(90));
+pub static ALERT_FRAGMENTATION: Setting =
+    alert("monitoring.alerts.fragmentation_ratio", Float(1.5));
+pub static ALERT_HIT_RATE: Setting = alert("monitoring.alerts.hit_rate_percent", Int(80));
+pub static ALERT_EVICTIONS: Setting = alert("monitoring.alerts.evictions", Int(0));
+pub static ALERT_CONNECTIONS: Setting = alert("monitoring.alerts.connections_percent", Int(80));
+pub static ALERT_REJECTED_CONNECTIONS: Setting =
+    alert("monitoring.alerts.rejected_connections", Int(0));
+pub static ALERT_BLOCKED_CLIENTS: Setting = alert("monitoring.alerts.blocked_clients", Int(10));
+pub static ALERT_REPLICA_LAG: Setting = Setting {
+    applies: When::Replicas,
+    ..alert("monitoring.alerts.replica_lag_seconds", Int(30))
+};
+pub static ALERT_REPLICAS_MISSING: Setting = Setting {
+    applies: When::Replicas,
+    ..alert("monitoring.alerts.replicas_missing", Bool(true))
+};
+pub static ALERT_AUTH_FAILURES: Setting = alert("monitoring.alerts.auth_failures", Int(2));
+pub static ALERT_CPU: Setting = alert("monitoring.alerts.cpu_percent", Int(90));
+
+/// Where alerts go and the exporter: options of one platform each.
+const fn monitoring_option(path: &'static str, default: Default) -> Setting {
+    row(path, Kind::TargetOption, default)
+}
+pub static AWS_SNS_TOPIC_ARN: Setting =
+    monitoring_option("monitoring.aws.sns_topic_arn", Default::None);
+pub static AZURE_ACTION_GROUP_ID: Setting =
+    monitoring_option("monitoring.azure.action_group_id", Default::None);
+pub static AZURE_LOG_ANALYTICS_WORKSPACE_ID: Setting =
+    monitoring_option("monitoring.azure.log_analytics_workspace_id", Default::None);
+pub static GCP_NOTIFICATION_CHANNELS: Setting =
+    monitoring_option("monitoring.gcp.notification_channels", Default::None);
+pub static COMPOSE_EXPORTER: Setting =
+    monitoring_option("monitoring.compose.exporter", Fixed(Bool(false)));
+// The version whose metric names the tests prove against a live exporter (Debian's
+// prometheus-redis-exporter is 1.45); the `-alpine` variant has the shell that reads the
+// password secret (the default image has none).
+pub static COMPOSE_EXPORTER_IMAGE: Setting = monitoring_option(
+    "monitoring.compose.exporter_image",
+    Fixed(Str("oliver006/redis_exporter:v1.45.0-alpine")),
+);
+pub static COMPOSE_EXPORTER_PORT: Setting =
+    monitoring_option("monitoring.compose.exporter_port", Fixed(Int(9121)));
+
 // Target options.
 const fn option(path: &'static str, default: Default) -> Setting {
     row(path, Kind::TargetOption, default)
@@ -797,6 +859,24 @@ pub static SETTINGS: &[&Setting] = &[
     &MAX_RETRIES,
     &DEFAULT_TTL,
     &MAX_ENTRIES,
+    &ALERT_MEMORY,
+    &ALERT_FRAGMENTATION,
+    &ALERT_HIT_RATE,
+    &ALERT_EVICTIONS,
+    &ALERT_CONNECTIONS,
+    &ALERT_REJECTED_CONNECTIONS,
+    &ALERT_BLOCKED_CLIENTS,
+    &ALERT_REPLICA_LAG,
+    &ALERT_REPLICAS_MISSING,
+    &ALERT_AUTH_FAILURES,
+    &ALERT_CPU,
+    &AWS_SNS_TOPIC_ARN,
+    &AZURE_ACTION_GROUP_ID,
+    &AZURE_LOG_ANALYTICS_WORKSPACE_ID,
+    &GCP_NOTIFICATION_CHANNELS,
+    &COMPOSE_EXPORTER,
+    &COMPOSE_EXPORTER_IMAGE,
+    &COMPOSE_EXPORTER_PORT,
     &AWS_REGION,
     &AWS_NODE_TYPE,
     &AWS_KMS_KEY_ARN,

@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 
 pub use crate::settings::Tier;
 pub use secrets::SecretRef;
-pub use units::{ClientBufferLimit, CommandName, MaintenanceWindow, MemorySize, SnapshotWindow};
+pub use units::{
+    ClientBufferLimit, CommandName, Limit, MaintenanceWindow, MemorySize, NotificationChannel,
+    RatioLimit, SnapshotWindow,
+};
 
 /// A cachegen spec: one Redis cache in one environment.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -84,6 +87,10 @@ pub struct Spec {
     /// What the application reads from its `.env`: database, timeouts, retries, cache defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<Client>,
+    /// Alerts on the platform guide's key metrics, where they go, and the self-hosted
+    /// exporter. `cachegen verify` judges a live server against the same thresholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<Monitoring>,
     /// Where to run the cache. Only listed targets are rendered; at most one cloud per environment.
     pub targets: Targets,
     /// Waivers of individual rules, each with a reason that is kept in the generated files.
@@ -495,6 +502,157 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_entries: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// A threshold per key metric of the platform guide. Each is a number or `false` (no
+    /// alert); left out, the tier decides: on in staging and production, off in development.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<Alerts>,
+    /// Where AWS alarms and ElastiCache events go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<AwsMonitoring>,
+    /// Where Azure Monitor alerts go, and the Log Analytics workspace for the cache's logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure: Option<AzureMonitoring>,
+    /// Where Google Cloud alert policies notify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gcp: Option<GcpMonitoring>,
+    /// The self-hosted stack's Prometheus exporter and alerting rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compose: Option<ComposeMonitoring>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// Alert when memory used exceeds this percentage of `maxmemory` for 5 minutes
+    /// (`used_memory`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub memory_percent: Option<Limit>,
+    /// Alert when the memory fragmentation ratio (`mem_fragmentation_ratio`, RSS over used
+    /// memory) exceeds this for 15 minutes, once at least 256 MiB are lost to fragmentation
+    /// (on a small dataset the ratio means nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub fragmentation_ratio: Option<RatioLimit>,
+    /// Alert when fewer than this percentage of lookups hit (`keyspace_hits` against
+    /// `keyspace_misses`) over 15 minutes, with at least 1000 lookups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub hit_rate_percent: Option<Limit>,
+    /// Alert when more than this many keys are evicted in 5 minutes (`evicted_keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub evictions: Option<Limit>,
+    /// Alert when client connections exceed this percentage of the server's client limit
+    /// (`connected_clients` against `maxclients`) for 5 minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub connections_percent: Option<Limit>,
+    /// Alert when more than this many connections are rejected in 5 minutes
+    /// (`rejected_connections`: the client limit was reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub rejected_connections: Option<Limit>,
+    /// Alert when more than this many clients wait in blocking commands for 5 minutes
+    /// (`blocked_clients`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub blocked_clients: Option<Limit>,
+    /// Alert when a replica is more than this many seconds behind its primary for 5 minutes.
+    /// Needs replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 3600))]
+    pub replica_lag_seconds: Option<Limit>,
+    /// Alert when a primary has fewer connected replicas than `topology.replicas`, or a
+    /// replica has lost its link to the primary (`connected_slaves`, `master_link_status`).
+    /// Needs replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas_missing: Option<bool>,
+    /// Alert when more than this many authentications fail in 5 minutes (the security
+    /// checklist's "monitor failed authentication attempts").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub auth_failures: Option<Limit>,
+    /// Alert when the Redis engine's CPU (its main thread) is busier than this percentage for
+    /// 15 minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub cpu_percent: Option<Limit>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwsMonitoring {
+    /// SNS topic that receives the CloudWatch alarms and the replication group's ElastiCache
+    /// events, e.g. `arn:aws:sns:us-east-1:123456789012:redis-alerts`. Absent: the module
+    /// creates a topic encrypted with a KMS key CloudWatch and ElastiCache may use; subscribe
+    /// to it (output `alarm_topic_arn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(
+        pattern = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+    ))]
+    #[schemars(extend("x-expected" = "an SNS topic ARN, e.g. arn:aws:sns:us-east-1:123456789012:redis-alerts"))]
+    pub sns_topic_arn: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AzureMonitoring {
+    /// Action group the alerts notify, as its resource ID
+    /// (`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>`).
+    /// Absent: the Terraform variable `alert_action_group_id` asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(
+        pattern = r"(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[-\w._()]{1,90}/providers/Microsoft\.Insights/actionGroups/[-\w._]{1,260}$"
+    ))]
+    #[schemars(extend("x-expected" = "an action group resource ID, /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>"))]
+    pub action_group_id: Option<String>,
+    /// Log Analytics workspace that receives the cache's diagnostic logs and metrics, as its
+    /// resource ID (`.../providers/Microsoft.OperationalInsights/workspaces/<name>`). On Azure
+    /// Managed Redis it also carries the failed-authentication alert (connection events).
+    /// Absent: no diagnostic setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(
+        pattern = r"(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[-\w._()]{1,90}/providers/Microsoft\.OperationalInsights/workspaces/[-\w]{4,63}$"
+    ))]
+    #[schemars(extend("x-expected" = "a workspace resource ID, /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>"))]
+    pub log_analytics_workspace_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GcpMonitoring {
+    /// Notification channels the alert policies notify, e.g.
+    /// `[projects/my-project/notificationChannels/1234567890]`. Absent: the Terraform variable
+    /// `notification_channels` asks for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 16))]
+    pub notification_channels: Option<Vec<NotificationChannel>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeMonitoring {
+    /// Run `redis_exporter` beside Redis in the compose stack (it reads the password from the
+    /// same secret), and write Prometheus alerting rules with the thresholds of
+    /// `monitoring.alerts` next to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exporter: Option<bool>,
+    /// Image of the exporter: the `-alpine` variant, whose shell reads the password secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(
+        pattern = r"^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$"
+    ))]
+    pub exporter_image: Option<String>,
+    /// Host port the exporter's `/metrics` is published on (at `targets.compose.host_address`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub exporter_port: Option<u16>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -74,6 +74,14 @@ string_unit!(
     "A Redis command name, e.g. `FLUSHALL`, `KEYS`, `DEBUG` (case does not matter)."
 );
 
+string_unit!(
+    NotificationChannel,
+    "NotificationChannel",
+    "^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/[0-9]{1,20}$",
+    "a notification channel, projects/<project>/notificationChannels/<id>",
+    "A Google Cloud Monitoring notification channel, `projects/<project>/notificationChannels/<id>`."
+);
+
 /// Parse a Redis memory size into bytes, as Redis's `memtoull` does: `k`/`m`/`g` are powers of
 /// 1000, `kb`/`mb`/`gb` powers of 1024, a bare number is bytes. `None` when it is not one.
 pub fn parse_memory(s: &str) -> Option<u64> {
@@ -224,6 +232,89 @@ impl CommandName {
         self.0.to_ascii_uppercase()
     }
 }
+
+/// An alert threshold that can be switched off: a number, or `false`. (`null` would read as
+/// "remove the base's value" under `extends`, so `false` is the one spelling of "off".)
+macro_rules! threshold {
+    ($name:ident, $num:ty, $schema_name:literal, $json_type:literal, $expected:literal, $desc:literal) => {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum $name {
+            /// Alert beyond this value.
+            At($num),
+            /// No alert.
+            Off,
+        }
+
+        impl $name {
+            /// The threshold, when the alert is on.
+            pub fn value(self) -> Option<$num> {
+                match self {
+                    $name::At(v) => Some(v),
+                    $name::Off => None,
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $name::At(v) => v.serialize(s),
+                    $name::Off => s.serialize_bool(false),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(untagged)]
+                enum Raw {
+                    At($num),
+                    Switch(bool),
+                }
+                match Raw::deserialize(d) {
+                    Ok(Raw::At(v)) => Ok($name::At(v)),
+                    Ok(Raw::Switch(false)) => Ok($name::Off),
+                    _ => Err(serde::de::Error::custom($expected)),
+                }
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed($schema_name)
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "anyOf": [
+                        { "type": $json_type },
+                        { "const": false }
+                    ],
+                    "description": $desc,
+                    "x-expected": $expected,
+                })
+            }
+        }
+    };
+}
+
+threshold!(
+    Limit,
+    u64,
+    "Limit",
+    "integer",
+    "a whole number, or `false` to switch the alert off",
+    "A threshold: a whole number, or `false` for no alert."
+);
+
+threshold!(
+    RatioLimit,
+    f64,
+    "RatioLimit",
+    "number",
+    "a number such as 1.5, or `false` to switch the alert off",
+    "A threshold: a number such as `1.5`, or `false` for no alert."
+);
 
 #[cfg(test)]
 mod tests {

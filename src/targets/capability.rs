@@ -5,16 +5,13 @@
 
 use super::{Backend, listed};
 use crate::plan::Plan;
-use crate::settings::{Capabilities, Setting, Support, Takes, mapped, not_applicable, unsupported};
+use crate::settings::{
+    Capabilities, Setting, Situation, Support, Takes, mapped, not_applicable, unsupported,
+};
 
 /// What `backend` does with `setting` for this plan.
 pub fn support(backend: &dyn Backend, setting: &'static Setting, plan: &Plan) -> Support {
-    let (snapshots, aof) = (
-        plan.persistence.snapshots.enabled,
-        plan.persistence.aof.enabled,
-    );
-    let (tls, cluster) = (plan.security.tls, plan.topology.is_cluster());
-    if let Some(why) = setting.applies.unmet(snapshots, aof, tls, cluster) {
+    if let Some(why) = setting.applies.unmet(situation(plan)) {
         return not_applicable(why);
     }
     let service = backend.service(plan);
@@ -50,6 +47,17 @@ pub fn support(backend: &dyn Backend, setting: &'static Setting, plan: &Plan) ->
     }
 }
 
+/// What of the plan decides whether a setting applies.
+pub fn situation(plan: &Plan) -> Situation {
+    Situation {
+        snapshots: plan.persistence.snapshots.enabled,
+        aof: plan.persistence.aof.enabled,
+        tls: plan.security.tls,
+        cluster: plan.topology.is_cluster(),
+        replicas: plan.topology.replicas > 0,
+    }
+}
+
 /// The capability matrix of one plan: each listed platform, with what it does with every
 /// server setting.
 pub fn matrix(plan: &Plan) -> Capabilities {
@@ -57,7 +65,7 @@ pub fn matrix(plan: &Plan) -> Capabilities {
         listed(plan)
             .into_iter()
             .map(|b| {
-                let rows = crate::settings::server_settings()
+                let rows = crate::settings::capability_settings()
                     .map(|s| (s, support(b, s, plan)))
                     .collect();
                 (b.platform(), rows)
@@ -121,8 +129,8 @@ mod tests {
                 for s in crate::settings::all() {
                     let own = b.support(s, p);
                     match (s.kind, s.takes.get(b.platform())) {
-                        (Kind::Server, Takes::Target) => assert!(
-                            own.is_some() || s.applies.unmet(true, true, true, true).is_some(),
+                        (Kind::Server | Kind::Alert, Takes::Target) => assert!(
+                            own.is_some() || s.applies.unmet(Situation::ALL_ON).is_some(),
                             "{:?} does not answer for {}",
                             b.platform(),
                             s.path

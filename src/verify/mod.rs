@@ -3,7 +3,9 @@
 //! still say what was intended, and only the server says what is. This module connects
 //! (bounded, TLS through rustls), reads INFO and, where permitted, CONFIG GET, asks whether the
 //! disabled commands are refused, and reports every difference as a drift diagnostic at the
-//! spec line that declares the value.
+//! spec line that declares the value. It also judges the server's health (memory, evictions,
+//! connections, replication, failed authentications) against the thresholds of
+//! `monitoring.alerts` (`health`).
 //!
 //! It sends nothing that writes: INFO, CONFIG GET, CLUSTER INFO, COMMAND INFO, ACL DRYRUN (which
 //! judges a command without running it) and, where ACL DRYRUN is not permitted, `<cmd> HELP`.
@@ -11,11 +13,13 @@
 pub mod compare;
 pub mod connection;
 pub mod endpoint;
+pub mod health;
 pub mod observe;
 
 pub use compare::{Comparison, Drift, Hosting, NotCompared};
 pub use connection::{Options, Unreachable};
 pub use endpoint::{BadUrl, Endpoint, Secret};
+pub use health::{Health, Measure};
 
 use crate::pipeline::Checked;
 use serde::Serialize;
@@ -39,6 +43,7 @@ pub struct ServerSummary {
 pub struct Report {
     pub server: ServerSummary,
     pub comparison: Comparison,
+    pub health: Health,
 }
 
 impl Report {
@@ -46,7 +51,21 @@ impl Report {
         !self.comparison.drifts.is_empty()
     }
 
-    /// The part of the JSON output beyond the diagnostics: the server and each drift as data.
+    /// Whether a threshold of `monitoring.alerts` is crossed.
+    pub fn unhealthy(&self) -> bool {
+        self.health.crossed() > 0
+    }
+
+    /// Every finding, drift and health, in the order of the spec's lines.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        let mut all = self.comparison.diagnostics.clone();
+        all.extend(self.health.diagnostics.iter().cloned());
+        crate::diagnostics::sort_and_dedup(&mut all);
+        all
+    }
+
+    /// The part of the JSON output beyond the diagnostics: the server, each drift and every
+    /// health measure (with the raw INFO values) as data.
     pub fn to_json(&self, spec: &str) -> serde_json::Value {
         serde_json::json!({
             "spec": spec,
@@ -54,6 +73,11 @@ impl Report {
             "compared": self.comparison.compared,
             "drift": self.comparison.drifts,
             "not_compared": self.comparison.not_compared,
+            "health": {
+                "crossed": self.health.crossed(),
+                "measures": self.health.measures,
+                "values": self.health.values,
+            },
         })
     }
 }
@@ -75,9 +99,11 @@ pub fn verify(
     )
     .map_err(|e| cannot_read(endpoint, &e))?;
     let comparison = compare::compare(checked, &seen);
+    let health = health::judge(checked, &seen, Hosting::of(checked));
     Ok(Report {
         server: summary(endpoint, &seen),
         comparison,
+        health,
     })
 }
 

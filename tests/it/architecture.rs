@@ -79,6 +79,7 @@ fn every_code_is_unique_and_described_once() {
                 codes::INPUT
                     .iter()
                     .chain(codes::DRIFT)
+                    .chain(codes::HEALTH)
                     .filter(|i| i.code == *code)
                     .map(|i| i.name.to_string()),
             )

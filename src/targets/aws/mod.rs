@@ -7,7 +7,10 @@
 //! the password belongs to an RBAC user whose access string leaves those commands out
 //! (ElastiCache's only way to refuse a command); without, it is the group's AUTH token.
 
+mod alarms;
 mod render;
+
+pub use alarms::{Alarm, alarm};
 
 use crate::plan::Plan;
 use crate::settings::{
@@ -68,6 +71,9 @@ impl Backend for Aws {
 /// What ElastiCache does with the settings the table leaves to it.
 fn support(setting: &Setting, plan: &Plan) -> Option<Support> {
     use Support::Honoured;
+    if let Some(kind) = crate::plan::AlertKind::of(setting) {
+        return Some(alarms::support(kind, plan));
+    }
     let snapshots = plan.persistence.snapshots.enabled;
     let aof = plan.persistence.aof.enabled;
     Some(match setting.path {

@@ -42,6 +42,20 @@ struct Auth {
     access_string: String,
 }
 
+/// The alarms, and where they and ElastiCache's events go.
+#[derive(Serialize)]
+struct Monitoring {
+    alarms: Vec<super::Alarm>,
+    /// The member clusters (one node each), which CloudWatch names its series by.
+    nodes: Vec<String>,
+    /// No topic in the spec: the module creates one, with a KMS key CloudWatch and
+    /// ElastiCache may use (an unencrypted topic fails checkov's CKV_AWS_26, and the
+    /// AWS-managed SNS key cannot be granted to them).
+    create_topic: bool,
+    /// The HCL expression of the topic's ARN.
+    topic: String,
+}
+
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
@@ -63,6 +77,7 @@ struct Ctx<'a> {
     description: String,
     /// How the app reaches the cache: primary (replicated) or configuration (cluster) endpoint.
     host_expression: &'static str,
+    monitoring: Option<Monitoring>,
 }
 
 /// Every file of the AWS target. `None` when the spec has no `targets.aws`.
@@ -152,12 +167,37 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         } else {
             "primary_endpoint_address"
         },
+        monitoring: monitoring(plan),
     };
     let files = crate::targets::terraform::module(input, "aws", "aws", &input.providers.aws, &ctx)?;
     Ok(crate::targets::terraform::under(
         super::TERRAFORM_DIR,
         files,
     ))
+}
+
+/// Alarms and events, when any alert is on or the spec names a topic.
+fn monitoring(plan: &Plan) -> Option<Monitoring> {
+    let alarms = super::alarms::alarms(plan);
+    let given = plan.monitoring.aws_sns_topic_arn.as_ref();
+    if alarms.is_empty() && given.is_none() {
+        return None;
+    }
+    let t = &plan.topology;
+    Some(Monitoring {
+        nodes: crate::facts::metrics::cloudwatch::member_clusters(
+            &plan.resource_name,
+            t.is_cluster(),
+            t.shards,
+            t.replicas,
+        ),
+        alarms,
+        create_topic: given.is_none(),
+        topic: match given {
+            Some(arn) => crate::targets::engine::hcl_string(arn),
+            None => "aws_sns_topic.alarms.arn".into(),
+        },
+    })
 }
 
 /// The RBAC access string of the default user: every key and channel, every command but the

@@ -8,7 +8,10 @@
 //! never a file's content. Storage connection strings for Premium persistence come from
 //! sensitive variables.
 
+mod alerts;
 mod render;
+
+pub use alerts::{MetricAlert, metric_alert};
 
 use crate::diagnostics::codes;
 use crate::facts::azure;
@@ -174,6 +177,9 @@ fn cache_support(setting: &Setting, plan: &Plan, target: Option<&AzurePlan>) -> 
     use Support::Honoured;
     use azure::CacheTier::{Basic, Premium, Standard};
     const SERVICE: &str = "Azure Cache for Redis";
+    if let Some(kind) = crate::plan::AlertKind::of(setting) {
+        return Some(alerts::support(kind, plan, AzureService::Cache));
+    }
     if let Some(s) = common_support(setting, plan, SERVICE) {
         return Some(s);
     }
@@ -393,6 +399,9 @@ fn cache_support(setting: &Setting, plan: &Plan, target: Option<&AzurePlan>) -> 
 fn managed_support(setting: &Setting, plan: &Plan) -> Option<Support> {
     use Support::Honoured;
     const SERVICE: &str = "Azure Managed Redis";
+    if let Some(kind) = crate::plan::AlertKind::of(setting) {
+        return Some(alerts::support(kind, plan, AzureService::Managed));
+    }
     if let Some(s) = common_support(setting, plan, SERVICE) {
         return Some(s);
     }

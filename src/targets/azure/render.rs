@@ -65,6 +65,26 @@ struct FirewallRule {
     end_ip: String,
 }
 
+/// Alerts, and the diagnostic setting to the spec's Log Analytics workspace.
+#[derive(Serialize)]
+struct Monitoring {
+    alerts: Vec<super::MetricAlert>,
+    /// The HCL expression of the action group's ID: the spec's, else `var.alert_action_group_id`.
+    action_group: String,
+    /// The action group comes from a variable (the spec names none).
+    action_group_variable: bool,
+    /// The workspace's resource ID, when the spec names one.
+    workspace: Option<String>,
+    /// What the diagnostic setting watches (HCL expression): the cache, or Azure Managed
+    /// Redis's database (where its connection events are).
+    diagnostics_target: String,
+    log_category: &'static str,
+    /// Whether the diagnostic setting also exports the metrics (the cache resource has them;
+    /// the Managed Redis database does not).
+    export_metrics: bool,
+    auth_log: Option<super::alerts::AuthLogAlert>,
+}
+
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
@@ -82,6 +102,7 @@ struct Ctx<'a> {
     firewall: Vec<FirewallRule>,
     /// Whether the primary access key is exported (access keys on).
     password_output: bool,
+    monitoring: Option<Monitoring>,
 }
 
 /// Every file of the Azure target. Empty when the spec has no `targets.azure`.
@@ -151,6 +172,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         managed,
         firewall,
         password_output,
+        monitoring: monitoring(plan, target.service, resource),
     };
     let files = crate::targets::terraform::module(
         input,
@@ -163,6 +185,39 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         super::TERRAFORM_DIR,
         files,
     ))
+}
+
+fn monitoring(plan: &Plan, service: AzureService, resource: &str) -> Option<Monitoring> {
+    use crate::facts::metrics::azure::{CACHE_LOG_CATEGORY, MANAGED_LOG_CATEGORY};
+    let m = &plan.monitoring;
+    let alerts = super::alerts::metric_alerts(plan, service);
+    let auth_log = super::alerts::auth_log_alert(plan, service);
+    let workspace = m.azure_log_analytics_workspace_id.clone();
+    if alerts.is_empty() && auth_log.is_none() && workspace.is_none() {
+        return None;
+    }
+    let managed = service == AzureService::Managed;
+    Some(Monitoring {
+        alerts,
+        action_group: match &m.azure_action_group_id {
+            Some(id) => crate::targets::engine::hcl_string(id),
+            None => "var.alert_action_group_id".into(),
+        },
+        action_group_variable: m.azure_action_group_id.is_none(),
+        workspace,
+        diagnostics_target: if managed {
+            format!("\"${{{resource}.redis.id}}/databases/default\"")
+        } else {
+            format!("{resource}.redis.id")
+        },
+        log_category: if managed {
+            MANAGED_LOG_CATEGORY
+        } else {
+            CACHE_LOG_CATEGORY
+        },
+        export_metrics: !managed,
+        auth_log,
+    })
 }
 
 fn cache_ctx(plan: &Plan, target: &AzurePlan) -> Result<Cache, String> {

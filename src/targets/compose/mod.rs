@@ -3,6 +3,7 @@
 //! container start (in cluster mode one config per node and the script that forms the
 //! cluster).
 
+pub mod monitoring;
 mod redis_conf;
 mod render;
 
@@ -78,6 +79,7 @@ impl Backend for Compose {
     fn render(&self, input: &RenderInput) -> Result<Vec<OutFile>, String> {
         let mut files = redis_conf::render(input)?;
         files.extend(render::render(input)?);
+        files.extend(monitoring::render(input)?);
         Ok(files)
     }
 }
@@ -85,6 +87,9 @@ impl Backend for Compose {
 /// What the self-hosted stack does with the settings the table leaves to it.
 fn support(setting: &Setting, plan: &Plan) -> Option<Support> {
     use Support::Honoured;
+    if let Some(kind) = crate::plan::AlertKind::of(setting) {
+        return Some(monitoring::support(kind, plan));
+    }
     let snapshots = plan.persistence.snapshots.enabled;
     Some(match setting.path {
         "labels" => mapped("not applied: labels are for cloud resources"),

@@ -28,6 +28,8 @@ struct Ctx<'a> {
     services: Vec<Service>,
     /// Cluster mode: the one-shot service that forms the cluster.
     create_cluster_path: Option<&'static str>,
+    /// The exporter service, when the spec asks for it.
+    exporter: Option<super::monitoring::ExporterService>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         healthcheck: healthcheck(plan),
         services: services(plan, compose),
         create_cluster_path: plan.topology.is_cluster().then_some(CREATE_CLUSTER_PATH),
+        exporter: super::monitoring::exporter_service(plan),
     };
     let text = input.engine.render(
         "compose/docker-compose.yml.j2",

@@ -7,7 +7,10 @@
 //! `redis_password`. A cluster has no password: with authentication on, clients send IAM
 //! access tokens (`AUTH_MODE_IAM_AUTH`).
 
+mod alerts;
 mod render;
+
+pub use alerts::{Policy, policy};
 
 use crate::diagnostics::codes;
 use crate::facts::gcp;
@@ -94,6 +97,9 @@ impl Backend for Gcp {
 /// What Memorystore (an instance, or a cluster in cluster mode) does with the settings the
 /// table leaves to it.
 fn support(setting: &Setting, plan: &Plan) -> Option<Support> {
+    if let Some(kind) = crate::plan::AlertKind::of(setting) {
+        return Some(alerts::support(kind, plan));
+    }
     use Support::Honoured;
     let cluster = plan.topology.is_cluster();
     let service = if cluster {

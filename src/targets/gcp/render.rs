@@ -58,6 +58,15 @@ struct Cluster {
     backups: Option<Backups>,
 }
 
+/// The alert policies and the channels they notify.
+#[derive(Serialize)]
+struct Monitoring {
+    policies: Vec<super::Policy>,
+    /// The HCL expression of the channels: the spec's list, else `var.notification_channels`.
+    channels: String,
+    channels_variable: bool,
+}
+
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
@@ -69,6 +78,7 @@ struct Ctx<'a> {
     redis_configs: BTreeMap<&'static str, String>,
     maintenance: Option<Window>,
     production: bool,
+    monitoring: Option<Monitoring>,
 }
 
 /// Every file of the GCP target. Empty when the spec has no `targets.gcp`.
@@ -103,6 +113,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             })
         }),
         production: plan.tier == crate::spec::Tier::Production,
+        monitoring: monitoring(plan),
     };
     let files =
         crate::targets::terraform::module(input, "gcp", "google", &input.providers.google, &ctx)?;
@@ -110,6 +121,24 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         super::TERRAFORM_DIR,
         files,
     ))
+}
+
+fn monitoring(plan: &Plan) -> Option<Monitoring> {
+    let policies = super::alerts::policies(plan);
+    if policies.is_empty() {
+        return None;
+    }
+    let given = &plan.monitoring.gcp_notification_channels;
+    Some(Monitoring {
+        policies,
+        channels: if given.is_empty() {
+            "var.notification_channels".into()
+        } else {
+            crate::targets::engine::tf(minijinja::Value::from_serialize(given))
+                .expect("a list of strings is HCL")
+        },
+        channels_variable: given.is_empty(),
+    })
 }
 
 fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {
