@@ -20,6 +20,9 @@ use crate::spec::units;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// How a measure whose INFO field is missing says so (and what the note collects).
+const UNREPORTED: &str = "the server does not report";
+
 /// The window counters are averaged over, in seconds (the alerts' 5 minutes).
 const WINDOW_SECONDS: f64 = 300.0;
 
@@ -220,10 +223,7 @@ impl Judge<'_> {
         let (state, why) = match (threshold, value, judged) {
             (None, _, _) => (State::Off, None),
             (Some(_), _, Err(why)) => (State::NotJudged, Some(why)),
-            (Some(_), None, Ok(_)) => (
-                State::NotJudged,
-                Some("the server does not report it".to_string()),
-            ),
+            (Some(_), None, Ok(_)) => (State::NotJudged, Some(format!("{UNREPORTED} it"))),
             (Some(_), Some(_), Ok(false)) => (State::Ok, None),
             (Some(_), Some(v), Ok(true)) => {
                 let pointer = setting.pointer();
@@ -269,7 +269,7 @@ impl Judge<'_> {
             ),
             _ => (
                 None,
-                Err("the server does not report `used_memory` and `maxmemory`".into()),
+                Err(format!("{UNREPORTED} `used_memory` and `maxmemory`")),
             ),
         };
         let t = self.shown(k);
@@ -299,7 +299,7 @@ impl Judge<'_> {
                 "only {} lost to fragmentation: below 256 MiB the ratio says nothing",
                 units::format_bytes(b.max(0.0) as u64)
             )),
-            None => Err("the server does not report the memory lost to fragmentation".into()),
+            None => Err(format!("{UNREPORTED} the memory lost to fragmentation")),
         };
         let t = self.shown(k);
         let l = lost.unwrap_or(0.0);
@@ -325,7 +325,9 @@ impl Judge<'_> {
             _ => None,
         };
         let judged = match lookups {
-            None => Err("the server does not report `keyspace_hits` and `keyspace_misses`".into()),
+            None => Err(format!(
+                "{UNREPORTED} `keyspace_hits` and `keyspace_misses`"
+            )),
             Some(n) if n == 0.0 => Err("no traffic: no lookup since the server started".into()),
             Some(n) if n < HIT_RATE_MIN_LOOKUPS as f64 => Err(format!(
                 "{n} lookups since the server started: too few to judge (at least {HIT_RATE_MIN_LOOKUPS})"
@@ -501,14 +503,19 @@ impl Judge<'_> {
         });
     }
 
-    /// One note for the measures whose alert is on but that could not be judged.
+    /// One note for the measures whose alert is on but whose value the server does not report
+    /// (a managed service hiding a field). A measure with too little to judge (no traffic yet,
+    /// a small dataset) is a state of a healthy server, listed in the JSON output only; CPU is
+    /// never judged here, and saying so on every run would be noise.
     fn note_not_judged(&mut self) {
-        // CPU is never judged here; saying so on every run would be noise.
         let parts: Vec<String> = self
             .out
             .measures
             .iter()
-            .filter(|m| matches!(m.state, State::NotJudged) && m.name != "cpu_percent")
+            .filter(|m| {
+                matches!(m.state, State::NotJudged)
+                    && m.why.as_deref().is_some_and(|w| w.starts_with(UNREPORTED))
+            })
             .map(|m| {
                 format!(
                     "`{}` ({})",

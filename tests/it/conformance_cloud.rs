@@ -141,6 +141,10 @@ fn cloud_terraform_matches_the_provider_schemas() {
         "azurerm_redis_firewall_rule",
         "google_redis_instance",
         "google_redis_cluster",
+        "azurerm_monitor_metric_alert",
+        "azurerm_monitor_diagnostic_setting",
+        "azurerm_monitor_scheduled_query_rules_alert_v2",
+        "google_monitoring_alert_policy",
     ] {
         assert!(types.contains(t), "no spec renders {t}: {types:?}");
     }

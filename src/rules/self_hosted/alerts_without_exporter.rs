@@ -16,8 +16,8 @@ pub static RULE: Rule = Rule {
     check,
     examples: Examples {
         tier: Tier::Staging,
-        failing: "monitoring: { compose: { exporter: false } }",
-        passing: "monitoring: { compose: { exporter: true } }",
+        failing: "targets: { aws: null, compose: {} }\nmonitoring: { compose: { exporter: false } }",
+        passing: "targets: { aws: null, compose: {} }\nmonitoring: { compose: { exporter: true } }",
     },
 };
 

@@ -26,13 +26,37 @@ impl Schemas {
     /// The schemas vendored in `tests/fixtures/provider-schemas/`.
     pub fn vendored() -> Schemas {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/provider-schemas");
-        let mut providers = Vec::new();
+        let mut providers: Vec<(String, Value)> = Vec::new();
+        // Each provider's resources come from one or more files of the same version (the
+        // monitoring resources were extracted later, from the same npm packages); a resource
+        // in two files must be the same in both.
         for (prefix, file) in [
             ("azurerm", "azurerm-4.55.0.json"),
+            ("azurerm", "azurerm-4.55.0-monitor.json"),
             ("google", "google-6.50.0.json"),
+            ("google", "google-6.50.0-monitoring.json"),
         ] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
-            providers.push((prefix.to_string(), serde_json::from_str(&text).unwrap()));
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            match providers.iter_mut().find(|(p, _)| p == prefix) {
+                None => providers.push((prefix.to_string(), doc)),
+                Some((_, merged)) => {
+                    assert_eq!(
+                        merged["provider"], doc["provider"],
+                        "{file}: another provider version"
+                    );
+                    let into = merged["resources"].as_object_mut().unwrap();
+                    for (name, schema) in doc["resources"].as_object().unwrap() {
+                        if let Some(known) = into.get(name) {
+                            assert_eq!(
+                                known, schema,
+                                "{file}: `{name}` differs from the other file"
+                            );
+                        }
+                        into.insert(name.clone(), schema.clone());
+                    }
+                }
+            }
         }
         Schemas { providers }
     }

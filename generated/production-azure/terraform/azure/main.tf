@@ -56,3 +56,78 @@ resource "azurerm_private_endpoint" "redis" {
     private_dns_zone_ids = [var.private_dns_zone_id]
   }
 }
+
+# RedisMemoryHigh: memory used above 90% of maxmemory for 5 minutes
+resource "azurerm_monitor_metric_alert" "memory" {
+  name                = "${local.name}-memory"
+  resource_group_name = "hospitality-rg"
+  scopes              = [azurerm_managed_redis.redis.id]
+  description         = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+  severity            = 1
+  frequency           = "PT5M"
+  window_size         = "PT5M"
+  auto_mitigate       = true
+  tags                = local.tags
+
+  criteria {
+    metric_namespace = "Microsoft.Cache/redisEnterprise"
+    metric_name      = "usedmemorypercentage"
+    aggregation      = "Maximum"
+    operator         = "GreaterThan"
+    threshold        = 90
+  }
+
+  action {
+    action_group_id = var.alert_action_group_id
+  }
+}
+
+# RedisEvictions: more than 0 keys evicted in 5 minutes
+resource "azurerm_monitor_metric_alert" "evictions" {
+  name                = "${local.name}-evictions"
+  resource_group_name = "hospitality-rg"
+  scopes              = [azurerm_managed_redis.redis.id]
+  description         = "RedisEvictions (warning): more than 0 keys evicted in 5 minutes. First steps: INFO stats | grep evicted; the cache is full: raise memory.max_memory or shorten TTLs; check memory.eviction_policy"
+  severity            = 2
+  frequency           = "PT5M"
+  window_size         = "PT5M"
+  auto_mitigate       = true
+  tags                = local.tags
+
+  criteria {
+    metric_namespace = "Microsoft.Cache/redisEnterprise"
+    metric_name      = "evictedkeys"
+    aggregation      = "Total"
+    operator         = "GreaterThan"
+    threshold        = 0
+  }
+
+  action {
+    action_group_id = var.alert_action_group_id
+  }
+}
+
+# RedisCpuHigh: the Redis engine's CPU above 90% for 15 minutes
+resource "azurerm_monitor_metric_alert" "cpu" {
+  name                = "${local.name}-cpu"
+  resource_group_name = "hospitality-rg"
+  scopes              = [azurerm_managed_redis.redis.id]
+  description         = "RedisCpuHigh (warning): the Redis engine's CPU above 90% for 15 minutes. First steps: SLOWLOG GET 100 and LATENCY DOCTOR: slow commands (KEYS, big SMEMBERS, Lua); spread reads to replicas or add shards"
+  severity            = 2
+  frequency           = "PT5M"
+  window_size         = "PT15M"
+  auto_mitigate       = true
+  tags                = local.tags
+
+  criteria {
+    metric_namespace = "Microsoft.Cache/redisEnterprise"
+    metric_name      = "percentProcessorTime"
+    aggregation      = "Average"
+    operator         = "GreaterThan"
+    threshold        = 90
+  }
+
+  action {
+    action_group_id = var.alert_action_group_id
+  }
+}

@@ -14,3 +14,8 @@ variable "private_dns_zone_id" {
   description = "ID of the private DNS zone privatelink.redis.azure.net, linked to the application's virtual network, so that the cache's name resolves to its private endpoint."
   type        = string
 }
+
+variable "alert_action_group_id" {
+  description = "Resource ID of the Azure Monitor action group the cache's alerts notify (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>); set monitoring.azure.action_group_id in the spec to fix it there."
+  type        = string
+}

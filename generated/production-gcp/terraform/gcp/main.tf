@@ -58,3 +58,243 @@ resource "google_redis_instance" "redis" {
     prevent_destroy = true
   }
 }
+
+# RedisMemoryHigh: memory used above 90% of maxmemory for 5 minutes
+resource "google_monitoring_alert_policy" "memory" {
+  display_name          = "${local.name}: RedisMemoryHigh"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisMemoryHigh"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/memory/usage_ratio\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0.9
+      duration        = "300s"
+
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisHitRateLow: fewer than 80% of lookups hit over 15 minutes (at least 1000 lookups)
+resource "google_monitoring_alert_policy" "hit_rate" {
+  display_name          = "${local.name}: RedisHitRateLow"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisHitRateLow (warning): fewer than 80% of lookups hit over 15 minutes (at least 1000 lookups). First steps: INFO stats (keyspace_hits, keyspace_misses, evicted_keys, expired_keys): evictions mean too little memory, expiries a TTL too short for the access pattern"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisHitRateLow"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/cache_hit_ratio\""
+      comparison      = "COMPARISON_LT"
+      threshold_value = 0.8
+      duration        = "0s"
+
+      aggregations {
+        alignment_period   = "900s"
+        per_series_aligner = "ALIGN_MEAN"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisEvictions: more than 0 keys evicted in 5 minutes
+resource "google_monitoring_alert_policy" "evictions" {
+  display_name          = "${local.name}: RedisEvictions"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisEvictions (warning): more than 0 keys evicted in 5 minutes. First steps: INFO stats | grep evicted; the cache is full: raise memory.max_memory or shorten TTLs; check memory.eviction_policy"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisEvictions"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/evicted_keys\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisRejectedConnections: more than 0 connections rejected in 5 minutes (client limit reached)
+resource "google_monitoring_alert_policy" "rejected_connections" {
+  display_name          = "${local.name}: RedisRejectedConnections"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisRejectedConnections (critical): more than 0 connections rejected in 5 minutes (client limit reached). First steps: INFO clients (connected_clients, maxclients); CLIENT LIST to find the client holding connections; fix the leak or pool size"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisRejectedConnections"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/reject_connections_count\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisBlockedClients: more than 10 clients blocked in blocking commands for 5 minutes
+resource "google_monitoring_alert_policy" "blocked_clients" {
+  display_name          = "${local.name}: RedisBlockedClients"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisBlockedClients (warning): more than 10 clients blocked in blocking commands for 5 minutes. First steps: CLIENT LIST (flags=b): which commands block (BLPOP, BRPOP, WAIT, XREAD BLOCK) and whether their producers stopped"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisBlockedClients"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/clients/blocked\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 10
+      duration        = "300s"
+
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisReplicaLagHigh: a replica more than 30 seconds behind its primary for 5 minutes
+resource "google_monitoring_alert_policy" "replica_lag" {
+  display_name          = "${local.name}: RedisReplicaLagHigh"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisReplicaLagHigh (warning): a replica more than 30 seconds behind its primary for 5 minutes. First steps: INFO replication on the primary (slaveN lag and offset); SLOWLOG GET 100 for commands that stall replication; the replica's network and CPU"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisReplicaLagHigh"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/replication/master/slaves/lag\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 30
+      duration        = "300s"
+
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+# RedisCpuHigh: the Redis engine's CPU above 90% for 15 minutes
+resource "google_monitoring_alert_policy" "cpu" {
+  display_name          = "${local.name}: RedisCpuHigh"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "RedisCpuHigh (warning): the Redis engine's CPU above 90% for 15 minutes. First steps: SLOWLOG GET 100 and LATENCY DOCTOR: slow commands (KEYS, big SMEMBERS, Lua); spread reads to replicas or add shards"
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "RedisCpuHigh"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/cpu_utilization_main_thread\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0.9
+      duration        = "900s"
+
+      aggregations {
+        alignment_period     = "60s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["resource.label.instance_id", "resource.label.node_id"]
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}

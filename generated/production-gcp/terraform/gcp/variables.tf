@@ -13,3 +13,13 @@ variable "network" {
   description = "ID of the VPC network authorized to reach the instance (projects/<project>/global/networks/<name>); it needs a private services access connection."
   type        = string
 }
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channels the cache's alert policies notify (projects/<project>/notificationChannels/<id>); set monitoring.gcp.notification_channels in the spec to fix them there."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.notification_channels) > 0
+    error_message = "Give at least one notification channel: an alert policy without one notifies nobody."
+  }
+}

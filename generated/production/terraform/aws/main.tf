@@ -227,6 +227,8 @@ resource "aws_elasticache_replication_group" "redis" {
   maintenance_window         = "sun:05:00-sun:07:00"
   auto_minor_version_upgrade = true
   apply_immediately          = false
+  # ElastiCache events (failover, node replacement, ...) go where the alarms go.
+  notification_topic_arn = aws_sns_topic.alarms.arn
 
   log_delivery_configuration {
     destination      = aws_cloudwatch_log_group.slow_log.name
@@ -243,4 +245,279 @@ resource "aws_elasticache_replication_group" "redis" {
   }
 
   tags = local.tags
+}
+
+# The topic the alarms and ElastiCache's events go to; subscribe the on-call's endpoints to it
+# (output alarm_topic_arn). Encrypted with its own key, which CloudWatch and ElastiCache may use
+# to publish (the AWS-managed SNS key cannot grant them that).
+resource "aws_kms_key" "alarms" {
+  description             = "${local.name}: the alarm topic"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags                    = local.tags
+}
+
+resource "aws_kms_key_policy" "alarms" {
+  key_id = aws_kms_key.alarms.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${split(":", aws_kms_key.alarms.arn)[1]}:iam::${split(":", aws_kms_key.alarms.arn)[4]}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAndElastiCachePublish"
+        Effect    = "Allow"
+        Principal = { Service = ["cloudwatch.amazonaws.com", "elasticache.amazonaws.com"] }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${local.name}-alarms"
+  kms_master_key_id = aws_kms_key.alarms.arn
+  tags              = local.tags
+
+  depends_on = [aws_kms_key_policy.alarms]
+}
+
+locals {
+  # The member clusters of the replication group, one node each: CloudWatch publishes every
+  # node's metrics under its CacheClusterId (there is no replication-group dimension).
+  cache_nodes = ["hospitality-redis-production-001", "hospitality-redis-production-002", "hospitality-redis-production-003"]
+}
+
+# RedisMemoryHigh: memory used above 90% of maxmemory for 5 minutes
+resource "aws_cloudwatch_metric_alarm" "memory" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-memory"
+  alarm_description   = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 90
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  treat_missing_data  = "missing"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "DatabaseMemoryUsagePercentage"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Maximum"
+  period              = 60
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisFragmentationHigh: memory fragmentation ratio above 1.5 for 15 minutes, with at least 256 MiB lost to fragmentation
+resource "aws_cloudwatch_metric_alarm" "fragmentation" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-fragmentation"
+  alarm_description   = "RedisFragmentationHigh (warning): memory fragmentation ratio above 1.5 for 15 minutes, with at least 256 MiB lost to fragmentation. First steps: INFO memory (mem_fragmentation_ratio, allocator_frag_ratio); MEMORY PURGE, or activedefrag where the service allows it; a restart or failover rebuilds the heap"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 1.5
+  evaluation_periods  = 3
+  datapoints_to_alarm = 3
+  treat_missing_data  = "missing"
+
+  metric_query {
+    id          = "e1"
+    expression  = "IF((m1 - 1) * m2 >= 268435456, m1, 0)"
+    label       = "fragmentation"
+    return_data = true
+  }
+
+  metric_query {
+    id = "m1"
+
+    metric {
+      namespace   = "AWS/ElastiCache"
+      metric_name = "MemoryFragmentationRatio"
+      dimensions  = { CacheClusterId = each.key }
+      stat        = "Average"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id = "m2"
+
+    metric {
+      namespace   = "AWS/ElastiCache"
+      metric_name = "BytesUsedForCache"
+      dimensions  = { CacheClusterId = each.key }
+      stat        = "Maximum"
+      period      = 300
+    }
+  }
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisHitRateLow: fewer than 80% of lookups hit over 15 minutes (at least 1000 lookups)
+resource "aws_cloudwatch_metric_alarm" "hit_rate" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-hit-rate"
+  alarm_description   = "RedisHitRateLow (warning): fewer than 80% of lookups hit over 15 minutes (at least 1000 lookups). First steps: INFO stats (keyspace_hits, keyspace_misses, evicted_keys, expired_keys): evictions mean too little memory, expiries a TTL too short for the access pattern"
+  comparison_operator = "LessThanThreshold"
+  threshold           = 80
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "e1"
+    expression  = "IF(m1 + m2 >= 1000, 100 * m1 / (m1 + m2), 100)"
+    label       = "hit-rate"
+    return_data = true
+  }
+
+  metric_query {
+    id = "m1"
+
+    metric {
+      namespace   = "AWS/ElastiCache"
+      metric_name = "CacheHits"
+      dimensions  = { CacheClusterId = each.key }
+      stat        = "Sum"
+      period      = 900
+    }
+  }
+
+  metric_query {
+    id = "m2"
+
+    metric {
+      namespace   = "AWS/ElastiCache"
+      metric_name = "CacheMisses"
+      dimensions  = { CacheClusterId = each.key }
+      stat        = "Sum"
+      period      = 900
+    }
+  }
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisEvictions: more than 0 keys evicted in 5 minutes
+resource "aws_cloudwatch_metric_alarm" "evictions" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-evictions"
+  alarm_description   = "RedisEvictions (warning): more than 0 keys evicted in 5 minutes. First steps: INFO stats | grep evicted; the cache is full: raise memory.max_memory or shorten TTLs; check memory.eviction_policy"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "Evictions"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Sum"
+  period              = 300
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisConnectionsHigh: client connections above 80% of the client limit for 5 minutes
+resource "aws_cloudwatch_metric_alarm" "connections" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-connections"
+  alarm_description   = "RedisConnectionsHigh (warning): client connections above 80% of the client limit for 5 minutes. First steps: CLIENT LIST: which clients hold connections; look for a connection leak or a pool sized too large; network.idle_timeout_seconds closes idle ones"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 52000
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  treat_missing_data  = "missing"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "CurrConnections"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Maximum"
+  period              = 60
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisReplicaLagHigh: a replica more than 30 seconds behind its primary for 5 minutes
+resource "aws_cloudwatch_metric_alarm" "replica_lag" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-replica-lag"
+  alarm_description   = "RedisReplicaLagHigh (warning): a replica more than 30 seconds behind its primary for 5 minutes. First steps: INFO replication on the primary (slaveN lag and offset); SLOWLOG GET 100 for commands that stall replication; the replica's network and CPU"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 30
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "ReplicationLag"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Maximum"
+  period              = 60
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisAuthFailures: more than 2 failed authentications in 5 minutes
+resource "aws_cloudwatch_metric_alarm" "auth_failures" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-auth-failures"
+  alarm_description   = "RedisAuthFailures (warning): more than 2 failed authentications in 5 minutes. First steps: ACL LOG (reason auth): which client and address; a rotated password not deployed everywhere, or someone guessing"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 2
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "AuthenticationFailures"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Sum"
+  period              = 300
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
+}
+
+# RedisCpuHigh: the Redis engine's CPU above 90% for 15 minutes
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  for_each = toset(local.cache_nodes)
+
+  alarm_name          = "${each.key}-cpu"
+  alarm_description   = "RedisCpuHigh (warning): the Redis engine's CPU above 90% for 15 minutes. First steps: SLOWLOG GET 100 and LATENCY DOCTOR: slow commands (KEYS, big SMEMBERS, Lua); spread reads to replicas or add shards"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 90
+  evaluation_periods  = 3
+  datapoints_to_alarm = 3
+  treat_missing_data  = "missing"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "EngineCPUUtilization"
+  dimensions          = { CacheClusterId = each.key }
+  statistic           = "Average"
+  period              = 300
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = local.tags
 }

@@ -31,3 +31,8 @@ output "replication_group_id" {
   description = "The replication group, for the AWS console and CLI."
   value       = aws_elasticache_replication_group.redis.id
 }
+
+output "alarm_topic_arn" {
+  description = "The SNS topic of the CloudWatch alarms and ElastiCache events: subscribe the on-call's endpoints to it."
+  value       = aws_sns_topic.alarms.arn
+}
