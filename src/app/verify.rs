@@ -29,7 +29,7 @@ pub enum VerifyReport {
     /// The spec has errors (sorted): a server is not compared with a spec that is wrong.
     SpecHasErrors(Vec<Diagnostic>),
     /// The server, compared with the spec (shown as `spec`).
-    Compared { spec: String, found: Report },
+    Compared { spec: String, found: Box<Report> },
 }
 
 impl VerifyReport {
@@ -78,6 +78,6 @@ pub fn verify(settings: &Settings, spec: &Path, server: &Server) -> Result<Verif
         .map_err(|unreachable| Problem::new(unreachable.reason, unreachable.help))?;
     Ok(VerifyReport::Compared {
         spec: checked.loaded.display_path().to_string(),
-        found,
+        found: Box::new(found),
     })
 }

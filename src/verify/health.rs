@@ -177,6 +177,16 @@ fn auth_failures(seen: &Observed) -> (&'static str, Option<f64>) {
     ("errorstat_WRONGPASS", None)
 }
 
+/// What one measure read, before it is judged.
+struct Reading {
+    name: &'static str,
+    unit: &'static str,
+    value: Option<f64>,
+    /// Whether it is beyond the threshold, or why it cannot be judged.
+    judged: Result<bool, String>,
+    code: &'static str,
+}
+
 struct Judge<'a> {
     checked: &'a Checked,
     seen: &'a Observed,
@@ -208,16 +218,14 @@ impl Judge<'_> {
     }
 
     /// Record a measure; when crossed, the diagnostic at the threshold's spec line.
-    fn measure(
-        &mut self,
-        kind: AlertKind,
-        name: &'static str,
-        unit: &'static str,
-        value: Option<f64>,
-        judged: Result<bool, String>,
-        code: &'static str,
-        message: impl FnOnce(f64) -> String,
-    ) {
+    fn measure(&mut self, kind: AlertKind, r: Reading, message: impl FnOnce(f64) -> String) {
+        let Reading {
+            name,
+            unit,
+            value,
+            judged,
+            code,
+        } = r;
         let setting = kind.setting();
         let threshold = self.threshold(kind);
         let (state, why) = match (threshold, value, judged) {
@@ -274,7 +282,14 @@ impl Judge<'_> {
         };
         let t = self.shown(k);
         let (u, m) = (used.unwrap_or(0.0), max.unwrap_or(0.0));
-        self.measure(k, "memory_used_percent", "percent", value, judged, codes::MEMORY_HIGH, |v| {
+        let reading = Reading {
+            name: "memory_used_percent",
+            unit: "percent",
+            value,
+            judged,
+            code: codes::MEMORY_HIGH,
+        };
+        self.measure(k, reading, |v| {
             format!(
                 "memory used is {}% of maxmemory ({} of {}), above `monitoring.alerts.memory_percent` ({t}%)",
                 format_ratio(round(v)),
@@ -303,7 +318,14 @@ impl Judge<'_> {
         };
         let t = self.shown(k);
         let l = lost.unwrap_or(0.0);
-        self.measure(k, "fragmentation_ratio", "ratio", ratio, judged, codes::FRAGMENTATION_HIGH, |v| {
+        let reading = Reading {
+            name: "fragmentation_ratio",
+            unit: "ratio",
+            value: ratio,
+            judged,
+            code: codes::FRAGMENTATION_HIGH,
+        };
+        self.measure(k, reading, |v| {
             format!(
                 "the memory fragmentation ratio is {} ({} lost), above `monitoring.alerts.fragmentation_ratio` ({t})",
                 format_ratio(round(v)),
@@ -328,7 +350,7 @@ impl Judge<'_> {
             None => Err(format!(
                 "{UNREPORTED} `keyspace_hits` and `keyspace_misses`"
             )),
-            Some(n) if n == 0.0 => Err("no traffic: no lookup since the server started".into()),
+            Some(n) if n <= 0.0 => Err("no traffic: no lookup since the server started".into()),
             Some(n) if n < HIT_RATE_MIN_LOOKUPS as f64 => Err(format!(
                 "{n} lookups since the server started: too few to judge (at least {HIT_RATE_MIN_LOOKUPS})"
             )),
@@ -336,7 +358,14 @@ impl Judge<'_> {
         };
         let t = self.shown(k);
         let n = lookups.unwrap_or(0.0);
-        self.measure(k, "hit_rate_percent", "percent", value, judged, codes::HIT_RATE_LOW, |v| {
+        let reading = Reading {
+            name: "hit_rate_percent",
+            unit: "percent",
+            value,
+            judged,
+            code: codes::HIT_RATE_LOW,
+        };
+        self.measure(k, reading, |v| {
             format!(
                 "{}% of {n} lookups hit since the server started, below `monitoring.alerts.hit_rate_percent` ({t}%)",
                 format_ratio(round(v))
@@ -368,7 +397,14 @@ impl Judge<'_> {
             Some(u) => format!("since the server started {} ago", duration(u)),
             None => "since the server started".into(),
         };
-        self.measure(kind, name, "per 5 minutes", value, judged, code, |v| {
+        let reading = Reading {
+            name,
+            unit: "per 5 minutes",
+            value,
+            judged,
+            code,
+        };
+        self.measure(kind, reading, |v| {
             let rate = if uptime.is_some_and(|u| u > WINDOW_SECONDS) {
                 format!(" ({} per 5 minutes on average)", format_ratio(round(v)))
             } else {
@@ -393,7 +429,14 @@ impl Judge<'_> {
         let judged = Ok(above(self.threshold(k), value.unwrap_or(0.0)));
         let t = self.shown(k);
         let (c, m) = (clients.unwrap_or(0.0), max.unwrap_or(0.0));
-        self.measure(k, "connections_percent", "percent", value, judged, codes::CONNECTIONS_HIGH, |v| {
+        let reading = Reading {
+            name: "connections_percent",
+            unit: "percent",
+            value,
+            judged,
+            code: codes::CONNECTIONS_HIGH,
+        };
+        self.measure(k, reading, |v| {
             format!(
                 "{c} clients are connected, {}% of maxclients ({m}), above `monitoring.alerts.connections_percent` ({t}%)",
                 format_ratio(round(v))
@@ -406,7 +449,14 @@ impl Judge<'_> {
         let value = self.seen.num("blocked_clients");
         let judged = Ok(above(self.threshold(k), value.unwrap_or(0.0)));
         let t = self.shown(k);
-        self.measure(k, "blocked_clients", "clients", value, judged, codes::BLOCKED_CLIENTS, |v| {
+        let reading = Reading {
+            name: "blocked_clients",
+            unit: "clients",
+            value,
+            judged,
+            code: codes::BLOCKED_CLIENTS,
+        };
+        self.measure(k, reading, |v| {
             format!(
                 "{v} clients are blocked in blocking commands, more than `monitoring.alerts.blocked_clients` ({t})"
             )
@@ -443,7 +493,14 @@ impl Judge<'_> {
                 );
                 let state = field("state").unwrap_or_default();
                 let judged = Ok(above(self.threshold(k), lag.unwrap_or(0.0)));
-                self.measure(k, "replica_lag_seconds", "seconds", lag, judged, codes::REPLICA_LAG, |v| {
+                let reading = Reading {
+                    name: "replica_lag_seconds",
+                    unit: "seconds",
+                    value: lag,
+                    judged,
+                    code: codes::REPLICA_LAG,
+                };
+                self.measure(k, reading, |v| {
                     format!(
                         "the replica at {at} ({state}) is {v} s behind, more than `monitoring.alerts.replica_lag_seconds` ({t} s)"
                     )
@@ -469,7 +526,15 @@ impl Judge<'_> {
             let up = status.map(|s| if s == "up" { 1.0 } else { 0.0 });
             let judged = Ok(self.threshold(k).is_some() && status.is_some_and(|s| s != "up"));
             let down_since = seen.num("master_link_down_since_seconds");
-            self.measure(k, "master_link_up", "1 up, 0 down", up, judged, codes::REPLICATION_LINK_DOWN, |_| {
+            let reading = Reading {
+                name: "master_link_up",
+                unit: "1 up,
+                0 down",
+                value: up,
+                judged,
+                code: codes::REPLICATION_LINK_DOWN,
+            };
+            self.measure(k, reading, |_| {
                 let since = match down_since {
                     Some(s) if s >= 0.0 => format!(" for {}", duration(s)),
                     _ => String::new(),

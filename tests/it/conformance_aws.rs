@@ -1,8 +1,9 @@
 //! The AWS target, checked by the tools that consume it: `terraform fmt -check`, `terraform
 //! init` from the hashicorp/aws filesystem mirror of this machine image, `terraform validate`,
 //! an offline `terraform plan` (mock credentials; Secrets Manager answered by a stub on
-//! loopback that also proves which secret is read), and checkov with zero failed checks for
-//! `tier: production`. Every generated file is a golden snapshot.
+//! loopback that also proves which secret is read; the planned alarms are checked against the
+//! ElastiCache metrics of the facts, one per member cluster), and checkov with zero failed
+//! checks for `tier: production`. Every generated file is a golden snapshot.
 //!
 //! Terraform and its provider mirror come with the machine image, not from a registry: where
 //! they are missing these tests print SKIPPED, also under CI.
@@ -202,6 +203,7 @@ fn plan_one(tf: &Terraform, stub: &SecretsStub, out: &Path, name: &str, spec: &P
             "-input=false".into(),
             "-no-color".into(),
             "-lock=false".into(),
+            "-out=plan.bin".into(),
             "-var=vpc_id=vpc-0123456789abcdef0".into(),
             "-var=subnet_ids=[\"subnet-0123456789abcdef0\",\"subnet-0fedcba9876543210\"]".into(),
         ];
@@ -219,6 +221,9 @@ fn plan_one(tf: &Terraform, stub: &SecretsStub, out: &Path, name: &str, spec: &P
             !out.contains("OfflinePlan"),
             "{name}: a secret is shown in the plan"
         );
+        let (ok, shown) = tf.run(&dir, &["show", "-json", "-no-color", "plan.bin"]);
+        assert!(ok, "{name}: terraform show:\n{shown}");
+        alarms_as_planned(name, &serde_json::from_str(&shown).unwrap());
         if let Some(start) = main.find("secret_id = ") {
             let secret = main[start + 12..]
                 .lines()
@@ -233,6 +238,84 @@ fn plan_one(tf: &Terraform, stub: &SecretsStub, out: &Path, name: &str, spec: &P
                 "{name}: the plan reads the spec's secret {secret}, asked {asked:?}"
             );
         }
+    }
+}
+
+/// The alarms as the AWS provider plans them: one instance per member cluster, each on an
+/// ElastiCache metric of the facts with `CacheClusterId` = that member, and every node of
+/// every planned alarm is a member cluster of the group.
+fn alarms_as_planned(name: &str, plan: &serde_json::Value) {
+    use cachegen::facts::metrics::cloudwatch;
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap();
+    let group = resources
+        .iter()
+        .find(|r| r["type"] == "aws_elasticache_replication_group")
+        .unwrap();
+    let group_id = group["values"]["replication_group_id"].as_str().unwrap();
+    let alarms: Vec<&serde_json::Value> = resources
+        .iter()
+        .filter(|r| r["type"] == "aws_cloudwatch_metric_alarm")
+        .collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        alarms.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    for a in &alarms {
+        let node = a["index"].as_str().unwrap();
+        assert!(
+            node.starts_with(&format!("{group_id}-")),
+            "{name}: alarm on {node}, not a member of {group_id}"
+        );
+        let v = &a["values"];
+        assert_eq!(
+            v["alarm_name"].as_str().unwrap().split_at(node.len()).0,
+            node,
+            "{name}"
+        );
+        let mut watched: Vec<&serde_json::Value> = Vec::new();
+        if v["metric_name"].is_string() {
+            watched.push(v);
+        }
+        for q in v["metric_query"].as_array().into_iter().flatten() {
+            watched.extend(q["metric"].as_array().into_iter().flatten());
+        }
+        assert!(
+            !watched.is_empty(),
+            "{name}: {} watches nothing",
+            a["address"]
+        );
+        for m in watched {
+            let metric = m["metric_name"].as_str().unwrap();
+            assert!(cloudwatch::METRICS.contains(&metric), "{name}: {metric}");
+            assert_eq!(m["namespace"], cloudwatch::NAMESPACE, "{name}");
+            assert_eq!(
+                m["dimensions"],
+                serde_json::json!({ cloudwatch::DIMENSION: node }),
+                "{name}: {}",
+                a["address"]
+            );
+        }
+    }
+    // Every alarm kind on every node: kinds x nodes instances.
+    let nodes: std::collections::BTreeSet<&str> = alarms
+        .iter()
+        .map(|a| a["index"].as_str().unwrap())
+        .collect();
+    assert_eq!(alarms.len(), kinds.len() * nodes.len(), "{name}");
+    if !alarms.is_empty() {
+        // ElastiCache's events go to the alarms' topic: a given ARN, or the created topic's
+        // (known after apply).
+        let change = plan["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == "aws_elasticache_replication_group")
+            .unwrap();
+        assert!(
+            change["change"]["after"]["notification_topic_arn"].is_string()
+                || change["change"]["after_unknown"]["notification_topic_arn"] == true,
+            "{name}: no notification_topic_arn"
+        );
     }
 }
 
@@ -278,19 +361,25 @@ fn checkov_passes_every_production_aws_folder() {
         &tmp.path().join("negative"),
     );
     let main = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    // ... and the alarm topic without its key: CKV_AWS_26 (an unencrypted SNS topic).
+    let topic_key = "  kms_master_key_id = aws_kms_key.alarms.arn\n";
+    assert!(
+        main.contains(topic_key),
+        "the production alarm topic is encrypted"
+    );
     std::fs::write(
         dir.join("main.tf"),
         main.replace(
             "at_rest_encryption_enabled = true",
             "at_rest_encryption_enabled = false",
-        ),
+        )
+        .replace(topic_key, ""),
     )
     .unwrap();
     let failed = checkov_failures(&checkov, &dir);
-    assert!(
-        failed.iter().any(|f| f.contains("CKV_AWS_29")),
-        "{failed:?}"
-    );
+    for id in ["CKV_AWS_29", "CKV_AWS_26"] {
+        assert!(failed.iter().any(|f| f.contains(id)), "{id}: {failed:?}");
+    }
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod hostile;
 mod init;
 mod invalid_specs;
 mod machine_output;
+mod monitoring;
 mod output_safety;
 mod policy;
 mod project_settings;
