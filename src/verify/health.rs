@@ -16,7 +16,6 @@ use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::pipeline::Checked;
 use crate::plan::monitoring::{FRAGMENTATION_MIN_BYTES, HIT_RATE_MIN_LOOKUPS, format_ratio};
 use crate::plan::{AlertKind, Threshold};
-use crate::spec::units;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -293,8 +292,8 @@ impl Judge<'_> {
             format!(
                 "memory used is {}% of maxmemory ({} of {}), above `monitoring.alerts.memory_percent` ({t}%)",
                 format_ratio(round(v)),
-                units::format_bytes(u as u64),
-                units::format_bytes(m as u64)
+                bytes(u),
+                bytes(m)
             )
         });
     }
@@ -312,7 +311,7 @@ impl Judge<'_> {
             }
             Some(b) => Err(format!(
                 "only {} lost to fragmentation: below 256 MiB the ratio says nothing",
-                units::format_bytes(b.max(0.0) as u64)
+                bytes(b.max(0.0))
             )),
             None => Err(format!("{UNREPORTED} the memory lost to fragmentation")),
         };
@@ -329,7 +328,7 @@ impl Judge<'_> {
             format!(
                 "the memory fragmentation ratio is {} ({} lost), above `monitoring.alerts.fragmentation_ratio` ({t})",
                 format_ratio(round(v)),
-                units::format_bytes(l as u64)
+                bytes(l)
             )
         });
     }
@@ -528,8 +527,7 @@ impl Judge<'_> {
             let down_since = seen.num("master_link_down_since_seconds");
             let reading = Reading {
                 name: "master_link_up",
-                unit: "1 up,
-                0 down",
+                unit: "1 up, 0 down",
                 value: up,
                 judged,
                 code: codes::REPLICATION_LINK_DOWN,
@@ -626,6 +624,18 @@ fn below(t: Option<Threshold>, v: f64) -> bool {
     t.is_some_and(|t| v < t.as_f64())
 }
 
+/// A size as people read it: `7.9 MiB`, `3.2 GiB`.
+fn bytes(b: f64) -> String {
+    const KIB: f64 = 1024.0;
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else {
+        format!("{:.0} KiB", b / KIB)
+    }
+}
+
 /// Two decimals, for messages and the JSON output.
 fn round(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
@@ -652,5 +662,260 @@ impl Observed {
     /// An INFO field as a number (`errorstat_*` lines as their count).
     pub fn num(&self, key: &str) -> Option<f64> {
         parse_number(self.info(key)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Outcome, check_spec};
+
+    fn checked(env: &str) -> Checked {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let project = crate::project::discover(&root).expect("the repository's project");
+        match check_spec(
+            &project,
+            &root.join(format!("environments/{env}/cache.yaml")),
+        ) {
+            Outcome::Checked(c) => *c,
+            _ => panic!("{env} does not check"),
+        }
+    }
+
+    /// A fresh staging server as INFO shows it (fields of redis-server 7.0.15).
+    fn server(extra: &[(&str, &str)]) -> Observed {
+        let mut info: BTreeMap<String, String> = [
+            ("uptime_in_seconds", "60"),
+            ("role", "master"),
+            ("used_memory", "1000000"),
+            ("used_memory_rss", "9000000"),
+            ("maxmemory", "4294967296"),
+            ("mem_fragmentation_ratio", "9.00"),
+            ("mem_fragmentation_bytes", "8000000"),
+            ("keyspace_hits", "0"),
+            ("keyspace_misses", "0"),
+            ("evicted_keys", "0"),
+            ("connected_clients", "3"),
+            ("maxclients", "10000"),
+            ("blocked_clients", "0"),
+            ("rejected_connections", "0"),
+            ("connected_slaves", "0"),
+            ("total_error_replies", "0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in extra {
+            info.insert(k.to_string(), v.to_string());
+        }
+        Observed {
+            info,
+            ..Observed::default()
+        }
+    }
+
+    fn codes_of(h: &Health) -> Vec<&'static str> {
+        h.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    fn measure<'h>(h: &'h Health, name: &str) -> &'h Measure {
+        h.measures.iter().find(|m| m.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_fresh_healthy_server_has_no_finding_and_every_measure() {
+        let h = judge(&checked("staging"), &server(&[]), Hosting::SelfHosted);
+        assert!(h.diagnostics.is_empty(), "{:#?}", h.diagnostics);
+        assert_eq!(h.crossed(), 0);
+        // No traffic is not a 0% hit rate, and a small dataset's ratio is not judged.
+        let hit = measure(&h, "hit_rate_percent");
+        assert!(matches!(hit.state, State::NotJudged) && hit.value.is_none());
+        assert!(hit.why.as_deref().unwrap().contains("no traffic"));
+        let frag = measure(&h, "fragmentation_ratio");
+        assert!(matches!(frag.state, State::NotJudged));
+        assert_eq!(frag.value, Some(9.0));
+        assert!(matches!(
+            measure(&h, "memory_used_percent").state,
+            State::Ok
+        ));
+        assert_eq!(h.values["maxmemory"], serde_json::json!(4294967296.0));
+    }
+
+    #[test]
+    fn each_crossed_threshold_is_one_finding_with_the_measured_value() {
+        let seen = server(&[
+            ("used_memory", "4080218931"),
+            ("evicted_keys", "7549"),
+            ("errorstat_WRONGPASS", "count=3"),
+            ("rejected_connections", "1"),
+            ("blocked_clients", "11"),
+            ("connected_clients", "9000"),
+            ("keyspace_hits", "100"),
+            ("keyspace_misses", "4900"),
+            ("mem_fragmentation_bytes", "900000000"),
+            ("mem_fragmentation_ratio", "1.80"),
+        ]);
+        let h = judge(&checked("staging"), &seen, Hosting::SelfHosted);
+        let mut codes = codes_of(&h);
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [
+                codes::MEMORY_HIGH,
+                codes::FRAGMENTATION_HIGH,
+                codes::HIT_RATE_LOW,
+                codes::EVICTIONS,
+                codes::CONNECTIONS_HIGH,
+                codes::REJECTED_CONNECTIONS,
+                codes::BLOCKED_CLIENTS,
+                codes::AUTH_FAILURES,
+            ]
+        );
+        let d = h
+            .diagnostics
+            .iter()
+            .find(|d| d.code == codes::MEMORY_HIGH)
+            .unwrap();
+        assert!(
+            d.message.starts_with("memory used is 95% of maxmemory"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("(90%)"), "{}", d.message);
+        assert!(
+            d.message.contains("default for tier staging"),
+            "{}",
+            d.message
+        );
+        assert!(d.help.as_deref().unwrap().contains("--bigkeys"));
+        // A server younger than 5 minutes: the count itself is the 5-minute window.
+        let auth = measure(&h, "auth_failures_per_5m");
+        assert_eq!(auth.value, Some(3.0));
+        assert_eq!(auth.threshold, Some(2.0));
+        assert_eq!(auth.code, Some(codes::AUTH_FAILURES));
+    }
+
+    #[test]
+    fn counters_are_averaged_per_five_minutes_over_the_uptime() {
+        // 7549 evictions in a day: 26 per 5 minutes, more than 0.
+        let seen = server(&[("uptime_in_seconds", "86400"), ("evicted_keys", "7549")]);
+        let h = judge(&checked("staging"), &seen, Hosting::SelfHosted);
+        let m = measure(&h, "evictions_per_5m");
+        assert_eq!(m.value, Some(26.21));
+        let d = &h.diagnostics[0];
+        assert!(
+            d.message.contains("since the server started 24 h ago"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("26.21 per 5 minutes on average"),
+            "{}",
+            d.message
+        );
+        // Three failed logins in a day are 0.01 per 5 minutes: within 2.
+        let seen = server(&[
+            ("uptime_in_seconds", "86400"),
+            ("errorstat_WRONGPASS", "count=3"),
+        ]);
+        let h = judge(&checked("staging"), &seen, Hosting::SelfHosted);
+        assert!(h.diagnostics.is_empty(), "{:#?}", h.diagnostics);
+    }
+
+    #[test]
+    fn failed_logins_come_from_acl_access_denied_auth_where_redis_has_it() {
+        let seen = server(&[
+            ("acl_access_denied_auth", "5"),
+            ("errorstat_WRONGPASS", "count=1"),
+        ]);
+        assert_eq!(auth_failures(&seen), ("acl_access_denied_auth", Some(5.0)));
+        let seen = server(&[("errorstat_WRONGPASS", "count=4")]);
+        assert_eq!(auth_failures(&seen), ("errorstat_WRONGPASS", Some(4.0)));
+        // Redis 7.0 before its first error: no WRONGPASS line, but error stats are there.
+        assert_eq!(
+            auth_failures(&server(&[])),
+            ("errorstat_WRONGPASS", Some(0.0))
+        );
+        let mut bare = server(&[]);
+        bare.info.remove("total_error_replies");
+        assert_eq!(auth_failures(&bare), ("errorstat_WRONGPASS", None));
+    }
+
+    #[test]
+    fn replication_lag_per_replica_and_the_replicas_link() {
+        let mut prod = checked("production");
+        // The AWS spec checked as if self-hosted: its replicas and thresholds are what count.
+        prod.plan.targets.aws = None;
+        let seen = server(&[
+            ("connected_slaves", "2"),
+            (
+                "slave0",
+                "ip=10.0.0.2,port=6379,state=online,offset=100,lag=0",
+            ),
+            (
+                "slave1",
+                "ip=10.0.0.3,port=6379,state=online,offset=40,lag=41",
+            ),
+        ]);
+        let h = judge(&prod, &seen, Hosting::SelfHosted);
+        let lag: Vec<_> = h
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::REPLICA_LAG)
+            .collect();
+        assert_eq!(lag.len(), 1, "{:#?}", h.diagnostics);
+        assert!(
+            lag[0]
+                .message
+                .contains("10.0.0.3:6379 (online) is 41 s behind"),
+            "{}",
+            lag[0].message
+        );
+
+        let replica = server(&[
+            ("role", "slave"),
+            ("master_host", "10.0.0.1"),
+            ("master_port", "6379"),
+            ("master_link_status", "down"),
+            ("master_link_down_since_seconds", "12"),
+        ]);
+        let h = judge(&prod, &replica, Hosting::SelfHosted);
+        assert_eq!(codes_of(&h), [codes::REPLICATION_LINK_DOWN]);
+        assert!(
+            h.diagnostics[0]
+                .message
+                .contains("(10.0.0.1:6379) is down for 12 s")
+        );
+    }
+
+    #[test]
+    fn development_alerts_are_off_and_nothing_is_judged() {
+        let seen = server(&[("used_memory", "2147000000"), ("maxmemory", "2147483648")]);
+        let h = judge(&checked("development"), &seen, Hosting::SelfHosted);
+        assert!(h.diagnostics.is_empty());
+        assert!(h.measures.iter().all(|m| matches!(m.state, State::Off)));
+        // Measured all the same, for a chart.
+        assert_eq!(measure(&h, "memory_used_percent").value, Some(99.98));
+    }
+
+    #[test]
+    fn a_field_the_server_hides_is_one_note() {
+        let mut seen = server(&[]);
+        seen.info.remove("maxclients");
+        seen.info.remove("blocked_clients");
+        let h = judge(&checked("staging"), &seen, Hosting::Managed("aws"));
+        assert_eq!(codes_of(&h), [codes::HEALTH_NOT_JUDGED]);
+        let note = &h.diagnostics[0];
+        assert!(
+            note.message.contains("`connections_percent`"),
+            "{}",
+            note.message
+        );
+        assert!(
+            note.message.contains("`blocked_clients`"),
+            "{}",
+            note.message
+        );
+        assert!(!note.message.contains("hit_rate"), "{}", note.message);
     }
 }

@@ -7,7 +7,9 @@
 //! installed redis-server's (Debian's 7.0 in CI, while the shipped specs ask for 7.2): verify
 //! compares the version too, and the spec must say what runs.
 
-use crate::common::redis_server::{Server, cli, make_tls, render_into, start, wait_ready};
+use crate::common::redis_server::{
+    Server, cli, make_tls, render_into, start, start_with, wait_ready,
+};
 use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -69,11 +71,27 @@ struct Live {
 
 impl Live {
     fn start(env: &str) -> Live {
+        Live::start_spec(env, None)
+    }
+
+    /// A server of an environment of its own (`text`, with the installed engine version put
+    /// in for `VERSION`), beside the shipped ones of the copied project.
+    fn start_spec(env: &str, text: Option<&str>) -> Live {
         let tmp = TempDir::new(&format!("verify-{env}"));
         let project = tmp.path().join("project");
         copy_project(&project);
         let spec = format!("environments/{env}/cache.yaml");
-        set_engine_version(&project.join(&spec), &installed_version());
+        match text {
+            Some(t) => {
+                std::fs::create_dir_all(project.join(format!("environments/{env}"))).unwrap();
+                std::fs::write(
+                    project.join(&spec),
+                    t.replace("VERSION", &installed_version()),
+                )
+                .unwrap();
+            }
+            None => set_engine_version(&project.join(&spec), &installed_version()),
+        }
         render_into(&project, &project.join("generated"));
         let work = tmp.path().join("work");
         let tls = std::fs::read_to_string(project.join("generated").join(env).join("redis.conf"))
@@ -530,4 +548,279 @@ fn drift_codes_are_listed_and_explained_by_cachegen_rules() {
     let o = run_in(&root(), &["rules", "cg8003"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("maxmemory-policy"), "{}", stdout(&o));
+    // The health codes, beside them.
+    let o = run_in(&root(), &["rules"]);
+    for c in ["CG8101", "CG8104", "CG8108", "CG8109", "CG8110", "CG8190"] {
+        assert!(stdout(&o).contains(c), "`cachegen rules` lists {c}");
+    }
+    let o = run_in(&root(), &["rules", "cg8110"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("acl_access_denied_auth"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A development spec with alerts switched on, small enough to fill in a test: 8 MB, LRU
+/// eviction (from the base), a password.
+const HEALTH_SPEC: &str = "extends: ../base.yaml
+environment: health
+tier: development
+engine: { kind: redis, version: \"VERSION\" }
+topology: { mode: standalone }
+memory: { max_memory: 8mb }
+persistence: { snapshots: { enabled: false } }
+security: { auth: { password: { env: REDIS_PASSWORD } } }
+monitoring:
+  alerts: { memory_percent: 90, evictions: 0, auth_failures: 2, hit_rate_percent: 50 }
+  compose: { exporter: true }
+targets:
+  compose: {}
+";
+
+/// Write `count` keys of 1 KiB through `redis-cli --pipe` (the password in REDISCLI_AUTH).
+fn fill(server: &Server, password: &str, count: usize) {
+    use std::io::Write;
+    let mut child = Command::new("redis-cli")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.port.to_string(),
+            "--no-auth-warning",
+            "--pipe",
+        ])
+        .env("REDISCLI_AUTH", password)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let value = "x".repeat(1024);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut buf = Vec::new();
+    for i in 0..count {
+        let key = format!("fill:{i}");
+        write!(
+            buf,
+            "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n${}\r\n{value}\r\n",
+            key.len(),
+            value.len()
+        )
+        .unwrap();
+    }
+    stdin.write_all(&buf).unwrap();
+    drop(stdin);
+    child.wait().unwrap();
+}
+
+/// The health measure called `name` of a JSON report.
+fn health_measure<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["verify"]["health"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no measure {name}: {doc}"))
+}
+
+#[test]
+fn thresholds_crossed_on_purpose_are_health_findings_and_a_healthy_server_exits_0() {
+    if !have_tools() {
+        return;
+    }
+    let live = Live::start_spec("health", Some(HEALTH_SPEC));
+    let url = live.url("redis");
+
+    // Healthy: exit 0, every measure in the JSON output, the verdict in the human one.
+    let o = live.verify(Some(PASSWORD), &["--url", &url, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(codes(&doc), Vec::<String>::new());
+    assert_eq!(doc["verify"]["health"]["crossed"], 0);
+    let memory = health_measure(&doc, "memory_used_percent");
+    assert_eq!(memory["state"], "ok");
+    assert!(memory["value"].as_f64().unwrap() < 90.0, "{memory}");
+    assert_eq!(memory["threshold"], 90.0);
+    assert_eq!(memory["setting"], "monitoring.alerts.memory_percent");
+    assert_eq!(doc["verify"]["health"]["values"]["maxmemory"], 8388608.0);
+    // No lookup yet: not a 0% hit rate.
+    assert_eq!(
+        health_measure(&doc, "hit_rate_percent")["state"],
+        "not_judged"
+    );
+    let o = live.verify(Some(PASSWORD), &["--url", &url]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("healthy: "), "{}", stderr(&o));
+
+    // Past maxmemory (LRU evicts), and three wrong passwords.
+    fill(&live.server, PASSWORD, 12_000);
+    for _ in 0..3 {
+        // The wrong password in REDISCLI_AUTH, as a misconfigured client would send it.
+        let o = Command::new("redis-cli")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &live.server.port.to_string(),
+                "--no-auth-warning",
+                "PING",
+            ])
+            .env("REDISCLI_AUTH", WRONG)
+            .output()
+            .unwrap();
+        let out = output_text(&o);
+        assert!(out.contains("WRONGPASS"), "{out}");
+    }
+    let o = live.verify(Some(PASSWORD), &["--url", &url, "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(codes(&doc), ["CG8101", "CG8104", "CG8110"], "{doc}");
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let at = &d["location"];
+        assert_eq!(at["file"], live.spec.as_str(), "{d}");
+        assert_eq!(
+            spec_line(&live.project, &live.spec, at["line"].as_u64().unwrap()),
+            "alerts: { memory_percent: 90, evictions: 0, auth_failures: 2, hit_rate_percent: 50 }"
+        );
+    }
+    let memory = health_measure(&doc, "memory_used_percent");
+    assert_eq!(memory["state"], "crossed");
+    assert_eq!(memory["code"], "CG8101");
+    assert!(memory["value"].as_f64().unwrap() > 90.0, "{memory}");
+    let evictions = health_measure(&doc, "evictions_per_5m");
+    assert!(evictions["value"].as_f64().unwrap() > 0.0, "{evictions}");
+    let auth = health_measure(&doc, "auth_failures_per_5m");
+    assert!(auth["value"].as_f64().unwrap() >= 3.0, "{auth}");
+    assert!(
+        doc["verify"]["health"]["values"]["evicted_keys"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    // The measured value is in the message.
+    let message = doc["diagnostics"][0]["message"].as_str().unwrap();
+    let shown: f64 = message
+        .strip_prefix("memory used is ")
+        .and_then(|m| m.split('%').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{message}"));
+    assert!(shown > 90.0 && message.contains("of 8.0 MiB"), "{message}");
+    let o = live.verify(Some(PASSWORD), &["--url", &url]);
+    assert!(stderr(&o).contains("unhealthy: 3 of"), "{}", stderr(&o));
+
+    // Put right: the data flushed and the counters reset, the server is healthy again.
+    live.redis_cli(&["FLUSHALL"]);
+    live.redis_cli(&["CONFIG", "RESETSTAT"]);
+    let o = live.verify(Some(PASSWORD), &["--url", &url]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+/// Two replicas of a primary: a replica that hangs lags, a replica stopped is missing, and a
+/// replica whose primary is gone has lost its link.
+const REPLICAS_SPEC: &str = "extends: ../base.yaml
+environment: replicas
+tier: development
+engine: { kind: redis, version: \"VERSION\" }
+topology: { mode: replicated, replicas: 2 }
+memory: { max_memory: 64mb }
+persistence: { snapshots: { enabled: false } }
+security: { auth: { password: { env: REDIS_PASSWORD } } }
+monitoring:
+  alerts: { replica_lag_seconds: 1, replicas_missing: true }
+  compose: { exporter: true }
+targets:
+  compose: {}
+";
+
+/// Poll `INFO replication` of `server` until `ok` holds, for at most 20 s.
+fn wait_replication(server: &Server, what: &str, ok: impl Fn(&str) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, out) = cli(server, None, true, &["INFO", "replication"]);
+        if ok(&out) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {out}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_hung_a_stopped_and_an_orphaned_replica_are_each_reported() {
+    if !have_tools() {
+        return;
+    }
+    let mut live = Live::start_spec("replicas", Some(REPLICAS_SPEC));
+    let env_dir = live.project.join("generated/replicas");
+    let replica_conf = format!(
+        "replicaof 127.0.0.1 {}\nmasterauth \"{PASSWORD}\"\n",
+        live.server.port
+    );
+    let mut replicas: Vec<Server> = (0..2)
+        .map(|i| {
+            let work = live._tmp.path().join(format!("replica-{i}"));
+            let mut r = start_with(&env_dir, &work, PASSWORD, &replica_conf);
+            wait_ready(&mut r, None);
+            r
+        })
+        .collect();
+    wait_replication(&live.server, "two replicas online", |o| {
+        o.contains("connected_slaves:2") && o.matches("state=online").count() == 2
+    });
+    let url = live.url("redis");
+    let o = live.verify(Some(PASSWORD), &["--url", &url, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(codes(&json(&o)), Vec::<String>::new());
+
+    // A hung replica stays `online` until repl-timeout; only its lag shows it.
+    replicas[0].signal(libc::SIGSTOP);
+    wait_replication(&live.server, "a lag of 3 s", |o| {
+        o.lines()
+            .filter_map(|l| l.split("lag=").nth(1))
+            .any(|lag| lag.trim().parse::<u32>().unwrap_or(0) >= 3)
+    });
+    let o = live.verify(Some(PASSWORD), &["--url", &url, "--format", "json"]);
+    replicas[0].signal(libc::SIGCONT);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(codes(&doc), ["CG8108"], "{doc}");
+    assert_eq!(
+        health_measure(&doc, "replica_lag_seconds")["setting"],
+        "monitoring.alerts.replica_lag_seconds"
+    );
+
+    // A replica stopped: the primary has one replica where the topology has two.
+    replicas[1].stop();
+    wait_replication(&live.server, "one replica left", |o| {
+        o.contains("connected_slaves:1")
+    });
+    let o = live.verify(Some(PASSWORD), &["--url", &url, "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    assert!(codes(&doc).contains(&"CG8016".to_string()), "{doc}");
+    assert_eq!(doc["verify"]["health"]["values"]["connected_slaves"], 1.0);
+
+    // The primary gone: the replica's link is down (and it is not the primary the spec wants;
+    // a replica has no replicas of its own to count: CG8090).
+    live.server.kill();
+    let orphan = &replicas[0];
+    wait_replication(orphan, "the link down", |o| {
+        o.contains("master_link_status:down")
+    });
+    let o = verify_in(
+        &live.project,
+        &live.spec,
+        Some(PASSWORD),
+        &[
+            "--url",
+            &format!("redis://127.0.0.1:{}", orphan.port),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(codes(&doc), ["CG8015", "CG8090", "CG8109"], "{doc}");
 }

@@ -18,6 +18,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// Send a signal to the server (SIGSTOP hangs it, SIGCONT resumes it).
+    pub fn signal(&self, signal: libc::c_int) {
+        // SAFETY: kill(2) on our own child, which has not been waited for yet.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+    }
+
     /// Kill the server now (as a crash would), leaving its files.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -103,13 +109,38 @@ pub fn start_config_on(
     password: &str,
     port: u16,
 ) -> Server {
+    start_full(env_dir, conf_name, work, password, port, "")
+}
+
+/// Like `start`, with lines appended to the config (a replica's `replicaof` and `masterauth`).
+pub fn start_with(env_dir: &Path, work: &Path, password: &str, extra_conf: &str) -> Server {
+    start_full(
+        env_dir,
+        "redis.conf",
+        work,
+        password,
+        free_port(),
+        extra_conf,
+    )
+}
+
+fn start_full(
+    env_dir: &Path,
+    conf_name: &str,
+    work: &Path,
+    password: &str,
+    port: u16,
+    extra_conf: &str,
+) -> Server {
     std::fs::create_dir_all(work.join("data")).unwrap();
     std::fs::create_dir_all(work.join("run")).unwrap();
-    let conf = rewrite_conf(
+    let mut conf = rewrite_conf(
         &std::fs::read_to_string(env_dir.join(conf_name)).unwrap(),
         work,
         port,
     );
+    conf.push('\n');
+    conf.push_str(extra_conf);
     std::fs::write(work.join("redis.conf"), conf).unwrap();
     std::fs::write(work.join("secret"), password).unwrap();
     // Appended to: a restarted node keeps the log of its earlier run.
