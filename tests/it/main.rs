@@ -19,6 +19,7 @@ mod init;
 mod invalid_specs;
 mod machine_output;
 mod monitoring;
+mod monitoring_live;
 mod output_safety;
 mod policy;
 mod project_settings;

@@ -8,7 +8,7 @@
 //! compares the version too, and the spec must say what runs.
 
 use crate::common::redis_server::{
-    Server, cli, make_tls, render_into, start, start_with, wait_ready,
+    Server, cli, fill, make_tls, render_into, start, start_with, wait_ready,
 };
 use crate::common::*;
 use serde_json::Value;
@@ -578,42 +578,6 @@ monitoring:
 targets:
   compose: {}
 ";
-
-/// Write `count` keys of 1 KiB through `redis-cli --pipe` (the password in REDISCLI_AUTH).
-fn fill(server: &Server, password: &str, count: usize) {
-    use std::io::Write;
-    let mut child = Command::new("redis-cli")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &server.port.to_string(),
-            "--no-auth-warning",
-            "--pipe",
-        ])
-        .env("REDISCLI_AUTH", password)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let value = "x".repeat(1024);
-    let mut stdin = child.stdin.take().unwrap();
-    let mut buf = Vec::new();
-    for i in 0..count {
-        let key = format!("fill:{i}");
-        write!(
-            buf,
-            "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n${}\r\n{value}\r\n",
-            key.len(),
-            value.len()
-        )
-        .unwrap();
-    }
-    stdin.write_all(&buf).unwrap();
-    drop(stdin);
-    child.wait().unwrap();
-}
 
 /// The health measure called `name` of a JSON report.
 fn health_measure<'a>(doc: &'a Value, name: &str) -> &'a Value {

@@ -294,3 +294,39 @@ pub fn make_tls(dir: &Path) {
         "redis.crt",
     ]);
 }
+
+/// Write `count` keys of 1 KiB through `redis-cli --pipe` (the password in REDISCLI_AUTH).
+pub fn fill(server: &Server, password: &str, count: usize) {
+    use std::io::Write;
+    let mut child = Command::new("redis-cli")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.port.to_string(),
+            "--no-auth-warning",
+            "--pipe",
+        ])
+        .env("REDISCLI_AUTH", password)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let value = "x".repeat(1024);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut buf = Vec::new();
+    for i in 0..count {
+        let key = format!("fill:{i}");
+        write!(
+            buf,
+            "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n${}\r\n{value}\r\n",
+            key.len(),
+            value.len()
+        )
+        .unwrap();
+    }
+    stdin.write_all(&buf).unwrap();
+    drop(stdin);
+    child.wait().unwrap();
+}
