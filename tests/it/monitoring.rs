@@ -955,3 +955,137 @@ fn unit_tests(described: &std::collections::BTreeMap<String, String>) -> String 
     }
     out
 }
+
+const SUPPORT_START: &str =
+    "<!-- alert-support:start (generated from the capability matrix by tests/it/monitoring.rs) -->";
+const SUPPORT_END: &str = "<!-- alert-support:end -->";
+
+/// What each platform watches for each alert, from the capability matrix of a production spec
+/// with replicas on each (the compose stack in cluster mode, with the exporter).
+fn alert_support_table() -> String {
+    use cachegen::settings::{Platform, Support};
+    let plan = |targets: Value, mode: &str| {
+        let spec = serde_json::json!({
+            "spec_version": 1, "name": "x", "environment": "y", "tier": "production",
+            "topology": { "mode": mode, "replicas": 1 },
+            "monitoring": { "compose": { "exporter": true } },
+            "targets": targets,
+        });
+        cachegen::plan::resolve(&serde_json::from_value(spec).unwrap(), "x.yaml")
+    };
+    let columns = [
+        (
+            "ElastiCache",
+            Platform::Aws,
+            plan(
+                serde_json::json!({ "aws": { "region": "us-east-1", "node_type": "cache.r7g.large" } }),
+                "replicated",
+            ),
+        ),
+        (
+            "Azure Cache",
+            Platform::AzureCache,
+            plan(
+                serde_json::json!({ "azure": { "service": "cache", "location": "eastus", "resource_group": "rg", "sku": "Premium_P2" } }),
+                "replicated",
+            ),
+        ),
+        (
+            "Azure Managed Redis",
+            Platform::AzureManaged,
+            plan(
+                serde_json::json!({ "azure": { "service": "managed", "location": "eastus", "resource_group": "rg", "sku": "Balanced_B10" } }),
+                "replicated",
+            ),
+        ),
+        (
+            "Memorystore instance",
+            Platform::Gcp,
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "replicated",
+            ),
+        ),
+        (
+            "Memorystore cluster",
+            Platform::Gcp,
+            plan(
+                serde_json::json!({ "gcp": { "region": "us-central1" } }),
+                "cluster",
+            ),
+        ),
+        (
+            "self-hosted",
+            Platform::Compose,
+            plan(serde_json::json!({ "compose": {} }), "cluster"),
+        ),
+    ];
+    let mut out = vec![
+        format!(
+            "| alert | {} |",
+            columns.iter().map(|c| c.0).collect::<Vec<_>>().join(" | ")
+        ),
+        format!("| --- |{}", " --- |".repeat(columns.len())),
+    ];
+    for kind in cachegen::plan::AlertKind::ALL {
+        let setting = kind.setting();
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|(_, platform, plan)| {
+                let s = cachegen::targets::capability::support(
+                    cachegen::targets::backend(*platform),
+                    setting,
+                    plan,
+                );
+                let first_code = |d: &str| d.split('`').nth(1).map(|c| format!("`{c}`"));
+                match &s {
+                    Support::Mapped(d) => first_code(d).unwrap_or_else(|| "yes".into()),
+                    Support::Approximated(_) => "events only".into(),
+                    Support::NotSupported(_) => "not supported".into(),
+                    other => other.label().into(),
+                }
+            })
+            .collect();
+        out.push(format!(
+            "| `{}` | {} |",
+            setting.path.trim_start_matches("monitoring.alerts."),
+            cells.join(" | ")
+        ));
+    }
+    out.join("\n")
+}
+
+/// README's table of what each platform watches is the capability matrix's (run
+/// `UPDATE_README=1 cargo test --test it monitoring::` after changing an answer).
+#[test]
+fn readme_alert_support_table_is_the_capability_matrix() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (before, rest) = readme
+        .split_once(SUPPORT_START)
+        .expect("README has the alert support start marker");
+    let (_, after) = rest
+        .split_once(SUPPORT_END)
+        .expect("README has the alert support end marker");
+    let expected = format!(
+        "{before}{SUPPORT_START}\n{}\n{SUPPORT_END}{after}",
+        alert_support_table()
+    );
+    if readme != expected {
+        if std::env::var_os("UPDATE_README").is_some() {
+            std::fs::write(&path, expected).unwrap();
+        } else {
+            panic!(
+                "README's alert support table is stale: run `UPDATE_README=1 cargo test --test it monitoring::`"
+            );
+        }
+    }
+    // Every alert's name is in the README's runbook.
+    for kind in cachegen::plan::AlertKind::ALL {
+        assert!(
+            readme.contains(&format!("| `{}`", kind.name())),
+            "README's runbook lacks {}",
+            kind.name()
+        );
+    }
+}
