@@ -123,10 +123,15 @@ pub mod azure {
 /// (clusters) to show.
 pub mod gcp {
     pub const PREFIX: &str = "redis.googleapis.com/";
-    /// The monitored resource of an instance; its `instance_id` label holds the instance's
-    /// full resource name (`projects/P/locations/R/instances/N`, the Terraform `id`).
+    /// The monitored resource of an instance (https://cloud.google.com/monitoring/api/resources:
+    /// labels `project_id`, `region`, `instance_id`, `node_id`). That `instance_id` holds the
+    /// full resource name (`projects/P/locations/R/instances/N`, the Terraform `id`) is how
+    /// public alert policies filter on it; Google's page does not spell the format out, so it
+    /// is the first thing to check against a real instance.
     pub const INSTANCE_RESOURCE: &str = "redis_instance";
-    /// The monitored resource of a cluster, with labels `cluster_id` and `location`.
+    /// The monitored resource of a cluster, with labels `cluster_id` (the cluster's name) and
+    /// `location`, as GoogleCloudPlatform/memorystore-cluster-autoscaler's poller filters on
+    /// them.
     pub const CLUSTER_RESOURCE: &str = "redis.googleapis.com/Cluster";
 
     /// How a metric's points are written, which decides how an alert aligns them.

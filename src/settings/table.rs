@@ -700,8 +700,9 @@ pub static GCP_NOTIFICATION_CHANNELS: Setting =
 pub static COMPOSE_EXPORTER: Setting =
     monitoring_option("monitoring.compose.exporter", Fixed(Bool(false)));
 // The version whose metric names the tests prove against a live exporter (Debian's
-// prometheus-redis-exporter is 1.45); the `-alpine` variant has the shell that reads the
-// password secret (the default image has none).
+// prometheus-redis-exporter is 1.45); the `-alpine` variant (a published tag of
+// oliver006/redis_exporter, which Chainguard's image map lists) has the shell that reads the
+// password secret (the default image is `FROM scratch`).
 pub static COMPOSE_EXPORTER_IMAGE: Setting = monitoring_option(
     "monitoring.compose.exporter_image",
     Fixed(Str("oliver006/redis_exporter:v1.45.0-alpine")),

@@ -287,3 +287,67 @@ fn the_memory_alert_fires_in_prometheus_and_resolves_after_flushall() {
     assert_eq!(doc["data"]["alerts"], serde_json::json!([]), "{doc}");
     drop(redis);
 }
+
+/// The staging stack's exporter over TLS, with the environment its compose service sets (the
+/// address and the CA, paths moved to the test's folder): it logs in and reports `redis_up 1`.
+/// Without the CA variable it cannot (the negative control).
+#[test]
+fn the_exporter_of_a_tls_stack_connects_with_the_compose_environment() {
+    let Some((_, exporter_bin)) = have_tools() else {
+        return;
+    };
+    if tool("openssl").is_none() {
+        return;
+    }
+    let tmp = TempDir::new("monitoring-tls");
+    let project = tmp.path().join("project");
+    copy_project(&project);
+    render_into(&project, &project.join("generated"));
+    let env = project.join("generated/staging");
+    let work = tmp.path().join("work");
+    crate::common::redis_server::make_tls(&work.join("tls"));
+    let mut redis = start(&env, &work, PASSWORD);
+    wait_ready(&mut redis, Some(&work.join("tls/ca.crt")));
+
+    let compose: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(env.join("docker-compose.yml")).unwrap())
+            .unwrap();
+    let service = &compose["services"]["redis-exporter"];
+    let environment = service["environment"].as_object().unwrap();
+    let run = |with_ca: bool, log: &str| {
+        let addr = format!("127.0.0.1:{}", free_port());
+        let mut cmd = Command::new("sh");
+        cmd.arg(env.join("start-exporter.sh"))
+            .env("EXPORTER_BIN", &exporter_bin)
+            .env("EXPORTER_SECRET_FILE", work.join("secret"))
+            .env("REDIS_EXPORTER_WEB_LISTEN_ADDRESS", &addr)
+            .env_remove("REDIS_PASSWORD");
+        for (k, v) in environment {
+            let v = v.as_str().unwrap();
+            let v = v
+                .replace("rediss://redis:", "rediss://127.0.0.1:")
+                .replace(":6379", &format!(":{}", redis.port))
+                .replace("/tls/", &format!("{}/", work.join("tls").display()));
+            if with_ca || !k.contains("TLS_CA") {
+                cmd.env(k, v);
+            }
+        }
+        let proc = spawn(&mut cmd, tmp.path().join(log));
+        let metrics = wait_for("the exporter's /metrics", 20, &[&proc], || {
+            http_get(&addr, "/metrics").filter(|m| m.contains("\nredis_up "))
+        });
+        metrics.contains("\nredis_up 1")
+    };
+    assert!(
+        environment.contains_key("REDIS_EXPORTER_TLS_CA_CERT_FILE"),
+        "{environment:?}"
+    );
+    assert!(
+        run(true, "exporter-tls.log"),
+        "the exporter cannot log in over TLS"
+    );
+    assert!(
+        !run(false, "exporter-no-ca.log"),
+        "the CA variable changed nothing"
+    );
+}

@@ -90,7 +90,9 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
             vec![criterion("evictedkeys", "Total", "GreaterThan", t.as_f64())]
         }
         // The miss rate is the hit rate's complement; the second criterion keeps an idle cache
-        // (a handful of lookups, all misses) quiet.
+        // (a handful of lookups, all misses) quiet. Azure's metric reference lists `Total` as
+        // the miss rate's default aggregation; the alert averages the percentage over the
+        // window instead, which is what a rate means.
         (AlertKind::HitRate, AzureService::Cache) => vec![
             criterion(
                 "cachemissrate",
