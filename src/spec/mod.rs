@@ -531,42 +531,42 @@ pub struct Alerts {
     /// Alert when memory used exceeds this percentage of `maxmemory` for 5 minutes
     /// (`used_memory`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub memory_percent: Option<Limit>,
     /// Alert when the memory fragmentation ratio (`mem_fragmentation_ratio`, RSS over used
     /// memory) exceeds this for 15 minutes, once at least 256 MiB are lost to fragmentation
     /// (on a small dataset the ratio means nothing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub fragmentation_ratio: Option<RatioLimit>,
     /// Alert when fewer than this percentage of lookups hit (`keyspace_hits` against
     /// `keyspace_misses`) over 15 minutes, with at least 1000 lookups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub hit_rate_percent: Option<Limit>,
     /// Alert when more than this many keys are evicted in 5 minutes (`evicted_keys`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[schemars(extend("minimum" = 0))]
     pub evictions: Option<Limit>,
     /// Alert when client connections exceed this percentage of the server's client limit
     /// (`connected_clients` against `maxclients`) for 5 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub connections_percent: Option<Limit>,
     /// Alert when more than this many connections are rejected in 5 minutes
     /// (`rejected_connections`: the client limit was reached).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[schemars(extend("minimum" = 0))]
     pub rejected_connections: Option<Limit>,
     /// Alert when more than this many clients wait in blocking commands for 5 minutes
     /// (`blocked_clients`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[schemars(extend("minimum" = 0))]
     pub blocked_clients: Option<Limit>,
     /// Alert when a replica is more than this many seconds behind its primary for 5 minutes.
     /// Needs replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 3600))]
+    #[schemars(extend("minimum" = 1, "maximum" = 3600))]
     pub replica_lag_seconds: Option<Limit>,
     /// Alert when a primary has fewer connected replicas than `topology.replicas`, or a
     /// replica has lost its link to the primary (`connected_slaves`, `master_link_status`).
@@ -576,12 +576,12 @@ pub struct Alerts {
     /// Alert when more than this many authentications fail in 5 minutes (the security
     /// checklist's "monitor failed authentication attempts").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[schemars(extend("minimum" = 0))]
     pub auth_failures: Option<Limit>,
     /// Alert when the Redis engine's CPU (its main thread) is busier than this percentage for
     /// 15 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub cpu_percent: Option<Limit>,
 }
 

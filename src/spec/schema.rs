@@ -671,6 +671,27 @@ fn diagnose(
                 .help("e.g. `{ env: REDIS_PASSWORD }`; the value itself never belongs in a spec"),
             ]
         }
+        // A value of either form (a threshold: a number or `false`) says what it takes rather
+        // than which branch of the schema failed.
+        ValidationErrorKind::AnyOf { .. }
+            if subschema(schema, pointer).is_some_and(|s| s.get("x-expected").is_some()) =>
+        {
+            let expected = subschema(schema, pointer)
+                .and_then(|s| s.get("x-expected"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            vec![
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!(
+                        "`{field}` must be {expected}, found {}",
+                        show(node, &instance)
+                    ),
+                )
+                .at(here)
+                .help(desc.unwrap_or_default()),
+            ]
+        }
         ValidationErrorKind::PropertyNames { .. } => {
             // Name the offending key rather than the whole mapping.
             let bad = node.and_then(Node::as_map).and_then(|m| {

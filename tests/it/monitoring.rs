@@ -455,6 +455,47 @@ fn replication_alerts_need_replicas() {
     assert_eq!(rules.matches("- alert:").count(), 2, "{rules}");
 }
 
+/// A threshold no server can cross (a percentage past 100, a ratio below 1) would be an alert
+/// that silently never fires: each is an error at its own line, saying the range, and a value
+/// of the wrong kind says what a threshold takes.
+#[test]
+fn impossible_thresholds_are_errors_at_their_line() {
+    let tmp = TempDir::new("mon-thresholds");
+    let dir = tmp.path();
+    let spec = "spec_version: 1\nname: shop\nenvironment: prod\ntier: production\nmonitoring:\n  alerts:\n    memory_percent: 150\n    fragmentation_ratio: 0.5\n    hit_rate_percent: -3\n    connections_percent: 0\n    cpu_percent: 101\n    replica_lag_seconds: 0\n    evictions: 0\n    auth_failures: false\n    blocked_clients: lots\ntargets:\n  compose: {}\n";
+    std::fs::write(dir.join("cache.yaml"), spec).unwrap();
+    let o = run_in(dir, &["--format", "json", "validate", "cache.yaml"]);
+    assert_eq!(code(&o), 1, "{}", output_text(&o));
+    let text = output_text(&o);
+    for (field, line, words) in [
+        ("memory_percent", 7, "at most 100"),
+        ("fragmentation_ratio", 8, "at least 1"),
+        ("hit_rate_percent", 9, "at least 1"),
+        ("connections_percent", 10, "at least 1"),
+        ("cpu_percent", 11, "at most 100"),
+        ("replica_lag_seconds", 12, "at least 1"),
+        ("blocked_clients", 15, "a whole number, or `false`"),
+    ] {
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let found = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["message"].as_str().unwrap().contains(field));
+        let d = found.unwrap_or_else(|| panic!("{field}: no diagnostic in {text}"));
+        assert_eq!(d["code"], "CG0013", "{field}: {d}");
+        assert!(
+            d["message"].as_str().unwrap().contains(words),
+            "{field}: {d}"
+        );
+        assert_eq!(d["location"]["line"], line, "{field}: {d}");
+    }
+    // Zero evictions and a switched-off alert are thresholds, not mistakes.
+    for ok in ["evictions", "auth_failures"] {
+        assert!(!text.contains(&format!("alerts.{ok}")), "{ok}: {text}");
+    }
+}
+
 /// A compose stack in cluster mode with every alert on (staging's defaults): the rules file
 /// the promtool tests run.
 const CLUSTER_SPEC: &str = "spec_version: 1
