@@ -92,6 +92,11 @@ pub mod azure {
         "usedmemorypercentage",
     ];
 
+    /// The dimension Azure Cache for Redis publishes each of these metrics by: one series per
+    /// shard (`0` on a cache without clustering). Without a split, an `Average` alert averages
+    /// the shards, and one saturated shard of four reads as a quarter of its load.
+    pub const CACHE_SHARD_DIMENSION: &str = "ShardId";
+
     /// Azure Managed Redis metrics cachegen may alert on. The core names are Azure Cache's, but
     /// there is no `cachemissrate`, no `usedmemoryRss` and no per-shard family; the dimension
     /// is `InstanceId`.

@@ -234,6 +234,24 @@ fn azure_alerts_watch_the_metrics_of_their_service() {
                     list.contains(&metric),
                     "{spec} {name}: `{metric}` is not a {namespace} metric of the facts"
                 );
+                // Azure Cache's gauges are judged per shard (an average of four shards hides
+                // one saturated shard); its counters and Managed Redis's metrics are not split.
+                let dims = blocks(&c["dimension"]);
+                if namespace == azure::CACHE_NAMESPACE
+                    && ["usedmemorypercentage", "serverLoad"].contains(&metric)
+                {
+                    assert_eq!(dims.len(), 1, "{spec} {name}: {c}");
+                    assert_eq!(
+                        dims[0]["name"],
+                        azure::CACHE_SHARD_DIMENSION,
+                        "{spec} {name}"
+                    );
+                    assert_eq!(dims[0]["operator"], "Include", "{spec} {name}");
+                    assert_eq!(dims[0]["values"], serde_json::json!(["*"]), "{spec} {name}");
+                    seen.insert(format!("{namespace}/{metric} per shard"));
+                } else {
+                    assert!(dims.is_empty(), "{spec} {name}: {c}");
+                }
                 seen.insert(format!("{namespace}/{metric}"));
             }
         }
@@ -247,6 +265,12 @@ fn azure_alerts_watch_the_metrics_of_their_service() {
         seen.contains("Microsoft.Cache/redisEnterprise/percentProcessorTime"),
         "{seen:?}"
     );
+    for metric in ["usedmemorypercentage", "serverLoad"] {
+        assert!(
+            seen.contains(&format!("Microsoft.Cache/redis/{metric} per shard")),
+            "{seen:?}"
+        );
+    }
     // The workspace fixtures: logs of the cache, connection events of Managed Redis's database,
     // and the failed-authentication log alert on them.
     let managed = render_terraform(

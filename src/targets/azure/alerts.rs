@@ -6,7 +6,8 @@
 //! workspace, when the spec names one.
 
 use crate::facts::metrics::azure::{
-    CACHE_METRICS, CACHE_NAMESPACE, MANAGED_LOG_TABLE, MANAGED_METRICS, MANAGED_NAMESPACE,
+    CACHE_METRICS, CACHE_NAMESPACE, CACHE_SHARD_DIMENSION, MANAGED_LOG_TABLE, MANAGED_METRICS,
+    MANAGED_NAMESPACE,
 };
 use crate::plan::monitoring::{HIT_RATE_MIN_LOOKUPS, Severity, format_ratio};
 use crate::plan::{Alert, AlertKind, Plan};
@@ -21,6 +22,8 @@ pub struct Criterion {
     pub aggregation: &'static str,
     pub operator: &'static str,
     pub threshold: String,
+    /// Evaluate each value of this dimension on its own (`values = ["*"]`): each shard.
+    pub split_by: Option<&'static str>,
 }
 
 /// One `azurerm_monitor_metric_alert`.
@@ -77,15 +80,25 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
             aggregation,
             operator,
             threshold: format_ratio(threshold),
+            split_by: None,
         }
     };
+    // A gauge of one shard: memory and load are per shard on a clustered cache (a hot key
+    // fills or saturates one), so each shard is judged on its own. Counters stay whole-cache.
+    let per_shard = |c: Criterion| match service {
+        AzureService::Cache => Criterion {
+            split_by: Some(CACHE_SHARD_DIMENSION),
+            ..c
+        },
+        AzureService::Managed => c,
+    };
     let criteria = match (k, service) {
-        (AlertKind::Memory, _) => vec![criterion(
+        (AlertKind::Memory, _) => vec![per_shard(criterion(
             "usedmemorypercentage",
             "Maximum",
             "GreaterThan",
             t.as_f64(),
-        )],
+        ))],
         (AlertKind::Evictions, _) => {
             vec![criterion("evictedkeys", "Total", "GreaterThan", t.as_f64())]
         }
@@ -113,12 +126,12 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
             ));
         }
         (AlertKind::Cpu, AzureService::Cache) => {
-            vec![criterion(
+            vec![per_shard(criterion(
                 "serverLoad",
                 "Average",
                 "GreaterThan",
                 t.as_f64(),
-            )]
+            ))]
         }
         (AlertKind::Cpu, AzureService::Managed) => vec![criterion(
             "percentProcessorTime",
