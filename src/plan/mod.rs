@@ -280,6 +280,19 @@ pub struct ComposePlan {
     pub tls_dir: String,
 }
 
+impl ComposePlan {
+    /// The host ports the stack's Redis services publish: `host_port`, or in cluster mode one
+    /// per node counting up from it (node `i` on `host_port + i`).
+    pub fn redis_host_ports(&self, topology: &TopologyPlan) -> Vec<u32> {
+        let base = self.host_port as u32;
+        if topology.is_cluster() {
+            (0..topology.nodes).map(|i| base + i).collect()
+        } else {
+            vec![base]
+        }
+    }
+}
+
 /// The platform guide's production `save` points: what snapshots default to.
 fn guide_save_points() -> Vec<SavePoint> {
     [(900, 1), (300, 10), (60, 10000)]

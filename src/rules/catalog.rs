@@ -74,6 +74,7 @@ pub static RULES: &[&Rule] = &[
     &self_hosted::container_memory_headroom::RULE,
     &self_hosted::cluster_needs_three_primaries::RULE,
     &self_hosted::alerts_without_exporter::RULE,
+    &self_hosted::exporter_port_taken::RULE,
     &policy::require_tls::RULE,
     &policy::require_auth::RULE,
     &policy::encryption_at_rest::RULE,

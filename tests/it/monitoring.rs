@@ -520,6 +520,38 @@ fn impossible_thresholds_are_errors_at_their_line() {
     }
 }
 
+/// The exporter on a host port a cluster node publishes (node `i` on `host_port + i`) is an
+/// error at the exporter's port, naming the Redis port; the first port past the nodes is free.
+#[test]
+fn the_exporter_port_must_not_be_a_redis_nodes_port() {
+    let tmp = TempDir::new("mon-exporter-port");
+    for (port, clash) in [(7005, true), (7006, false), (6999, false)] {
+        let dir = tmp.path().join(port.to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("cache.yaml"),
+            format!("spec_version: 1\nname: shop\nenvironment: dev\ntier: development\ntopology: {{ mode: cluster, shards: 3, replicas: 1 }}\nmonitoring:\n  compose: {{ exporter: true, exporter_port: {port} }}\ntargets:\n  compose: {{ host_port: 7000 }}\n"),
+        )
+        .unwrap();
+        let o = run_in(&dir, &["--format", "json", "validate", "cache.yaml"]);
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let found: Vec<&Value> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "CG5008")
+            .collect();
+        if clash {
+            assert_eq!(code(&o), 1, "{port}: {}", output_text(&o));
+            assert_eq!(found.len(), 1, "{port}: {v}");
+            assert_eq!(found[0]["location"]["line"], 7, "{port}: {v}");
+            assert_eq!(found[0]["related"][0]["location"]["line"], 9, "{port}: {v}");
+        } else {
+            assert!(found.is_empty(), "{port}: {v}");
+        }
+    }
+}
+
 /// A compose stack in cluster mode with every alert on (staging's defaults): the rules file
 /// the promtool tests run.
 const CLUSTER_SPEC: &str = "spec_version: 1

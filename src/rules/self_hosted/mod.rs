@@ -3,6 +3,7 @@
 pub mod alerts_without_exporter;
 pub mod cluster_needs_three_primaries;
 pub mod container_memory_headroom;
+pub mod exporter_port_taken;
 pub mod host_address;
 pub mod public_bind_without_password;
 pub mod secret_source;

@@ -35,18 +35,20 @@ pub fn cluster_nodes(plan: &Plan) -> Vec<ClusterNode> {
     if !plan.topology.is_cluster() {
         return Vec::new();
     }
-    let base = plan
-        .targets
-        .compose
-        .as_ref()
-        .map(|c| c.host_port)
-        .unwrap_or(plan.network.port) as u32;
-    (0..plan.topology.nodes)
-        .map(|i| ClusterNode {
-            index: i,
+    let ports = match &plan.targets.compose {
+        Some(c) => c.redis_host_ports(&plan.topology),
+        None => (0..plan.topology.nodes)
+            .map(|i| plan.network.port as u32 + i)
+            .collect(),
+    };
+    ports
+        .into_iter()
+        .enumerate()
+        .map(|(i, host_port)| ClusterNode {
+            index: i as u32,
             service: format!("redis-{i}"),
             conf: format!("redis-{i}.conf"),
-            host_port: base + i,
+            host_port,
         })
         .collect()
 }
