@@ -154,6 +154,7 @@ pub mod gcp {
         ("stats/cache_hit_ratio", Kind::Gauge),
         ("stats/cpu_utilization_main_thread", Kind::Delta),
         ("stats/evicted_keys", Kind::Delta),
+        ("stats/keyspace_misses", Kind::Delta),
         ("stats/memory/usage_ratio", Kind::Gauge),
         ("stats/reject_connections_count", Kind::Delta),
     ];

@@ -331,49 +331,79 @@ fn gcp_policies_watch_memorystore_metrics_of_their_resource() {
                 p["notification_channels"].is_string() || p["notification_channels"].is_array(),
                 "{spec} {name}"
             );
-            let c = &p["conditions"]["condition_threshold"];
-            let filter = c["filter"].as_str().unwrap();
-            let metric = filter
-                .split("metric.type = \"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap_or_else(|| panic!("{spec} {name}: {filter}"));
-            let short = metric.strip_prefix(gcp::PREFIX).unwrap();
-            let (list, resource, this) = if cluster {
-                (
-                    gcp::CLUSTER_METRICS,
-                    gcp::CLUSTER_RESOURCE,
-                    "resource.labels.cluster_id = \"${google_redis_cluster.redis.name}\"",
-                )
-            } else {
-                (
-                    gcp::INSTANCE_METRICS,
-                    gcp::INSTANCE_RESOURCE,
-                    "resource.labels.instance_id = \"${google_redis_instance.redis.id}\"",
-                )
-            };
-            assert!(
-                list.iter().any(|(m, _)| *m == short),
-                "{spec} {name}: `{short}` is not a metric of its resource in the facts"
-            );
-            assert!(
-                filter.starts_with(&format!("resource.type = \"{resource}\"")),
-                "{filter}"
-            );
-            assert!(
-                filter.contains(this),
-                "{spec} {name}: not filtered to this cache: {filter}"
-            );
-            // Deltas are summed over their window; gauges must hold for it.
-            let aligner = c["aggregations"]["per_series_aligner"].as_str().unwrap();
-            match gcp::kind(short).unwrap() {
-                gcp::Kind::Delta => {
-                    assert!(["ALIGN_SUM", "ALIGN_RATE"].contains(&aligner), "{name}")
-                }
-                gcp::Kind::Gauge => {
-                    assert!(["ALIGN_MAX", "ALIGN_MEAN"].contains(&aligner), "{name}")
+            let conditions = blocks(&p["conditions"]);
+            // One condition, or a hit rate's floor beside it, which must hold too.
+            let expected = if conditions.len() > 1 { "AND" } else { "OR" };
+            assert_eq!(p["combiner"], expected, "{spec} {name}");
+            for c in conditions {
+                let c = &c["condition_threshold"];
+                let filter = c["filter"].as_str().unwrap();
+                let metric = filter
+                    .split("metric.type = \"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .unwrap_or_else(|| panic!("{spec} {name}: {filter}"));
+                let short = metric.strip_prefix(gcp::PREFIX).unwrap();
+                let (list, resource, this) = if cluster {
+                    (
+                        gcp::CLUSTER_METRICS,
+                        gcp::CLUSTER_RESOURCE,
+                        "resource.labels.cluster_id = \"${google_redis_cluster.redis.name}\"",
+                    )
+                } else {
+                    (
+                        gcp::INSTANCE_METRICS,
+                        gcp::INSTANCE_RESOURCE,
+                        "resource.labels.instance_id = \"${google_redis_instance.redis.id}\"",
+                    )
+                };
+                assert!(
+                    list.iter().any(|(m, _)| *m == short),
+                    "{spec} {name}: `{short}` is not a metric of its resource in the facts"
+                );
+                assert!(
+                    filter.starts_with(&format!("resource.type = \"{resource}\"")),
+                    "{filter}"
+                );
+                assert!(
+                    filter.contains(this),
+                    "{spec} {name}: not filtered to this cache: {filter}"
+                );
+                // Deltas are summed over their window; gauges must hold for it.
+                let aligner = c["aggregations"]["per_series_aligner"].as_str().unwrap();
+                match gcp::kind(short).unwrap() {
+                    gcp::Kind::Delta => {
+                        assert!(["ALIGN_SUM", "ALIGN_RATE"].contains(&aligner), "{name}")
+                    }
+                    gcp::Kind::Gauge => {
+                        assert!(["ALIGN_MAX", "ALIGN_MEAN"].contains(&aligner), "{name}")
+                    }
                 }
             }
+        }
+        // An instance's hit rate needs enough misses that the ratio means something: more
+        // than (1 - 0.8) x 1000 in the same 15 minutes, summed over the instance's nodes.
+        if !cluster {
+            let hit_rate = &tf["resource"]["google_monitoring_alert_policy"]["hit_rate"];
+            let floor = &blocks(&hit_rate["conditions"])[1]["condition_threshold"];
+            assert!(
+                floor["filter"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("metric.type = \"redis.googleapis.com/stats/keyspace_misses\""),
+                "{spec}: {floor}"
+            );
+            assert_eq!(floor["comparison"], "COMPARISON_GT", "{spec}");
+            assert_eq!(floor["aggregations"]["alignment_period"], "900s", "{spec}");
+            let ratio =
+                blocks(&hit_rate["conditions"])[0]["condition_threshold"]["threshold_value"]
+                    .as_f64()
+                    .unwrap();
+            assert_eq!(
+                floor["threshold_value"].as_f64().unwrap(),
+                ((1.0 - ratio) * 1000.0).round(),
+                "{spec}"
+            );
         }
     }
     // The spec's channels, where it names them.
@@ -393,7 +423,7 @@ fn gcp_policies_watch_memorystore_metrics_of_their_resource() {
     // `blocked_clients: false` in that spec: no policy, and the threshold of the spec's hit rate.
     assert!(tf["resource"]["google_monitoring_alert_policy"]["blocked_clients"].is_null());
     assert_eq!(
-        tf["resource"]["google_monitoring_alert_policy"]["hit_rate"]["conditions"]["condition_threshold"]
+        tf["resource"]["google_monitoring_alert_policy"]["hit_rate"]["conditions"][0]["condition_threshold"]
             ["threshold_value"],
         0.9
     );

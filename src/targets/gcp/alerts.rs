@@ -6,7 +6,7 @@
 use crate::facts::metrics::gcp::{
     self, CLUSTER_RESOURCE, INSTANCE_RESOURCE, Kind, PREFIX, cluster_node_max_clients,
 };
-use crate::plan::monitoring::{Severity, format_ratio};
+use crate::plan::monitoring::{HIT_RATE_MIN_LOOKUPS, Severity, format_ratio};
 use crate::plan::{Alert, AlertKind, Plan};
 use crate::settings::{Support, approximated, mapped, not_applicable, unsupported};
 use serde::Serialize;
@@ -32,6 +32,23 @@ pub struct Policy {
     /// Summing series (CPU seconds per label) before comparing.
     pub reducer: Option<&'static str>,
     pub group_by: Vec<&'static str>,
+    /// A second condition that must hold too (the policy's combiner becomes `AND`).
+    pub floor: Option<Floor>,
+}
+
+/// The hit rate's floor on an instance: Memorystore publishes the ratio but no lookup count to
+/// gate it on, so the policy also asks for more misses than the ratio allows in
+/// `HIT_RATE_MIN_LOOKUPS` lookups. A hit rate below `t` over at least that many lookups always
+/// has more misses than `(1 - t) * HIT_RATE_MIN_LOOKUPS`, so the floor never hides a real
+/// alert; it keeps an idle cache (a few lookups, all misses) quiet.
+#[derive(Clone, Debug, Serialize)]
+pub struct Floor {
+    pub name: String,
+    /// The metric type, without `redis.googleapis.com/`.
+    pub metric: &'static str,
+    pub filter: String,
+    pub threshold: String,
+    pub alignment_period: String,
 }
 
 /// What a condition watches, before it becomes a policy.
@@ -165,10 +182,9 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
             "resource.type = \\\"{INSTANCE_RESOURCE}\\\" AND resource.labels.instance_id = \\\"${{google_redis_instance.redis.id}}\\\""
         )
     };
-    let filter = format!(
-        "\"{resource} AND metric.type = \\\"{PREFIX}{}\\\"\"",
-        w.metric
-    );
+    let filter_of =
+        |metric: &str| format!("\"{resource} AND metric.type = \\\"{PREFIX}{metric}\\\"\"");
+    let filter = filter_of(w.metric);
     // A gauge must stay beyond the threshold for the window; a count is summed over it and
     // fires at once.
     let (aligner, alignment, duration) = match (kind, w.sum_per_node) {
@@ -205,6 +221,20 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
         } else {
             Vec::new()
         },
+        floor: (k == AlertKind::HitRate && !plan.topology.is_cluster()).then(|| {
+            let misses = "stats/keyspace_misses";
+            debug_assert!(gcp::kind(misses) == Some(Kind::Delta));
+            Floor {
+                name: format!("{} (at least {HIT_RATE_MIN_LOOKUPS} lookups)", k.name()),
+                metric: misses,
+                filter: filter_of(misses),
+                threshold: format_ratio(
+                    ((100.0 - alert.threshold.as_f64()) / 100.0 * HIT_RATE_MIN_LOOKUPS as f64)
+                        .floor(),
+                ),
+                alignment_period: format!("{alignment}s"),
+            }
+        }),
     })
 }
 

@@ -96,7 +96,7 @@ resource "google_monitoring_alert_policy" "memory" {
 # RedisHitRateLow: fewer than 80% of lookups hit over 15 minutes (at least 1000 lookups)
 resource "google_monitoring_alert_policy" "hit_rate" {
   display_name          = "${local.name}: RedisHitRateLow"
-  combiner              = "OR"
+  combiner              = "AND"
   severity              = "WARNING"
   notification_channels = var.notification_channels
   user_labels           = local.labels
@@ -118,6 +118,24 @@ resource "google_monitoring_alert_policy" "hit_rate" {
       aggregations {
         alignment_period   = "900s"
         per_series_aligner = "ALIGN_MEAN"
+      }
+    }
+  }
+
+  conditions {
+    display_name = "RedisHitRateLow (at least 1000 lookups)"
+
+    condition_threshold {
+      filter          = "resource.type = \"redis_instance\" AND resource.labels.instance_id = \"${google_redis_instance.redis.id}\" AND metric.type = \"redis.googleapis.com/stats/keyspace_misses\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 200
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "900s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["resource.label.instance_id"]
       }
     }
   }
