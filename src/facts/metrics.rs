@@ -83,12 +83,12 @@ pub mod azure {
 
     /// Azure Cache for Redis metrics cachegen may alert on (REST names, case as published).
     pub const CACHE_METRICS: &[&str] = &[
+        "cachemisses",
         "cachemissrate",
         "connectedclients",
         "errors",
         "evictedkeys",
         "serverLoad",
-        "totalcommandsprocessed",
         "usedmemorypercentage",
     ];
 

@@ -265,6 +265,21 @@ fn azure_alerts_watch_the_metrics_of_their_service() {
         seen.contains("Microsoft.Cache/redisEnterprise/percentProcessorTime"),
         "{seen:?}"
     );
+    // Azure Cache's hit rate: the miss rate, and more misses than 20% of 1000 lookups (the
+    // floor every target puts on the hit rate, as a count Azure publishes).
+    let cache = render_terraform(
+        &root().join("tests/fixtures/azure/cache-premium-cluster.yaml"),
+        &tmp.path().join("cache-hit-rate"),
+        "azure",
+    );
+    let tf = tf_json(&cache.join("main.tf"));
+    let criteria = blocks(&tf["resource"]["azurerm_monitor_metric_alert"]["hit_rate"]["criteria"]);
+    assert_eq!(criteria.len(), 2, "{criteria:?}");
+    assert_eq!(criteria[0]["metric_name"], "cachemissrate");
+    assert_eq!(criteria[0]["threshold"], 20);
+    assert_eq!(criteria[1]["metric_name"], "cachemisses");
+    assert_eq!(criteria[1]["operator"], "GreaterThan");
+    assert_eq!(criteria[1]["threshold"], 200);
     for metric in ["usedmemorypercentage", "serverLoad"] {
         assert!(
             seen.contains(&format!("Microsoft.Cache/redis/{metric} per shard")),

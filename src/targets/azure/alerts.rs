@@ -103,9 +103,11 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
             vec![criterion("evictedkeys", "Total", "GreaterThan", t.as_f64())]
         }
         // The miss rate is the hit rate's complement; the second criterion keeps an idle cache
-        // (a handful of lookups, all misses) quiet. Azure's metric reference lists `Total` as
-        // the miss rate's default aggregation; the alert averages the percentage over the
-        // window instead, which is what a rate means.
+        // (a handful of lookups, all misses) quiet: a hit rate below `t` over at least
+        // HIT_RATE_MIN_LOOKUPS lookups always has more misses than `(1 - t)` of them, so it
+        // never hides a real alert. Azure's metric reference lists `Total` as the miss rate's
+        // default aggregation; the alert averages the percentage over the window instead,
+        // which is what a rate means.
         (AlertKind::HitRate, AzureService::Cache) => vec![
             criterion(
                 "cachemissrate",
@@ -114,10 +116,10 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
                 100.0 - t.as_f64(),
             ),
             criterion(
-                "totalcommandsprocessed",
+                "cachemisses",
                 "Total",
-                "GreaterThanOrEqual",
-                HIT_RATE_MIN_LOOKUPS as f64,
+                "GreaterThan",
+                ((100.0 - t.as_f64()) / 100.0 * HIT_RATE_MIN_LOOKUPS as f64).floor(),
             ),
         ],
         (AlertKind::HitRate, AzureService::Managed) => {
