@@ -94,7 +94,7 @@ fn rows(schema: &Value, node: &Value, prefix: &str, out: &mut Vec<String>) {
 }
 
 fn reference() -> String {
-    let schema: Value = serde_json::from_str(&cachegen::spec::schema::text()).unwrap();
+    let schema: Value = cachegen::spec::schema::generate();
     let mut out = vec![
         "| setting | type | meaning |".to_string(),
         "| --- | --- | --- |".to_string(),
