@@ -227,3 +227,29 @@ fn a_pinned_version_refuses_any_other_cachegen() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("CG0041"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_spec_may_be_spelled_cache_yml_but_not_twice() {
+    let tmp = TempDir::new("toml-yml");
+    project(tmp.path(), "environments = \"envs\"\n", WARNING_SPEC);
+    std::fs::rename(
+        tmp.path().join("envs/dev/cache.yaml"),
+        tmp.path().join("envs/dev/cache.yml"),
+    )
+    .unwrap();
+    let o = run_in(tmp.path(), &["validate"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("envs/dev/cache.yml"),
+        "validated: {}",
+        stderr(&o)
+    );
+    std::fs::write(tmp.path().join("envs/dev/cache.yaml"), WARNING_SPEC).unwrap();
+    let o = run_in(tmp.path(), &["validate"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("both cache.yaml and cache.yml"),
+        "{}",
+        stderr(&o)
+    );
+}
