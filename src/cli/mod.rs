@@ -22,11 +22,12 @@ Examples:
   cachegen validate environments/staging/cache.yaml --format json
   cachegen render                            write generated/<environment>/ for every spec
   cachegen render --check                    in CI: fail with a diff when generated files are stale
+  cachegen -C infra/cache validate           a project in a folder of a monorepo, from its root
   cachegen explain environments/production/cache.yaml
   cachegen rules CG1003                      what a rule checks, and why
   cachegen verify environments/staging/cache.yaml --url rediss://cache.internal:6379 --tls-ca ca.crt
                                              compare a live Redis with its spec (password in REDIS_PASSWORD)
-  cachegen schema > schema/cache.schema.json";
+  cachegen schema                            the JSON Schema (render keeps schema/ up to date)";
 
 #[derive(Parser, Debug)]
 #[command(

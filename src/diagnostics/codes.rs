@@ -462,7 +462,7 @@ pub static DRIFT: &[RuleInfo] = &[
 mod tests {
     use super::*;
 
-    /// The hundreds say what kind of code it is: `cachegen rules` and the README group them so.
+    /// The hundreds say what kind of code it is: `cachegen rules` and docs/rules.md group them so.
     #[test]
     fn input_codes_are_cg00_and_drift_codes_cg80() {
         for c in INPUT {

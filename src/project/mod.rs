@@ -174,7 +174,7 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
             let help = if msg.contains("unknown field") {
                 "known keys: environments, output, templates, deny_warnings, required_version, schema, [rules], [providers] (terraform, aws, azurerm, google)"
             } else {
-                "see the README's \"Project settings\" section for every key"
+                "see docs/command-line.md, \"Project settings\", for every key"
             };
             return Err(vec![
                 Diagnostic::error(codes::PROJECT_SETTINGS, format!("cachegen.toml: {msg}"))

@@ -26,7 +26,7 @@ pub const BASE_MODELINE: &str =
 
 /// The schema document, generated from `Spec`, with each setting's default from the settings
 /// table: `default` where it is one value; `x-default-per-tier` and a sentence in the
-/// description where it depends on the tier or is derived. Editors and the README show them.
+/// description where it depends on the tier or is derived. Editors and docs/spec.md show them.
 pub fn generate() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Spec>();

@@ -26,7 +26,19 @@ fn step<'a>(workflow: &'a Value, name_part: &str) -> &'a Value {
 
 #[test]
 fn the_example_is_what_init_writes() {
-    assert_eq!(example(), cachegen::scaffold::workflow("."));
+    let written = cachegen::scaffold::workflow(".");
+    if example() != written && std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(
+            root().join("examples/github-actions/cachegen.yml"),
+            &written,
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        example(),
+        written,
+        "examples/github-actions/cachegen.yml is stale: UPDATE_DOCS=1 cargo test --test it ci_workflow::"
+    );
     let tmp = TempDir::new("ci-init");
     assert_eq!(code(&run_in(tmp.path(), &["init", "-q"])), 0);
     assert_eq!(

@@ -26,7 +26,7 @@ fn validator(schema: &Path) -> jsonschema::Validator {
 }
 
 /// The schema errors an editor shows for `file` as it is on disk.
-fn editor_errors(file: &Path) -> Vec<String> {
+pub fn editor_errors(file: &Path) -> Vec<String> {
     let v = validator(&modeline_schema(file));
     let doc: Value = serde_saphyr::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     v.iter_errors(&doc)

@@ -6,6 +6,7 @@
 mod common;
 mod provider_schema;
 
+mod acceptance;
 mod architecture;
 mod checkov;
 mod ci_workflow;
@@ -14,6 +15,7 @@ mod conformance_aws;
 mod conformance_cloud;
 mod conformance_local;
 mod conformance_redis;
+mod docs;
 mod editor;
 mod fuzz;
 mod golden_hygiene;
@@ -25,7 +27,6 @@ mod output_safety;
 mod policy;
 mod pre_commit;
 mod project_settings;
-mod readme;
 mod rule_examples;
 mod sarif;
 mod schema;
