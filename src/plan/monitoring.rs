@@ -4,7 +4,7 @@
 //! judges a live server against the same thresholds.
 
 use crate::settings::{self as s, Setting, Values};
-use crate::spec::{Limit, RatioLimit};
+use crate::spec::{EvictionPolicy, Limit, RatioLimit};
 use serde::Serialize;
 
 /// Below this much memory lost to fragmentation the ratio says nothing: an idle server with a
@@ -124,8 +124,13 @@ impl AlertKind {
         }
     }
 
-    pub fn severity(self) -> Severity {
+    /// How bad it is under the cache's eviction policy. A full cache with an `allkeys-*` policy
+    /// evicts its least wanted keys, which is what it was built to do: its memory alert opens a
+    /// ticket (plan capacity) rather than paging at night. With `noeviction`, or `volatile-*`
+    /// once no key with a TTL is left, a full cache refuses writes (OOM errors): that pages.
+    pub fn severity(self, policy: EvictionPolicy) -> Severity {
         match self {
+            AlertKind::Memory if policy.as_str().starts_with("allkeys-") => Severity::Warning,
             AlertKind::Memory | AlertKind::RejectedConnections | AlertKind::ReplicasMissing => {
                 Severity::Critical
             }
@@ -260,6 +265,8 @@ pub fn format_ratio(r: f64) -> String {
 pub struct Alert {
     pub kind: AlertKind,
     pub threshold: Threshold,
+    /// Under this plan's eviction policy (`AlertKind::severity`).
+    pub severity: Severity,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -296,6 +303,7 @@ impl MonitoringPlan {
 /// (the replication alerts mean nothing without). `compose`: whether the compose stack is
 /// listed (the exporter runs in it).
 pub fn resolve(v: &Values, replicas: bool, compose: bool) -> MonitoringPlan {
+    let policy: EvictionPolicy = v.typed(&s::EVICTION_POLICY);
     let alerts = AlertKind::ALL
         .into_iter()
         .filter(|k| replicas || !matches!(k, AlertKind::ReplicaLag | AlertKind::ReplicasMissing))
@@ -308,7 +316,11 @@ pub fn resolve(v: &Values, replicas: bool, compose: bool) -> MonitoringPlan {
                 }
                 _ => v.typed::<Limit>(row).value().map(Threshold::Count),
             }?;
-            Some(Alert { kind, threshold })
+            Some(Alert {
+                kind,
+                threshold,
+                severity: kind.severity(policy),
+            })
         })
         .collect();
     MonitoringPlan {

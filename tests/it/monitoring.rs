@@ -565,6 +565,59 @@ fn impossible_thresholds_are_errors_at_their_line() {
     }
 }
 
+/// A full `allkeys-*` cache evicts, which is its job: its memory alert is a warning (a
+/// ticket to plan capacity). With `noeviction` (or `volatile-*`) a full cache refuses writes:
+/// the memory alert pages. Every target says the same.
+#[test]
+fn the_memory_alert_pages_only_where_a_full_cache_refuses_writes() {
+    let tmp = TempDir::new("mon-severity");
+    for (policy, severity) in [
+        ("allkeys-lru", "warning"),
+        ("allkeys-lfu", "warning"),
+        ("noeviction", "critical"),
+        ("volatile-lru", "critical"),
+    ] {
+        let env = render_text(
+            tmp.path(),
+            policy,
+            &format!(
+                "spec_version: 1\nname: shop\nenvironment: prod\ntier: staging\nmemory: {{ max_memory: 1gb, eviction_policy: {policy} }}\nmonitoring:\n  compose: {{ exporter: true }}\ntargets:\n  compose: {{}}\n"
+            ),
+        );
+        let rules = std::fs::read_to_string(env.join("redis-alerts.yml")).unwrap();
+        let memory = rules
+            .split("- alert: ")
+            .find(|r| r.starts_with("RedisMemoryHigh"))
+            .unwrap();
+        assert!(
+            memory.contains(&format!("severity: \"{severity}\""))
+                || memory.contains(&format!("severity: {severity}")),
+            "{policy}: {memory}"
+        );
+        assert!(
+            memory.contains(&format!("RedisMemoryHigh ({severity})"))
+                || memory.contains(&format!("description: \"Memory used")),
+            "{policy}: {memory}"
+        );
+    }
+    // The shipped production environments keep `allkeys-lru`: warnings in every cloud.
+    let aws =
+        std::fs::read_to_string(root().join("generated/production/terraform/aws/main.tf")).unwrap();
+    assert!(aws.contains("\"RedisMemoryHigh (warning):"), "aws");
+    let gcp =
+        std::fs::read_to_string(root().join("generated/production-gcp/terraform/gcp/main.tf"))
+            .unwrap();
+    let policy = gcp
+        .split("resource \"google_monitoring_alert_policy\" \"memory\"")
+        .nth(1)
+        .and_then(|r| r.split("\nresource ").next())
+        .unwrap();
+    assert!(
+        policy.contains("severity              = \"WARNING\""),
+        "gcp: {policy}"
+    );
+}
+
 /// The exporter on a host port a cluster node publishes (node `i` on `host_port + i`) is an
 /// error at the exporter's port, naming the Redis port; the first port past the nodes is free.
 #[test]
@@ -1073,10 +1126,11 @@ fn unit_tests(described: &std::collections::BTreeMap<String, String>) -> String 
             c.at, c.alert
         ));
         if c.fires {
+            // RedisMemoryHigh is a warning here: the spec keeps the default `allkeys-lru`, under
+            // which a full cache evicts instead of refusing writes.
             let severity = if matches!(
                 c.alert,
                 "RedisDown"
-                    | "RedisMemoryHigh"
                     | "RedisRejectedConnections"
                     | "RedisReplicaMissing"
                     | "RedisReplicationLinkDown"

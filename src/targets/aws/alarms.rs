@@ -169,7 +169,7 @@ pub fn alarm(alert: &Alert) -> Result<Alarm, Support> {
     alarm.description = format!(
         "{} ({}): {}. First steps: {}",
         k.name(),
-        k.severity().as_str(),
+        alert.severity.as_str(),
         k.meaning(&t),
         k.runbook()
     );

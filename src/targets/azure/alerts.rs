@@ -184,11 +184,11 @@ pub fn metric_alert(alert: &Alert, service: AzureService) -> Result<MetricAlert,
         description: format!(
             "{} ({}): {}. First steps: {}",
             k.name(),
-            k.severity().as_str(),
+            alert.severity.as_str(),
             k.meaning(&t),
             k.runbook()
         ),
-        severity: azure_severity(k.severity()),
+        severity: azure_severity(alert.severity),
         frequency: "PT5M",
         window: window(k),
         criteria,
@@ -217,11 +217,11 @@ pub fn auth_log_alert(plan: &Plan, service: AzureService) -> Option<AuthLogAlert
         description: format!(
             "{} ({}): {}. First steps: {}",
             k.name(),
-            k.severity().as_str(),
+            alert.severity.as_str(),
             k.meaning(&alert.threshold),
             k.runbook()
         ),
-        severity: azure_severity(k.severity()),
+        severity: azure_severity(alert.severity),
         threshold: alert.threshold.shown(),
         table: MANAGED_LOG_TABLE,
     })

@@ -181,7 +181,7 @@ pub fn rule(alert: &Alert, plan: &Plan) -> Rule {
         alert: k.name(),
         expr,
         for_,
-        severity: k.severity().as_str(),
+        severity: alert.severity.as_str(),
         summary,
         description: format!(
             "{}. First steps: {}",

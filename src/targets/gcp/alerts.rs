@@ -200,11 +200,11 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
         documentation: format!(
             "{} ({}): {}. First steps: {}",
             k.name(),
-            k.severity().as_str(),
+            alert.severity.as_str(),
             k.meaning(&alert.threshold),
             k.runbook()
         ),
-        severity: match k.severity() {
+        severity: match alert.severity {
             Severity::Critical => "CRITICAL",
             Severity::Warning => "WARNING",
         },

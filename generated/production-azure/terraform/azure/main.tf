@@ -62,8 +62,8 @@ resource "azurerm_monitor_metric_alert" "memory" {
   name                = "${local.name}-memory"
   resource_group_name = "hospitality-rg"
   scopes              = [azurerm_managed_redis.redis.id]
-  description         = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
-  severity            = 1
+  description         = "RedisMemoryHigh (warning): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+  severity            = 2
   frequency           = "PT5M"
   window_size         = "PT5M"
   auto_mitigate       = true

@@ -63,12 +63,12 @@ resource "google_redis_instance" "redis" {
 resource "google_monitoring_alert_policy" "memory" {
   display_name          = "${local.name}: RedisMemoryHigh"
   combiner              = "OR"
-  severity              = "CRITICAL"
+  severity              = "WARNING"
   notification_channels = var.notification_channels
   user_labels           = local.labels
 
   documentation {
-    content   = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+    content   = "RedisMemoryHigh (warning): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
     mime_type = "text/markdown"
   }
 

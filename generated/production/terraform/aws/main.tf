@@ -299,7 +299,7 @@ resource "aws_cloudwatch_metric_alarm" "memory" {
   for_each = toset(local.cache_nodes)
 
   alarm_name          = "${each.key}-memory"
-  alarm_description   = "RedisMemoryHigh (critical): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
+  alarm_description   = "RedisMemoryHigh (warning): memory used above 90% of maxmemory for 5 minutes. First steps: INFO memory; find big keys (redis-cli --bigkeys) and keys without a TTL; raise memory.max_memory (a larger node) or add shards"
   comparison_operator = "GreaterThanThreshold"
   threshold           = 90
   evaluation_periods  = 5
