@@ -166,6 +166,8 @@ pub mod gcp {
         ("cluster/memory/maximum_utilization", Kind::Gauge),
         ("cluster/replication/maximum_ack_lag", Kind::Gauge),
         ("cluster/stats/total_evicted_keys_count", Kind::Delta),
+        ("cluster/stats/total_keyspace_hits_count", Kind::Delta),
+        ("cluster/stats/total_keyspace_misses_count", Kind::Delta),
         (
             "cluster/stats/total_rejected_connections_count",
             Kind::Delta,

@@ -540,9 +540,10 @@ pub struct Alerts {
     #[schemars(extend("minimum" = 1, "maximum" = 100))]
     pub fragmentation_ratio: Option<RatioLimit>,
     /// Alert when fewer than this percentage of lookups hit (`keyspace_hits` against
-    /// `keyspace_misses`) over 15 minutes, with at least 1000 lookups.
+    /// `keyspace_misses`) over 15 minutes, with at least 1000 lookups. At most 99: at 100 a
+    /// single miss would alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("minimum" = 1, "maximum" = 100))]
+    #[schemars(extend("minimum" = 1, "maximum" = 99))]
     pub hit_rate_percent: Option<Limit>,
     /// Alert when more than this many keys are evicted in 5 minutes (`evicted_keys`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

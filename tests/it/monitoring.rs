@@ -396,30 +396,63 @@ fn gcp_policies_watch_memorystore_metrics_of_their_resource() {
                 }
             }
         }
-        // An instance's hit rate needs enough misses that the ratio means something: more
-        // than (1 - 0.8) x 1000 in the same 15 minutes, summed over the instance's nodes.
-        if !cluster {
-            let hit_rate = &tf["resource"]["google_monitoring_alert_policy"]["hit_rate"];
-            let floor = &blocks(&hit_rate["conditions"])[1]["condition_threshold"];
-            assert!(
-                floor["filter"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with("metric.type = \"redis.googleapis.com/stats/keyspace_misses\""),
-                "{spec}: {floor}"
-            );
-            assert_eq!(floor["comparison"], "COMPARISON_GT", "{spec}");
-            assert_eq!(floor["aggregations"]["alignment_period"], "900s", "{spec}");
-            let ratio =
-                blocks(&hit_rate["conditions"])[0]["condition_threshold"]["threshold_value"]
-                    .as_f64()
-                    .unwrap();
-            assert_eq!(
-                floor["threshold_value"].as_f64().unwrap(),
-                ((1.0 - ratio) * 1000.0).round(),
-                "{spec}"
-            );
+        // A cluster's hit rate: hits per miss below 0.8 / 0.2, summed over the cluster, with
+        // both counts of the facts.
+        let hit_rate = &tf["resource"]["google_monitoring_alert_policy"]["hit_rate"];
+        if cluster {
+            let ratio = &blocks(&hit_rate["conditions"])[0]["condition_threshold"];
+            for (key, metric) in [
+                ("filter", "cluster/stats/total_keyspace_hits_count"),
+                (
+                    "denominator_filter",
+                    "cluster/stats/total_keyspace_misses_count",
+                ),
+            ] {
+                assert!(gcp::kind(metric).is_some(), "{metric}");
+                assert!(
+                    ratio[key]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!("metric.type = \"{}{metric}\"", gcp::PREFIX)),
+                    "{spec}: {ratio}"
+                );
+            }
+            assert_eq!(ratio["comparison"], "COMPARISON_LT", "{spec}");
+            assert_eq!(ratio["threshold_value"], 4, "{spec}");
+            for aggregations in [&ratio["aggregations"], &ratio["denominator_aggregations"]] {
+                assert_eq!(aggregations["per_series_aligner"], "ALIGN_SUM", "{spec}");
+                assert_eq!(aggregations["cross_series_reducer"], "REDUCE_SUM", "{spec}");
+                assert_eq!(
+                    aggregations["group_by_fields"],
+                    serde_json::json!(["resource.label.cluster_id"]),
+                    "{spec}"
+                );
+            }
         }
+        // The hit rate needs enough misses that the ratio means something: more than
+        // (1 - t) x 1000 in the same 15 minutes, summed over the instance's or cluster's nodes.
+        let floor = &blocks(&hit_rate["conditions"])[1]["condition_threshold"];
+        let misses = if cluster {
+            "cluster/stats/total_keyspace_misses_count"
+        } else {
+            "stats/keyspace_misses"
+        };
+        assert!(
+            floor["filter"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("metric.type = \"{}{misses}\"", gcp::PREFIX)),
+            "{spec}: {floor}"
+        );
+        assert_eq!(floor["comparison"], "COMPARISON_GT", "{spec}");
+        assert_eq!(floor["aggregations"]["alignment_period"], "900s", "{spec}");
+        // instance-read-replicas.yaml asks for 90%; the others keep the tier's 80%.
+        let expected = if spec.contains("instance-read-replicas") {
+            100
+        } else {
+            200
+        };
+        assert_eq!(floor["threshold_value"], expected, "{spec}");
     }
     // The spec's channels, where it names them.
     let dir = render_terraform(
@@ -531,7 +564,7 @@ fn replication_alerts_need_replicas() {
 fn impossible_thresholds_are_errors_at_their_line() {
     let tmp = TempDir::new("mon-thresholds");
     let dir = tmp.path();
-    let spec = "spec_version: 1\nname: shop\nenvironment: prod\ntier: production\nmonitoring:\n  alerts:\n    memory_percent: 150\n    fragmentation_ratio: 0.5\n    hit_rate_percent: -3\n    connections_percent: 0\n    cpu_percent: 101\n    replica_lag_seconds: 0\n    evictions: 0\n    auth_failures: false\n    blocked_clients: lots\ntargets:\n  compose: {}\n";
+    let spec = "spec_version: 1\nname: shop\nenvironment: prod\ntier: production\nmonitoring:\n  alerts:\n    memory_percent: 150\n    fragmentation_ratio: 0.5\n    hit_rate_percent: 100\n    connections_percent: 0\n    cpu_percent: 101\n    replica_lag_seconds: -5\n    evictions: 0\n    auth_failures: false\n    blocked_clients: lots\ntargets:\n  compose: {}\n";
     std::fs::write(dir.join("cache.yaml"), spec).unwrap();
     let o = run_in(dir, &["--format", "json", "validate", "cache.yaml"]);
     assert_eq!(code(&o), 1, "{}", output_text(&o));
@@ -539,7 +572,7 @@ fn impossible_thresholds_are_errors_at_their_line() {
     for (field, line, words) in [
         ("memory_percent", 7, "at most 100"),
         ("fragmentation_ratio", 8, "at least 1"),
-        ("hit_rate_percent", 9, "at least 1"),
+        ("hit_rate_percent", 9, "at most 99"),
         ("connections_percent", 10, "at least 1"),
         ("cpu_percent", 11, "at most 100"),
         ("replica_lag_seconds", 12, "at least 1"),

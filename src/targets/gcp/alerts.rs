@@ -34,6 +34,9 @@ pub struct Policy {
     pub group_by: Vec<&'static str>,
     /// A second condition that must hold too (the policy's combiner becomes `AND`).
     pub floor: Option<Floor>,
+    /// A ratio condition's denominator: its filter (an HCL string expression). Numerator and
+    /// denominator are then summed over the resource.
+    pub denominator_filter: Option<String>,
 }
 
 /// The hit rate's floor on an instance: Memorystore publishes the ratio but no lookup count to
@@ -49,6 +52,8 @@ pub struct Floor {
     pub filter: String,
     pub threshold: String,
     pub alignment_period: String,
+    /// Summed over the resource's nodes and roles into one series.
+    pub group_by: &'static str,
 }
 
 /// What a condition watches, before it becomes a policy.
@@ -59,6 +64,8 @@ struct Watch {
     /// For gauges, how long it must hold; for deltas, the window summed.
     minutes: u32,
     sum_per_node: bool,
+    /// The metric the watched one is divided by (a ratio condition), summed over the cluster.
+    denominator: Option<&'static str>,
 }
 
 fn watch(metric: &'static str, threshold: f64, minutes: u32) -> Watch {
@@ -68,6 +75,7 @@ fn watch(metric: &'static str, threshold: f64, minutes: u32) -> Watch {
         threshold,
         minutes,
         sum_per_node: false,
+        denominator: None,
     }
 }
 
@@ -134,10 +142,22 @@ fn condition(alert: &Alert, plan: &Plan) -> Result<Watch, Support> {
                 "Memorystore for Redis publishes `clients/connected`, but cachegen does not know the instance's client limit; watch it against `maxclients` in the console",
             ));
         }
+        // A cluster publishes hit and miss counts but no ratio: hits per miss below t / (1 - t)
+        // is a hit rate below t, over the whole cluster's lookups in the window. Hits over
+        // misses (not the reverse) so that a cache where every lookup misses still has a ratio
+        // (0) to compare; a window without misses has none, and needs no alert. The schema
+        // keeps t below 100%.
         (AlertKind::HitRate, true) => {
-            return Err(unsupported(
-                "Memorystore for Redis Cluster publishes hit and miss counts but no ratio to alert on",
-            ));
+            let hit_rate = t / 100.0;
+            Watch {
+                comparison: "COMPARISON_LT",
+                denominator: Some("cluster/stats/total_keyspace_misses_count"),
+                ..watch(
+                    "cluster/stats/total_keyspace_hits_count",
+                    hit_rate / (1.0 - hit_rate),
+                    minutes,
+                )
+            }
         }
         (AlertKind::BlockedClients, true) => {
             return Err(unsupported(
@@ -185,6 +205,12 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
     let filter_of =
         |metric: &str| format!("\"{resource} AND metric.type = \\\"{PREFIX}{metric}\\\"\"");
     let filter = filter_of(w.metric);
+    let cluster = plan.topology.is_cluster();
+    let resource_label = if cluster {
+        "resource.label.cluster_id"
+    } else {
+        "resource.label.instance_id"
+    };
     // A gauge must stay beyond the threshold for the window; a count is summed over it and
     // fires at once.
     let (aligner, alignment, duration) = match (kind, w.sum_per_node) {
@@ -215,14 +241,21 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
         duration: format!("{duration}s"),
         alignment_period: format!("{alignment}s"),
         aligner,
-        reducer: w.sum_per_node.then_some("REDUCE_SUM"),
+        reducer: (w.sum_per_node || w.denominator.is_some()).then_some("REDUCE_SUM"),
         group_by: if w.sum_per_node {
             vec!["resource.label.instance_id", "resource.label.node_id"]
+        } else if w.denominator.is_some() {
+            vec![resource_label]
         } else {
             Vec::new()
         },
-        floor: (k == AlertKind::HitRate && !plan.topology.is_cluster()).then(|| {
-            let misses = "stats/keyspace_misses";
+        denominator_filter: w.denominator.map(filter_of),
+        floor: (k == AlertKind::HitRate).then(|| {
+            let misses = if cluster {
+                "cluster/stats/total_keyspace_misses_count"
+            } else {
+                "stats/keyspace_misses"
+            };
             debug_assert!(gcp::kind(misses) == Some(Kind::Delta));
             Floor {
                 name: format!("{} (at least {HIT_RATE_MIN_LOOKUPS} lookups)", k.name()),
@@ -233,6 +266,7 @@ pub fn policy(alert: &Alert, plan: &Plan) -> Result<Policy, Support> {
                         .floor(),
                 ),
                 alignment_period: format!("{alignment}s"),
+                group_by: resource_label,
             }
         }),
     })
@@ -245,8 +279,13 @@ pub fn support(kind: AlertKind, plan: &Plan) -> Support {
     };
     match policy(alert, plan) {
         Ok(p) => mapped(format!(
-            "a Cloud Monitoring alert policy on `{PREFIX}{}`",
-            p.metric
+            "a Cloud Monitoring alert policy on `{PREFIX}{}`{}",
+            p.metric,
+            if p.denominator_filter.is_some() {
+                " per miss (`total_keyspace_misses_count`)"
+            } else {
+                ""
+            }
         )),
         Err(s) => s,
     }
