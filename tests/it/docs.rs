@@ -26,6 +26,10 @@ fn type_of(schema: &Value, p: &Value) -> String {
         if target.get("properties").is_some() {
             return "mapping".into();
         }
+        // A range beside the `$ref` (an alert threshold: a number in it, or `false`).
+        if let (Some(min), Some(max)) = (p.get("minimum"), p.get("maximum")) {
+            return format!("{name} {min}..{max}");
+        }
         return name.to_string();
     }
     match p.get("type").and_then(Value::as_str) {
