@@ -71,6 +71,7 @@ pub static RULES: &[&Rule] = &[
     &self_hosted::host_address::RULE,
     &self_hosted::container_memory_headroom::RULE,
     &self_hosted::cluster_needs_three_primaries::RULE,
+    &self_hosted::compose_subnet::RULE,
     &policy::require_tls::RULE,
     &policy::require_auth::RULE,
     &policy::encryption_at_rest::RULE,

@@ -628,6 +628,14 @@ pub struct ComposeTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z0-9._/-]+$"))]
     pub tls_dir: Option<String>,
+    /// Private IPv4 network the stack declares, e.g. `172.16.40.0/24` (a /16 to a /28). In
+    /// cluster mode node `i` gets the fixed address `10 + i` in its lower half, so that the
+    /// nodes find each other again after `docker compose down`/`up` or a reboot; Docker gives
+    /// other containers addresses from its upper half. Pick one that no other Docker network
+    /// (`docker network inspect`) and no route of the host (`ip route`) uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"))]
+    pub subnet: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
