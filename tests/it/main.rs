@@ -8,6 +8,7 @@ mod provider_schema;
 
 mod architecture;
 mod cluster_live;
+mod compose_live;
 mod conformance_aws;
 mod conformance_cloud;
 mod conformance_local;
