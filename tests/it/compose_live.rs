@@ -687,6 +687,29 @@ fn standalone(d: &Path, dir: &Path, env: &str) {
         assert_ne!(plain, "PONG", "plaintext on the TLS port must be refused");
     }
     stack.check_password_hidden();
+    // Who can read what inside: the password copy and the ACL file (its hash) are uid 999's
+    // alone.
+    let container = stack.service("redis")["container_name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let modes = text(&docker(
+        d,
+        &[
+            "exec",
+            &container,
+            "stat",
+            "-c",
+            "%n %a %u",
+            "/run/secrets",
+            "/run/secrets/redis_password",
+            "/run/redis/users.acl",
+        ],
+    ));
+    assert_eq!(
+        modes,
+        "/run/secrets 700 999\n/run/secrets/redis_password 600 999\n/run/redis/users.acl 600 999"
+    );
 
     // Restart: the ACL file is written again into the tmpfs, the password read again from
     // the volume, without the shell's REDIS_PASSWORD.
@@ -725,6 +748,31 @@ fn standalone(d: &Path, dir: &Path, env: &str) {
         );
     } else {
         assert_eq!(after, "", "without persistence nothing survives down/up");
+    }
+    if env == "development" {
+        // A new password takes with `up -d --force-recreate`; the old one is refused then.
+        let new = random_password();
+        let o = run_for(
+            stack.compose_cmd().env("REDIS_PASSWORD", &new).args([
+                "up",
+                "-d",
+                "--force-recreate",
+                "--wait",
+                "--wait-timeout",
+                "120",
+            ]),
+            None,
+            Duration::from_secs(240),
+        );
+        assert!(o.status.success(), "up --force-recreate: {}", text(&o));
+        assert_eq!(
+            host.cli(Some(&new), false, &["PING"]),
+            "PONG",
+            "the new password"
+        );
+        let old = host.cli(Some(&pw), false, &["PING"]);
+        assert!(old.contains("WRONGPASS"), "the old password: {old}");
+        stack.phase("password changed");
     }
     stack.down(true);
     let o = docker(
