@@ -34,10 +34,11 @@
 use crate::common::redis_server::make_tls;
 use crate::common::*;
 use serde_json::Value;
+use std::cell::Cell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The uid the generated stacks run as (the official images' server user).
@@ -491,6 +492,142 @@ impl Drop for Stack {
     }
 }
 
+/// The engine stopped and started once while stacks are up: what a reboot of the host does to
+/// them (the engine stops every container, and starts again those with a restart policy, on
+/// their volumes and networks). The engine belongs to whoever runs the test, so the command
+/// comes from CACHEGEN_LIVE_ENGINE_RESTART (`.ci/run`: `scripts/docker-engine.sh restart`). It
+/// runs once every job has arrived (a job that fails arrives as it unwinds), so no stack is in
+/// the middle of a step when its containers stop.
+struct EngineRestart {
+    jobs: usize,
+    /// (jobs arrived, the outcome once known: Ok(true) restarted, Ok(false) not configured).
+    state: Mutex<(usize, Option<Result<bool, String>>)>,
+    changed: Condvar,
+}
+
+const ENGINE_RESTART_ENV: &str = "CACHEGEN_LIVE_ENGINE_RESTART";
+
+impl EngineRestart {
+    fn new(jobs: usize) -> EngineRestart {
+        EngineRestart {
+            jobs,
+            state: Mutex::new((0, None)),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, Option<Result<bool, String>>)> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits (bounded) for every job, restarts the engine, and tells the jobs how it went.
+    fn run(&self, d: &Path) -> Result<bool, String> {
+        let deadline = Instant::now() + Duration::from_secs(900);
+        let mut s = self.lock();
+        while s.0 < self.jobs && Instant::now() < deadline {
+            s = self
+                .changed
+                .wait_timeout(s, Duration::from_secs(1))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        let arrived = s.0;
+        drop(s);
+        let outcome = if arrived < self.jobs {
+            Err(format!("only {arrived} of {} stacks got there", self.jobs))
+        } else {
+            match std::env::var(ENGINE_RESTART_ENV) {
+                Ok(command) if !command.trim().is_empty() => {
+                    restart_engine(d, &command).map(|()| true)
+                }
+                _ => Ok(false),
+            }
+        };
+        self.lock().1 = Some(outcome.clone());
+        self.changed.notify_all();
+        outcome
+    }
+}
+
+fn restart_engine(d: &Path, command: &str) -> Result<(), String> {
+    let started = Instant::now();
+    let o = run_for(
+        Command::new("sh").args(["-c", command]),
+        None,
+        Duration::from_secs(240),
+    );
+    if !o.status.success() {
+        return Err(format!("`{command}` failed: {}", text(&o)));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !docker(d, &["info", "--format", "{{.ServerVersion}}"])
+        .status
+        .success()
+    {
+        if Instant::now() > deadline {
+            return Err(format!("the engine does not answer after `{command}`"));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    eprintln!(
+        "compose_live: the engine was stopped and started in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A job's place at the engine restart: it arrives once, explicitly or when dropped.
+struct Arrival<'a> {
+    restart: &'a EngineRestart,
+    arrived: Cell<bool>,
+}
+
+impl<'a> Arrival<'a> {
+    fn new(restart: &'a EngineRestart) -> Arrival<'a> {
+        Arrival {
+            restart,
+            arrived: Cell::new(false),
+        }
+    }
+
+    fn arrive(&self) {
+        if !self.arrived.replace(true) {
+            let mut s = self.restart.lock();
+            s.0 += 1;
+            self.restart.changed.notify_all();
+        }
+    }
+
+    /// Arrive with the stack up and wait for the restart: true once the engine has been
+    /// restarted, false when no restart is configured (the test reports that at its end).
+    fn engine_restarted(&self) -> bool {
+        self.arrive();
+        let deadline = Instant::now() + Duration::from_secs(1200);
+        let mut s = self.restart.lock();
+        loop {
+            match &s.1 {
+                Some(Ok(done)) => return *done,
+                Some(Err(why)) => panic!("the engine restart: {why}"),
+                None if Instant::now() > deadline => panic!("no engine restart within 20 minutes"),
+                None => {
+                    s = self
+                        .restart
+                        .changed
+                        .wait_timeout(s, Duration::from_secs(1))
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Arrival<'_> {
+    fn drop(&mut self) {
+        self.arrive();
+    }
+}
+
 /// Render the shipped environments and the example cluster into `out`; the folders of the
 /// compose stacks, by environment name.
 fn render_stacks(out: &Path) -> Vec<(String, PathBuf)> {
@@ -614,7 +751,8 @@ fn assert_refused(command: &str, answer: &str) {
     );
 }
 
-fn standalone(d: &Path, dir: &Path, env: &str) {
+/// `reboot`: arrive at the engine restart with the stack up, and check it again after.
+fn standalone(d: &Path, dir: &Path, env: &str, reboot: Option<&Arrival>) {
     let _port = PORT_6379.lock().unwrap_or_else(|e| e.into_inner());
     let Some(stack) = Stack::new(d, dir, &format!("cglive-{env}")) else {
         return;
@@ -773,6 +911,21 @@ fn standalone(d: &Path, dir: &Path, env: &str) {
         let old = host.cli(Some(&pw), false, &["PING"]);
         assert!(old.contains("WRONGPASS"), "the old password: {old}");
         stack.phase("password changed");
+    }
+    if reboot.is_some_and(Arrival::engine_restarted) {
+        // The engine started Redis again (`restart: unless-stopped`) without the shell
+        // that knew the password, on the same volume.
+        stack.wait_healthy(Duration::from_secs(120));
+        stack.check_hardening();
+        checks("after an engine restart");
+        if persistent {
+            assert_eq!(
+                host.authed(&["GET", "cg:probe"]),
+                "again",
+                "a persistent stack keeps its data across an engine restart"
+            );
+        }
+        stack.phase("healthy after an engine restart");
     }
     stack.down(true);
     let o = docker(
@@ -940,7 +1093,7 @@ impl Cluster<'_> {
     }
 }
 
-fn cluster(stack: &Stack, env: &str) {
+fn cluster(stack: &Stack, env: &str, reboot: &Arrival) {
     let nodes = stack.nodes();
     assert_eq!(nodes.len(), 6, "3 shards x (1 + 1 replica)");
     let cl = Cluster {
@@ -1086,9 +1239,23 @@ fn cluster(stack: &Stack, env: &str) {
     });
     cl.wait_all_keys("after down/up");
     stack.phase("whole after down/up");
+
+    // The engine stopped and started (a host reboot): the nodes come back on their addresses
+    // and find each other without a human.
+    if reboot.engine_restarted() {
+        stack.wait_healthy(Duration::from_secs(120));
+        cl.check_addresses();
+        wait_for(
+            "the cluster after an engine restart",
+            Duration::from_secs(90),
+            || cl.all_ok(),
+        );
+        cl.wait_all_keys("after an engine restart");
+        stack.phase("whole after an engine restart");
+    }
 }
 
-fn cluster_stack(d: &Path, dir: &Path, project: &str) {
+fn cluster_stack(d: &Path, dir: &Path, project: &str, reboot: &Arrival) {
     let env = dir.file_name().unwrap().to_string_lossy().into_owned();
     let Some(stack) = Stack::new(d, dir, project) else {
         return;
@@ -1103,7 +1270,7 @@ fn cluster_stack(d: &Path, dir: &Path, project: &str) {
             "127.0.0.1:{port} is in use: the stack publishes it"
         );
     }
-    cluster(&stack, &env);
+    cluster(&stack, &env, reboot);
 }
 
 /// Valkey's official image (no `redis` user, busybox), TLS on the cluster bus, disabled
@@ -1138,32 +1305,61 @@ fn every_self_hosted_stack_runs_under_docker() {
     let valkey_out = tmp.path().join("valkey");
     render_spec(Path::new(VALKEY_SPEC), &valkey_out);
     let valkey = valkey_out.join("valkey-cluster");
+    // The standalone stacks publish the same port: one job runs them in turn, and the last
+    // (staging, which persists) stays up for the engine restart.
+    let restart = EngineRestart::new(2 + CLUSTERS.len());
     let mut jobs: Vec<(String, Box<dyn FnOnce() + Send + '_>)> = Vec::new();
-    for env in STANDALONE {
-        let (d, dir) = (d.clone(), dir_of(env));
-        jobs.push((env.to_string(), Box::new(move || standalone(&d, &dir, env))));
-    }
+    let standalone_dirs: Vec<(&str, PathBuf)> =
+        STANDALONE.iter().map(|env| (*env, dir_of(env))).collect();
+    let (ds, restart_ref) = (d.clone(), &restart);
+    jobs.push((
+        STANDALONE.join(", "),
+        Box::new(move || {
+            let reboot = Arrival::new(restart_ref);
+            let mut failed = Vec::new();
+            for (i, (env, dir)) in standalone_dirs.iter().enumerate() {
+                let last = i + 1 == standalone_dirs.len();
+                let run = std::panic::AssertUnwindSafe(|| {
+                    standalone(&ds, dir, env, last.then_some(&reboot))
+                });
+                if let Err(e) = std::panic::catch_unwind(run) {
+                    failed.push(format!("{env}: {}", panic_text(e)));
+                }
+            }
+            drop(reboot);
+            assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+        }),
+    ));
     for env in CLUSTERS {
         let (d, dir) = (d.clone(), dir_of(env));
         jobs.push((
             env.to_string(),
-            Box::new(move || cluster_stack(&d, &dir, &format!("cglive-{env}"))),
+            Box::new(move || {
+                let reboot = Arrival::new(restart_ref);
+                cluster_stack(&d, &dir, &format!("cglive-{env}"), &reboot)
+            }),
         ));
     }
     let dv = d.clone();
     jobs.push((
         VALKEY_SPEC.to_string(),
-        Box::new(move || cluster_stack(&dv, &valkey, "cglive-valkey-cluster")),
+        Box::new(move || {
+            let reboot = Arrival::new(restart_ref);
+            cluster_stack(&dv, &valkey, "cglive-valkey-cluster", &reboot)
+        }),
     ));
-    let failures: Vec<String> = std::thread::scope(|s| {
+    assert_eq!(jobs.len(), restart.jobs);
+    let (failures, restarted) = std::thread::scope(|s| {
         let running: Vec<_> = jobs
             .into_iter()
             .map(|(name, job)| (name, s.spawn(job)))
             .collect();
-        running
+        let restarted = restart.run(&d);
+        let failures: Vec<String> = running
             .into_iter()
             .filter_map(|(name, h)| h.join().err().map(|e| format!("{name}: {}", panic_text(e))))
-            .collect()
+            .collect();
+        (failures, restarted)
     });
     assert!(
         failures.is_empty(),
@@ -1171,4 +1367,9 @@ fn every_self_hosted_stack_runs_under_docker() {
         failures.len(),
         failures.join("\n\n")
     );
+    if restarted == Ok(false) {
+        skip_or_fail(&format!(
+            "the engine restart (a host reboot) was not run: {ENGINE_RESTART_ENV} names no command that stops and starts the engine (.ci/run sets it)"
+        ));
+    }
 }
