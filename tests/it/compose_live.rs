@@ -15,7 +15,10 @@
 //!   primaries and 3 replicas, every node `cluster_state:ok`, each on its fixed address; 200 keys
 //!   spread over every shard; killing a primary promotes its replica and every key stays
 //!   readable; the old primary rejoins as a replica; all keys back after `restart` and after
-//!   `down`/`up` (same addresses, the init service leaves the cluster as it is).
+//!   `down`/`up` (same addresses, the init service leaves the cluster as it is);
+//! - a reboot as the containers see it: with staging and both clusters up, the engine is
+//!   stopped and started (`CACHEGEN_LIVE_ENGINE_RESTART`, see `EngineRestart`); staging comes
+//!   back healthy, locked and with its data, each cluster whole on its addresses with every key.
 //!
 //! Images: whatever the engine holds under the names the stacks use. Where a name is missing
 //! and a stand-in built by `scripts/docker-standin.sh` is loaded, the stand-in is tagged with it
