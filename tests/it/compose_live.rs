@@ -503,9 +503,17 @@ impl Drop for Stack {
 /// the middle of a step when its containers stop.
 struct EngineRestart {
     jobs: usize,
-    /// (jobs arrived, the outcome once known: Ok(true) restarted, Ok(false) not configured).
-    state: Mutex<(usize, Option<Result<bool, String>>)>,
+    state: Mutex<RestartState>,
     changed: Condvar,
+}
+
+#[derive(Default)]
+struct RestartState {
+    arrived: usize,
+    /// Arrived with their stack up, to check it after the restart.
+    stacks_up: usize,
+    /// Once known: Ok(true) restarted, Ok(false) not configured or no stack left to check.
+    outcome: Option<Result<bool, String>>,
 }
 
 const ENGINE_RESTART_ENV: &str = "CACHEGEN_LIVE_ENGINE_RESTART";
@@ -514,12 +522,12 @@ impl EngineRestart {
     fn new(jobs: usize) -> EngineRestart {
         EngineRestart {
             jobs,
-            state: Mutex::new((0, None)),
+            state: Mutex::new(RestartState::default()),
             changed: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, Option<Result<bool, String>>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, RestartState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -527,17 +535,20 @@ impl EngineRestart {
     fn run(&self, d: &Path) -> Result<bool, String> {
         let deadline = Instant::now() + Duration::from_secs(900);
         let mut s = self.lock();
-        while s.0 < self.jobs && Instant::now() < deadline {
+        while s.arrived < self.jobs && Instant::now() < deadline {
             s = self
                 .changed
                 .wait_timeout(s, Duration::from_secs(1))
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
-        let arrived = s.0;
+        let (arrived, waiting) = (s.arrived, s.stacks_up);
         drop(s);
         let outcome = if arrived < self.jobs {
             Err(format!("only {arrived} of {} stacks got there", self.jobs))
+        } else if waiting == 0 {
+            // Every job failed before it got there: nothing to check after a restart.
+            Ok(false)
         } else {
             match std::env::var(ENGINE_RESTART_ENV) {
                 Ok(command) if !command.trim().is_empty() => {
@@ -546,7 +557,7 @@ impl EngineRestart {
                 _ => Ok(false),
             }
         };
-        self.lock().1 = Some(outcome.clone());
+        self.lock().outcome = Some(outcome.clone());
         self.changed.notify_all();
         outcome
     }
@@ -593,10 +604,11 @@ impl<'a> Arrival<'a> {
         }
     }
 
-    fn arrive(&self) {
+    fn arrive(&self, stack_up: bool) {
         if !self.arrived.replace(true) {
             let mut s = self.restart.lock();
-            s.0 += 1;
+            s.arrived += 1;
+            s.stacks_up += usize::from(stack_up);
             self.restart.changed.notify_all();
         }
     }
@@ -604,11 +616,11 @@ impl<'a> Arrival<'a> {
     /// Arrive with the stack up and wait for the restart: true once the engine has been
     /// restarted, false when no restart is configured (the test reports that at its end).
     fn engine_restarted(&self) -> bool {
-        self.arrive();
+        self.arrive(true);
         let deadline = Instant::now() + Duration::from_secs(1200);
         let mut s = self.restart.lock();
         loop {
-            match &s.1 {
+            match &s.outcome {
                 Some(Ok(done)) => return *done,
                 Some(Err(why)) => panic!("the engine restart: {why}"),
                 None if Instant::now() > deadline => panic!("no engine restart within 20 minutes"),
@@ -627,7 +639,7 @@ impl<'a> Arrival<'a> {
 
 impl Drop for Arrival<'_> {
     fn drop(&mut self) {
-        self.arrive();
+        self.arrive(false);
     }
 }
 
