@@ -7,9 +7,10 @@
 //!   password, none and a wrong one refused; SET/GET; `maxmemory` as redis.conf says; the
 //!   spec's disabled commands (FLUSHALL, FLUSHDB, KEYS, DEBUG) refused and the data still
 //!   there; plaintext refused on the TLS port; the password in no `docker inspect`, no process's
-//!   arguments and no file of the stack's folder; healthy and still locked after
-//!   `docker compose restart`; after `down`/`up` the data is kept when the spec persists it and
-//!   gone when it does not;
+//!   arguments and no file of the stack's folder; inside, its copy and the ACL file 0600 of uid
+//!   999 in a 0700 folder; healthy and still locked after `docker compose restart`; after
+//!   `down`/`up` the data is kept when the spec persists it and gone when it does not; in
+//!   development, a new password takes with `up -d --force-recreate`;
 //! - cluster (`examples/cluster`, and a Valkey cluster with TLS from
 //!   `tests/fixtures/compose/valkey-cluster-tls.yaml`): `redis-cluster-init` exits 0; 3
 //!   primaries and 3 replicas, every node `cluster_state:ok`, each on its fixed address; 200 keys
