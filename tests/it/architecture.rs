@@ -104,6 +104,7 @@ fn every_code_is_unique_and_described_once() {
 /// targets. ARCHITECTURE.md explains each layer.
 const LAYERS: &[(&str, &[&str])] = &[
     ("diagnostics", &[]),
+    ("project_fs", &["diagnostics"]),
     ("parallel", &[]),
     ("load", &["diagnostics"]),
     ("settings", &["diagnostics"]),
