@@ -2,6 +2,7 @@
 //! environment that validates clean, the schema for editors, .gitignore entries for secrets,
 //! and the CI workflow. It never overwrites a file.
 
+use crate::project_fs::{FsError, Root};
 use std::path::{Path, PathBuf};
 
 const FILES: &[(&str, &str)] = &[
@@ -21,14 +22,23 @@ const FILES: &[(&str, &str)] = &[
 
 const GITIGNORE: &str = include_str!("../templates/init/gitignore");
 
+/// Largest `.gitignore` read to append to, in bytes.
+const MAX_GITIGNORE_BYTES: u64 = 1 << 20;
+
 #[derive(Debug)]
 pub enum InitError {
-    /// These files exist already; nothing was written.
+    /// These files exist already (as anything: a file, a folder, a link); nothing was written.
     Exists(Vec<PathBuf>),
-    Io(PathBuf, std::io::Error),
+    /// A path cannot be read or written safely (a link, a FIFO, a folder outside): nothing was
+    /// written unless `written` says otherwise.
+    Fs(FsError),
 }
 
-/// Scaffold `dir`. Returns the files written (relative to `dir`).
+/// Scaffold `dir` (named on the command line; created when missing). Every file is written
+/// through `project_fs`: new files only, through no symbolic link (a cloned repository may hold
+/// a `.github` or `.gitignore` that is a link), and `.gitignore` is appended to only when it
+/// is a regular file. Everything is checked before anything is written. Returns the files
+/// written (relative to `dir`).
 pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     let schema = crate::spec::schema::text();
     let mut files: Vec<(String, String)> = FILES
@@ -36,53 +46,62 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
         .map(|(p, c)| (p.to_string(), c.to_string()))
         .collect();
     files.push(("schema/cache.schema.json".into(), schema));
-    let existing: Vec<PathBuf> = files
-        .iter()
-        .map(|(p, _)| dir.join(p))
-        .filter(|p| p.exists())
-        .collect();
+    let root = Root::create(dir).map_err(InitError::Fs)?;
+    let mut existing = Vec::new();
+    for (rel, _) in &files {
+        if root
+            .metadata(Path::new(rel))
+            .map_err(InitError::Fs)?
+            .is_some()
+        {
+            existing.push(dir.join(rel));
+        }
+    }
     if !existing.is_empty() {
         return Err(InitError::Exists(existing));
     }
+    // .gitignore: append what is missing, keep what is there; a link or a FIFO is refused
+    // before anything is written.
+    let gi = Path::new(".gitignore");
+    let current = match root.metadata(gi).map_err(InitError::Fs)? {
+        None => None,
+        Some(_) => {
+            let bytes = root.read(gi, MAX_GITIGNORE_BYTES).map_err(InitError::Fs)?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
     let mut written = Vec::new();
     for (rel, contents) in &files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.to_path_buf(), e))?;
-        }
-        // create_new: a file that appeared since the check above is still not overwritten.
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| InitError::Io(path.clone(), e))?;
-        std::io::Write::write_all(&mut f, contents.as_bytes())
-            .map_err(|e| InitError::Io(path.clone(), e))?;
+        // New files only: one that appeared since the check above is still not overwritten.
+        root.write_new(Path::new(rel), contents.as_bytes())
+            .map_err(InitError::Fs)?;
         written.push(rel.clone());
     }
-    // .gitignore: append what is missing, keep what is there.
-    let gi = dir.join(".gitignore");
-    let current = std::fs::read_to_string(&gi).unwrap_or_default();
+    let text = current.clone().unwrap_or_default();
     let missing: Vec<&str> = GITIGNORE
         .lines()
         .filter(|l| {
             !l.starts_with('#')
                 && !l.trim().is_empty()
-                && !current.lines().any(|c| c.trim() == l.trim())
+                && !text.lines().any(|c| c.trim() == l.trim())
         })
         .collect();
     if !missing.is_empty() {
-        let mut text = current.clone();
+        let mut add = String::new();
         if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
+            add.push('\n');
         }
-        text.push_str(GITIGNORE.lines().next().unwrap_or("# cachegen"));
-        text.push('\n');
+        add.push_str(GITIGNORE.lines().next().unwrap_or("# cachegen"));
+        add.push('\n');
         for l in missing {
-            text.push_str(l);
-            text.push('\n');
+            add.push_str(l);
+            add.push('\n');
         }
-        std::fs::write(&gi, text).map_err(|e| InitError::Io(gi.clone(), e))?;
+        match current {
+            Some(_) => root.append(gi, add.as_bytes()),
+            None => root.write_new(gi, add.as_bytes()),
+        }
+        .map_err(InitError::Fs)?;
         written.push(".gitignore".into());
     }
     Ok(written)

@@ -85,6 +85,8 @@ pub struct Meta {
     /// Device and inode: the same pair is the same file, whatever its names.
     pub dev: u64,
     pub ino: u64,
+    /// Last modification, seconds and nanoseconds since the epoch.
+    pub modified: (i64, i64),
 }
 
 impl Meta {
@@ -97,6 +99,7 @@ impl Meta {
             uid: st.st_uid,
             dev: st.st_dev as u64,
             ino: st.st_ino as u64,
+            modified: (st.st_mtime as i64, st.st_mtime_nsec as i64),
         }
     }
 
@@ -149,11 +152,16 @@ pub enum Problem {
     NotAFile(Kind),
     /// Something other than a folder where a folder belongs.
     NotAFolder(Kind),
-    TooLarge { len: u64, limit: u64 },
+    TooLarge {
+        len: u64,
+        limit: u64,
+    },
     /// A file of a kernel file system (`/proc`, `/sys`).
     KernelView,
     /// A path that leaves its root: absolute, `~`, or `..` past the top.
-    Outside { root: PathBuf },
+    Outside {
+        root: PathBuf,
+    },
     Io(io::Error),
 }
 
@@ -172,6 +180,18 @@ impl FsError {
 
     fn io(op: Op, path: PathBuf, e: io::Error) -> FsError {
         FsError::new(op, path, Problem::Io(e))
+    }
+
+    /// `path` leaves `root`: for a path a caller judged itself (a setting, a spec named on the
+    /// command line).
+    pub fn outside(op: Op, path: &Path, root: &Path) -> FsError {
+        FsError::new(
+            op,
+            path.to_path_buf(),
+            Problem::Outside {
+                root: root.to_path_buf(),
+            },
+        )
     }
 
     /// The path it is about (absolute, or as given for a named file).
@@ -210,14 +230,20 @@ impl FsError {
     /// One line that says what to do about it.
     pub fn help(&self) -> &'static str {
         match &self.problem {
-            Problem::Link => "replace the link with the file or folder itself; a link in a repository may lead anywhere on the machine that runs cachegen",
+            Problem::Link => {
+                "replace the link with the file or folder itself; a link in a repository may lead anywhere on the machine that runs cachegen"
+            }
             Problem::NotAFile(_) | Problem::KernelView => "point at a regular file",
             Problem::NotAFolder(_) => "point at a folder, or move what is there away",
-            Problem::TooLarge { .. } => "cachegen's inputs are small text files; check that this is the file meant",
+            Problem::TooLarge { .. } => {
+                "cachegen's inputs are small text files; check that this is the file meant"
+            }
             Problem::Outside { .. } => "write a path relative to the project that stays inside it",
             Problem::Io(e) => match e.kind() {
                 io::ErrorKind::NotFound => "check the path",
-                io::ErrorKind::PermissionDenied => "check the permissions of the path for the user running cachegen",
+                io::ErrorKind::PermissionDenied => {
+                    "check the permissions of the path for the user running cachegen"
+                }
                 _ => "check the path, the permissions and the free space",
             },
         }
@@ -264,8 +290,10 @@ impl Root {
     /// A folder named by the person running cachegen, or found by walking up to `cachegen.toml`:
     /// links in its own path are followed (once, here); nothing below it ever is.
     pub fn open(dir: &Path) -> Result<Root, FsError> {
-        let canonical = std::fs::canonicalize(dir).map_err(|e| FsError::io(Op::Open, dir.into(), e))?;
-        let c = sys::c_name(canonical.as_os_str()).map_err(|e| FsError::io(Op::Open, dir.into(), e))?;
+        let canonical =
+            std::fs::canonicalize(dir).map_err(|e| FsError::io(Op::Open, dir.into(), e))?;
+        let c =
+            sys::c_name(canonical.as_os_str()).map_err(|e| FsError::io(Op::Open, dir.into(), e))?;
         let fd = sys::open_dir_path(&c).map_err(|e| {
             let problem = match e.raw_os_error() {
                 Some(libc::ENOTDIR) => std::fs::metadata(&canonical)
@@ -292,7 +320,9 @@ impl Root {
                 ));
             }
             Ok(_) => {}
-            Err(_) => std::fs::create_dir_all(dir).map_err(|e| FsError::io(Op::Create, dir.into(), e))?,
+            Err(_) => {
+                std::fs::create_dir_all(dir).map_err(|e| FsError::io(Op::Create, dir.into(), e))?
+            }
         }
         Root::open(dir)
     }
@@ -382,6 +412,14 @@ impl Root {
         Ok(bytes)
     }
 
+    /// What the symbolic link `rel` says (its target, as written), without following it.
+    pub fn read_link(&self, rel: &Path) -> Result<PathBuf, FsError> {
+        let (dir, name) = self.parent_of(Op::Read, rel, false)?;
+        sys::readlinkat(dir.as_raw_fd(), &name)
+            .map(|b| PathBuf::from(OsString::from_vec(b)))
+            .map_err(|e| FsError::io(Op::Read, self.full(rel), e))
+    }
+
     /// The names in the folder `rel` with what each is, sorted by name.
     pub fn list(&self, rel: &Path) -> Result<Vec<(OsString, Kind)>, FsError> {
         let names = self.names(Op::List, rel)?;
@@ -408,14 +446,11 @@ impl Root {
             for (name, kind) in entries {
                 let child = here.join(&name);
                 if kind == Kind::Dir {
-                    let c = sys::c_name(&name).map_err(|e| FsError::io(Op::List, base.join(&child), e))?;
-                    let sub = sys::openat(
-                        fd.as_raw_fd(),
-                        &c,
-                        libc::O_RDONLY | libc::O_DIRECTORY,
-                        0,
-                    )
-                    .map_err(|e| FsError::io(Op::List, base.join(&child), e))?;
+                    let c = sys::c_name(&name)
+                        .map_err(|e| FsError::io(Op::List, base.join(&child), e))?;
+                    let sub =
+                        sys::openat(fd.as_raw_fd(), &c, libc::O_RDONLY | libc::O_DIRECTORY, 0)
+                            .map_err(|e| FsError::io(Op::List, base.join(&child), e))?;
                     stack.push((child.clone(), sub));
                 }
                 out.push(Entry { path: child, kind });
@@ -460,7 +495,11 @@ impl Root {
             0,
         )
         .map_err(|e| self.refusal(Op::Write, rel, &dir, &name, e))?;
-        check_regular(Op::Write, self.full(rel), &fd_meta(&fd, Op::Write, self.full(rel))?)?;
+        check_regular(
+            Op::Write,
+            self.full(rel),
+            &fd_meta(&fd, Op::Write, self.full(rel))?,
+        )?;
         std::fs::File::from(fd)
             .write_all(bytes)
             .map_err(|e| FsError::io(Op::Write, self.full(rel), e))
@@ -470,7 +509,8 @@ impl Root {
     /// `Move::Exchange` swaps two existing entries in one step (Linux).
     pub fn rename_to(&self, from: &Path, dest: &Root, to: &Path, how: Move) -> Result<(), FsError> {
         let (fdir, fname) = self.parent_of(Op::Move, from, false)?;
-        let (tdir, tname) = dest.parent_of(Op::Move, to, how == Move::NoReplace || how == Move::Replace)?;
+        let (tdir, tname) =
+            dest.parent_of(Op::Move, to, how == Move::NoReplace || how == Move::Replace)?;
         let how = match how {
             Move::Replace => Rename::Replace,
             Move::NoReplace => Rename::NoReplace,
@@ -522,7 +562,8 @@ impl Root {
     /// Remove the name `rel`: a file, a link (never what it points at), a FIFO.
     pub fn remove_file(&self, rel: &Path) -> Result<(), FsError> {
         let (dir, name) = self.parent_of(Op::Remove, rel, false)?;
-        sys::unlinkat(dir.as_raw_fd(), &name, 0).map_err(|e| FsError::io(Op::Remove, self.full(rel), e))
+        sys::unlinkat(dir.as_raw_fd(), &name, 0)
+            .map_err(|e| FsError::io(Op::Remove, self.full(rel), e))
     }
 
     /// Remove the folder `rel` when it is empty.
@@ -652,13 +693,21 @@ impl Root {
     ) -> Result<(std::fs::File, u64), FsError> {
         let (dir, name) = self.parent_of(op, rel, false)?;
         let path = self.full(rel);
-        let st = sys::lstatat(dir.as_raw_fd(), &name).map_err(|e| FsError::io(op, path.clone(), e))?;
+        let st =
+            sys::lstatat(dir.as_raw_fd(), &name).map_err(|e| FsError::io(op, path.clone(), e))?;
         let before = Meta::of(&st);
         check_regular(op, path.clone(), &before)?;
         if let Some(limit) = limit
             && before.len > limit
         {
-            return Err(FsError::new(op, path, Problem::TooLarge { len: before.len, limit }));
+            return Err(FsError::new(
+                op,
+                path,
+                Problem::TooLarge {
+                    len: before.len,
+                    limit,
+                },
+            ));
         }
         // Without blocking: were the file swapped for a FIFO since the look, the open would
         // otherwise wait for a writer forever.
@@ -693,6 +742,15 @@ pub enum Move {
     Exchange,
 }
 
+/// What is at `path` (absolute, or relative to the working folder), the last name not followed;
+/// `None` when nothing is. For looking where no root is open yet: walking up from the working
+/// folder to the project's `cachegen.toml`.
+pub fn kind_at(path: &Path) -> Option<Kind> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| kind_of_std(&m))
+}
+
 /// A file named on the command line by the person running cachegen (`verify --tls-ca`): links
 /// in its path are followed (they chose it), but only a regular file of at most `limit` bytes
 /// is read, never a FIFO, a device or a kernel file, and nothing blocks.
@@ -706,7 +764,10 @@ pub fn read_named_file(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
         return Err(FsError::new(
             Op::Read,
             path.into(),
-            Problem::TooLarge { len: meta.len(), limit },
+            Problem::TooLarge {
+                len: meta.len(),
+                limit,
+            },
         ));
     }
     let c = sys::c_name(path.as_os_str()).map_err(|e| FsError::io(Op::Read, path.into(), e))?;
@@ -719,13 +780,21 @@ pub fn read_named_file(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
         )
     };
     if raw < 0 {
-        return Err(FsError::io(Op::Read, path.into(), io::Error::last_os_error()));
+        return Err(FsError::io(
+            Op::Read,
+            path.into(),
+            io::Error::last_os_error(),
+        ));
     }
     // SAFETY: a new descriptor nothing else owns.
     let fd = unsafe { OwnedFd::from_raw_fd(raw) };
     let after = fd_meta(&fd, Op::Read, path.into())?;
     if after.kind != Kind::File {
-        return Err(FsError::new(Op::Read, path.into(), Problem::NotAFile(after.kind)));
+        return Err(FsError::new(
+            Op::Read,
+            path.into(),
+            Problem::NotAFile(after.kind),
+        ));
     }
     if sys::is_kernel_view(fd.as_raw_fd()) {
         return Err(FsError::new(Op::Read, path.into(), Problem::KernelView));
@@ -739,7 +808,10 @@ pub fn read_named_file(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
         return Err(FsError::new(
             Op::Read,
             path.into(),
-            Problem::TooLarge { len: bytes.len() as u64, limit },
+            Problem::TooLarge {
+                len: bytes.len() as u64,
+                limit,
+            },
         ));
     }
     Ok(bytes)
@@ -761,9 +833,18 @@ fn fd_meta(fd: &OwnedFd, op: Op, path: PathBuf) -> Result<Meta, FsError> {
 
 /// Why an `openat` with `O_NOFOLLOW` failed, in words: a link and a non-folder have their own
 /// problem (the kernel says ELOOP or ENOTDIR); anything else is the I/O error itself.
-fn diagnose(op: Op, path: PathBuf, dir: RawFd, name: &CStr, e: io::Error, want_dir: bool) -> FsError {
-    if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR | libc::EMLINK | libc::ENXIO))
-        && let Ok(st) = sys::lstatat(dir, name)
+fn diagnose(
+    op: Op,
+    path: PathBuf,
+    dir: RawFd,
+    name: &CStr,
+    e: io::Error,
+    want_dir: bool,
+) -> FsError {
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::ELOOP | libc::ENOTDIR | libc::EMLINK | libc::ENXIO)
+    ) && let Ok(st) = sys::lstatat(dir, name)
     {
         let kind = Meta::of(&st).kind;
         let problem = match kind {
@@ -799,7 +880,11 @@ fn list_fd(fd: OwnedFd) -> io::Result<Vec<(OsString, Kind)>> {
         let ent = unsafe { libc::readdir(dirp) };
         if ent.is_null() {
             let e = io::Error::last_os_error();
-            break if e.raw_os_error().unwrap_or(0) == 0 { Ok(()) } else { Err(e) };
+            break if e.raw_os_error().unwrap_or(0) == 0 {
+                Ok(())
+            } else {
+                Err(e)
+            };
         }
         // SAFETY: readdir returned a valid entry whose name is NUL-terminated.
         let (name, dtype) = unsafe {

@@ -34,7 +34,12 @@ fn retry<T: PartialEq + Copy>(failed: T, mut call: impl FnMut() -> T) -> io::Res
 const CLOEXEC: libc::c_int = libc::O_CLOEXEC;
 
 /// Open `name` in `dir` with `flags` (O_NOFOLLOW and O_CLOEXEC always added).
-pub fn openat(dir: RawFd, name: &CStr, flags: libc::c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
+pub fn openat(
+    dir: RawFd,
+    name: &CStr,
+    flags: libc::c_int,
+    mode: libc::mode_t,
+) -> io::Result<OwnedFd> {
     let flags = flags | libc::O_NOFOLLOW | CLOEXEC;
     // SAFETY: `name` is a valid NUL-terminated string; the returned descriptor is owned here.
     let fd = retry(-1, || unsafe {
@@ -48,10 +53,7 @@ pub fn openat(dir: RawFd, name: &CStr, flags: libc::c_int, mode: libc::mode_t) -
 pub fn open_dir_path(path: &CStr) -> io::Result<OwnedFd> {
     // SAFETY: as above.
     let fd = retry(-1, || unsafe {
-        libc::open(
-            path.as_ptr(),
-            libc::O_RDONLY | libc::O_DIRECTORY | CLOEXEC,
-        )
+        libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | CLOEXEC)
     })?;
     // SAFETY: a new descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
@@ -129,8 +131,10 @@ pub fn renameat(
             }
         }
         // SAFETY: valid strings.
-        retry(-1, || unsafe { libc::renameat(from_dir, from.as_ptr(), to_dir, to.as_ptr()) })
-            .map(|_| ())
+        retry(-1, || unsafe {
+            libc::renameat(from_dir, from.as_ptr(), to_dir, to.as_ptr())
+        })
+        .map(|_| ())
     }
 }
 
@@ -144,8 +148,10 @@ pub enum Rename {
 /// A hard link of the entry itself (a symbolic link is linked as a link, never followed).
 pub fn linkat(from_dir: RawFd, from: &CStr, to_dir: RawFd, to: &CStr) -> io::Result<()> {
     // SAFETY: valid strings; flags 0 does not follow a link at `from`.
-    retry(-1, || unsafe { libc::linkat(from_dir, from.as_ptr(), to_dir, to.as_ptr(), 0) })
-        .map(|_| ())
+    retry(-1, || unsafe {
+        libc::linkat(from_dir, from.as_ptr(), to_dir, to.as_ptr(), 0)
+    })
+    .map(|_| ())
 }
 
 /// What a symbolic link says, without following it.
@@ -161,7 +167,10 @@ pub fn readlinkat(dir: RawFd, name: &CStr) -> io::Result<Vec<u8>> {
 
 pub fn symlinkat(target: &CStr, dir: RawFd, name: &CStr) -> io::Result<()> {
     // SAFETY: valid strings.
-    retry(-1, || unsafe { libc::symlinkat(target.as_ptr(), dir, name.as_ptr()) }).map(|_| ())
+    retry(-1, || unsafe {
+        libc::symlinkat(target.as_ptr(), dir, name.as_ptr())
+    })
+    .map(|_| ())
 }
 
 pub fn fchmod(fd: RawFd, mode: libc::mode_t) -> io::Result<()> {
@@ -211,7 +220,7 @@ pub fn lock_holder(fd: RawFd) -> io::Result<Option<i32>> {
     lock.l_whence = libc::SEEK_SET as _;
     // SAFETY: valid out-pointer.
     retry(-1, || unsafe { libc::fcntl(fd, libc::F_GETLK, &mut lock) })?;
-    Ok((i32::from(lock.l_type as i16) != libc::F_UNLCK as i32).then_some(lock.l_pid))
+    Ok((i32::from(lock.l_type as i16) != libc::F_UNLCK).then_some(lock.l_pid))
 }
 
 /// Make everything written on the file system of `fd` durable: one `syncfs` on Linux, the

@@ -63,11 +63,15 @@ fn a_link_is_refused_at_every_position_and_never_read() {
         b"inside\n"
     );
     assert!(matches!(
-        root.folder(Path::new("dir-link"), false).unwrap_err().problem(),
+        root.folder(Path::new("dir-link"), false)
+            .unwrap_err()
+            .problem(),
         Problem::Link
     ));
     assert!(matches!(
-        root.write_new(Path::new("dir-link/new"), b"x").unwrap_err().problem(),
+        root.write_new(Path::new("dir-link/new"), b"x")
+            .unwrap_err()
+            .problem(),
         Problem::Link
     ));
     assert!(!outside.0.join("new").exists());
@@ -105,7 +109,10 @@ fn only_regular_files_are_read_and_nothing_blocks() {
     // A device and a kernel file, as roots of their own (named by whoever runs cachegen).
     let dev = Root::open(Path::new("/dev")).unwrap();
     let e = dev.read(Path::new("zero"), 1024).unwrap_err();
-    assert!(matches!(e.problem(), Problem::NotAFile(Kind::Device)), "{e}");
+    assert!(
+        matches!(e.problem(), Problem::NotAFile(Kind::Device)),
+        "{e}"
+    );
     #[cfg(target_os = "linux")]
     {
         let proc_self = Root::open(Path::new("/proc/self")).unwrap();
@@ -117,7 +124,10 @@ fn only_regular_files_are_read_and_nothing_blocks() {
     let e = read_named_file(&p.join("fifo"), 1024).unwrap_err();
     assert!(matches!(e.problem(), Problem::NotAFile(Kind::Fifo)), "{e}");
     let e = read_named_file(Path::new("/dev/zero"), 1024).unwrap_err();
-    assert!(matches!(e.problem(), Problem::NotAFile(Kind::Device)), "{e}");
+    assert!(
+        matches!(e.problem(), Problem::NotAFile(Kind::Device)),
+        "{e}"
+    );
 }
 
 #[test]
@@ -144,7 +154,13 @@ fn walking_lists_links_as_links_and_never_enters_them() {
             ("sub/deeper/f".into(), Kind::File),
         ]
     );
-    assert!(project.root().walk(Path::new("missing")).unwrap().is_empty());
+    assert!(
+        project
+            .root()
+            .walk(Path::new("missing"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -155,7 +171,9 @@ fn writes_never_go_through_a_link() {
     symlink(outside.0.join("created"), p.join("dangling")).unwrap();
     let root = project.root();
     assert!(matches!(
-        root.append(Path::new("append-link"), b"more").unwrap_err().problem(),
+        root.append(Path::new("append-link"), b"more")
+            .unwrap_err()
+            .problem(),
         Problem::Link
     ));
     assert!(root.write_new(Path::new("dangling"), b"x").is_err());
@@ -219,8 +237,13 @@ fn two_folders_trade_places_in_one_step() {
         .unwrap();
     assert!(p.join("real/o").is_file() && p.join("other/file").is_file());
     assert!(
-        root.rename_to(Path::new("other"), &root, Path::new("real"), Move::NoReplace)
-            .is_err()
+        root.rename_to(
+            Path::new("other"),
+            &root,
+            Path::new("real"),
+            Move::NoReplace
+        )
+        .is_err()
     );
 }
 

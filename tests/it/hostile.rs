@@ -246,12 +246,12 @@ fn hostile_files_made_at_test_time() {
     for (spec, says) in [
         ("fifo.yaml", "not a regular file"),
         ("folder.yaml", "is a directory"),
-        ("loop.yaml", "cannot read"),
-        ("zero.yaml", "outside the project"),
+        ("loop.yaml", "symbolic link"),
+        ("zero.yaml", "symbolic link"),
         ("/dev/zero", "not a regular file"),
         ("missing.yaml", "cannot read"),
-        ("kmsg.yaml", "outside the project"),
-        ("outside.yaml", "outside the project"),
+        ("kmsg.yaml", "symbolic link"),
+        ("outside.yaml", "symbolic link"),
     ] {
         let r = bounded(d, &["validate", spec], spec);
         assert_eq!(r.code, 2, "{spec}: {}", r.stderr);

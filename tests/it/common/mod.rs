@@ -415,3 +415,36 @@ pub fn json_codes(doc: &serde_json::Value) -> Vec<String> {
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A process that holds a POSIX (fcntl) lock on a file, as Terraform's local backend holds one
+/// on its state file while it plans or applies. Killed when dropped.
+pub struct LockHolder(std::process::Child);
+
+impl LockHolder {
+    /// Lock `file` from another process (python3's `fcntl.lockf`); `None` (SKIPPED, or a
+    /// failure under CI) without python3.
+    pub fn hold(file: &Path) -> Option<LockHolder> {
+        use std::io::BufRead;
+        let python = python_with("fcntl")?;
+        let mut child = Command::new(python)
+            .arg("-c")
+            .arg("import fcntl,sys,time\nf=open(sys.argv[1],'a+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(120)\n")
+            .arg(file)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start python3");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "locked", "the lock holder did not start");
+        Some(LockHolder(child))
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
