@@ -7,6 +7,7 @@ use crate::app::render::{Comparison, Mode, Rendering, Written};
 use crate::app::verify::{Server, VerifyReport};
 use crate::app::{self, Outcome, Problem, Settings, explain::ExplainReport, validate::Checks};
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::text::{lines, one_line};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +36,7 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
         Ok(created) => {
             if !p.quiet {
                 for f in &created.files {
-                    eprintln!("created {f}");
+                    eprintln!("created {}", one_line(f));
                 }
                 eprintln!(
                     "next: export REDIS_PASSWORD=..., then `cachegen validate` and `cachegen render`"
@@ -131,8 +132,10 @@ fn print_written(p: &Printer, root: &str, written: &Written) {
     for env in &written.environments {
         let _ = writeln!(
             err,
-            "wrote {root}/{}/ ({} files) from {}",
-            env.environment, env.files, env.source
+            "wrote {}/ ({} files) from {}",
+            one_line(&format!("{root}/{}", env.environment)),
+            env.files,
+            one_line(&env.source)
         );
     }
     drop(err);
@@ -151,7 +154,9 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
         Box::new(std::io::stderr().lock())
     };
     for diff in &found.diffs {
-        let _ = diffs.write_all(diff.as_bytes());
+        // A stale file on disk holds whatever a pull request put there: no terminal control
+        // of it reaches the CI log.
+        let _ = diffs.write_all(lines(diff).as_bytes());
     }
     if let Some(problem) = &found.failure {
         return Err(problem);
@@ -159,11 +164,16 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
     for env in &found.orphans {
         let _ = writeln!(
             diffs,
-            "extra: {root}/{env}/ (no spec renders this environment any more)"
+            "extra: {}/ (no spec renders this environment any more)",
+            one_line(&format!("{root}/{env}"))
         );
     }
     for t in &found.foreign_temporaries {
-        let _ = writeln!(diffs, "not generated: {t}, named like a cachegen temporary");
+        let _ = writeln!(
+            diffs,
+            "not generated: {}, named like a cachegen temporary",
+            one_line(t)
+        );
     }
     drop(diffs);
     let envs = found.stale_environments();
@@ -203,7 +213,7 @@ pub fn explain(p: &Printer, settings: &Settings, spec: &Path) -> Outcome {
         ExplainReport::Explained(e) => {
             match p.format {
                 Format::Json | Format::Sarif => println!("{}", e.json()),
-                Format::Human => print!("{}", e.text()),
+                Format::Human => print!("{}", lines(&e.text())),
             }
             // The machine formats print the explanation as their document; the spec's
             // diagnostics are `validate`'s.

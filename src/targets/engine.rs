@@ -189,7 +189,12 @@ pub fn hcl_string(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if crate::diagnostics::text::is_unsafe(c) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{:04x}", u));
+                }
+            }
             c => out.push(c),
         }
     }
@@ -204,7 +209,20 @@ fn yaml(v: Value) -> Result<String, Error> {
         ValueKind::Bool => Ok(if v.is_true() { "true" } else { "false" }.into()),
         ValueKind::Number => Ok(v.to_string()),
         ValueKind::String => {
-            Ok(serde_json::to_string(v.as_str().unwrap_or_default()).expect("string"))
+            let json = serde_json::to_string(v.as_str().unwrap_or_default()).expect("string");
+            // JSON leaves NEL, U+2028 and U+2029 raw, and YAML 1.1 folds them as line breaks.
+            let mut out = String::with_capacity(json.len());
+            for c in json.chars() {
+                if crate::diagnostics::text::is_unsafe(c) {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{:04x}", u));
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Ok(out)
         }
         k => Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -240,7 +258,12 @@ fn conf(v: Value) -> Result<String, Error> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if crate::diagnostics::text::is_unsafe(c) => {
+                let mut bytes = [0u8; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
             c => out.push(c),
         }
     }
@@ -262,10 +285,10 @@ fn env_value(v: Value) -> Result<String, Error> {
             ));
         }
     };
-    if s.contains('\'') || s.contains('\n') {
+    if s.contains('\'') || s.chars().any(crate::diagnostics::text::is_unsafe) {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            "`env`: a value with a quote or a newline cannot be written portably",
+            "`env`: a value with a quote, a line break or a control character cannot be written portably",
         ));
     }
     if !s.is_empty()

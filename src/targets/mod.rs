@@ -179,17 +179,12 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     Ok(files)
 }
 
-/// Text for a one-line comment: control characters (a newline in a folder name, a carriage
-/// return in a waiver's reason) would end the comment and leave the rest as code, so they are
-/// written escaped.
+/// Text for a one-line comment: a character that ends a line for some consumer (a newline, a
+/// carriage return, NEL, U+2028 and U+2029, which JavaScript's dotenv and YAML 1.1 parsers take
+/// for line breaks) would end the comment and leave the rest as code, so it is written as a
+/// visible escape, like every terminal control (`diagnostics::text`).
 fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' '.to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::diagnostics::text::one_line(text).into_owned()
 }
 
 /// The header every generated file starts with, in the file's comment syntax, naming the spec
