@@ -92,7 +92,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
             return Err(syntax_diagnostic(file, &e));
         }
     };
-    let mut redactions = Vec::new();
+    let mut redactions = secrets::comment_redactions(file.text());
     let root = convert(file, raw, None, "", false, &mut redactions);
     file.set_redactions(redactions);
     Ok(root)
@@ -264,9 +264,26 @@ fn convert(
 ) -> Node {
     let loc = location(file, &raw.referenced);
     let is_scalar = !matches!(raw.value, Raw::Seq(_) | Raw::Map(_) | Raw::Null);
-    let secret = secret_context && is_scalar;
+    let url_secret = match &raw.value {
+        Raw::Str(s) => secrets::url_password(s).is_some(),
+        _ => false,
+    };
+    let secret =
+        is_scalar && (secret_context || url_secret || secrets::is_secret_scalar_position(pointer));
     if secret {
         redactions.push(loc.span.clone());
+        // Reached through an alias: the value is written where its anchor is defined.
+        let defined = location(file, &raw.defined);
+        if defined.span != loc.span {
+            redactions.push(defined.span);
+        }
+    } else if secret_context {
+        // A mapping or list under a secret key, through an alias: its anchor's text is the
+        // secret's too (its scalars are marked one by one below, where they are defined).
+        let defined = location(file, &raw.defined);
+        if defined.span != loc.span && !defined.span.is_empty() {
+            redactions.push(defined.span);
+        }
     }
     let value = match raw.value {
         Raw::Null => Value::Null,
