@@ -214,8 +214,9 @@ fn hostile_files_made_at_test_time() {
     for (spec, code) in [
         ("oversize-lines.yaml", "CG0003"),
         ("oversize-line.yaml", "CG0003"),
-        ("one-long-line.yaml", "CG0011"),
-        ("many-errors.yaml", "CG0011"),
+        // Thousands of labels, more than the 48 a cloud takes: that comes first, at `labels`.
+        ("one-long-line.yaml", "CG0013"),
+        ("many-errors.yaml", "CG0013"),
         ("chain-0.yaml", "CG0004"),
         ("extends-fifo.yaml", "CG0005"),
         ("extends-folder.yaml", "CG0005"),
@@ -237,7 +238,7 @@ fn hostile_files_made_at_test_time() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 100);
     assert!(
-        r.stdout.contains("23900 more schema errors"),
+        r.stdout.contains("23901 more schema errors"),
         "{}",
         r.stdout
     );
