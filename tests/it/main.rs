@@ -25,6 +25,7 @@ mod readme;
 mod rule_examples;
 mod schema;
 mod secrets;
+mod security;
 mod settings_table;
 mod shipped_environments;
 mod verify_live;

@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The binary under test: this build's, or `CACHEGEN_BIN` (to show that a regression test
+/// fails on an older build: `CACHEGEN_BIN=/path/to/old/cachegen cargo test --test it security::`).
 pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_cachegen")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("CACHEGEN_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cachegen").into())
+    })
 }
 
 pub fn root() -> PathBuf {
@@ -310,13 +315,19 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 pub const ADDRESS_SPACE_LIMIT: u64 = 1 << 30;
 
 /// Run cachegen in `dir` with a timeout and a memory limit, measuring its peak memory.
+pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
+    run_limited(dir, args, RUN_TIMEOUT, &[])
+}
+
+/// [`run_bounded`] with another timeout and extra environment variables.
 // The child is reaped with wait4 (which also reports its peak memory), not Child::wait.
 #[allow(clippy::zombie_processes)]
-pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
+pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, &str)]) -> Bounded {
     use std::io::Read;
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(bin());
     cmd.args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CI")
@@ -362,7 +373,7 @@ pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
             break;
         }
         assert!(r == 0, "wait4: {}", std::io::Error::last_os_error());
-        if start.elapsed() > RUN_TIMEOUT && !timed_out {
+        if start.elapsed() > timeout && !timed_out {
             timed_out = true;
             // SAFETY: our own child, not yet reaped.
             unsafe { libc::kill(pid, libc::SIGKILL) };
