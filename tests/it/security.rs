@@ -788,3 +788,232 @@ fn class_10_a_fifo_ca_and_a_linked_gitignore_are_refused() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(checksums(out.path()), before, "init wrote through the link");
 }
+
+// Acceptance: a repository full of hostile links. Each scenario plants links at the places a
+// pull request controls, each aimed in turn at a canary file and a canary folder outside the
+// project, at `/proc/self/environ` (the environment holds a canary), at a FIFO and at
+// `/dev/zero`; then runs every command that reads the project, in every format. No output
+// shows a canary, every run ends within 10 s and 256 MiB (`safe_run`), nothing outside the
+// project changes, every link is left as it was, and each command that reaches a link ends
+// with exit 1 or 2 and a diagnostic naming it.
+
+/// The spec that `explain` and `verify` are run on.
+const STAGING_SPEC: &str = "environments/staging/cache.yaml";
+
+/// Every command that reads the project, by name; `verify` is sent to a closed port, so it
+/// reaches the network only after it has read the spec, its base and `cachegen.toml`.
+fn project_commands() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("validate", vec!["validate"]),
+        ("check", vec!["render", "--check"]),
+        ("render", vec!["render"]),
+        ("explain", vec!["explain", STAGING_SPEC]),
+        (
+            "verify",
+            vec![
+                "verify",
+                STAGING_SPEC,
+                "--url",
+                "redis://127.0.0.1:1",
+                "--timeout-ms",
+                "500",
+            ],
+        ),
+    ]
+}
+
+struct Scenario {
+    /// Start from a rendered copy of the shipped project.
+    rendered: bool,
+    /// `cachegen.toml`, when the scenario needs another.
+    settings: Option<&'static str>,
+    /// Paths (relative to the project) that become links.
+    sites: Vec<String>,
+    /// The commands (by name, see `project_commands`) that read a site and so must refuse.
+    refused_by: &'static [&'static str],
+}
+
+/// Where the links point: outside files and folders holding canaries, and things that must
+/// never be opened.
+fn aims(outside: &Path) -> Vec<PathBuf> {
+    vec![
+        outside.join("canary.txt"),
+        outside.join("home"),
+        PathBuf::from("/proc/self/environ"),
+        outside.join("fifo"),
+        PathBuf::from("/dev/zero"),
+    ]
+}
+
+fn hostile_links(scenario: &Scenario) {
+    let out = outside();
+    let o = out.path();
+    mkfifo(&o.join("fifo"));
+    // A canary under every name a followed folder link could be read by.
+    for name in [
+        "redis.conf",
+        ".env",
+        "cache.yaml",
+        "base.yaml",
+        "env.j2",
+        "main.tf.j2",
+    ] {
+        std::fs::write(o.join("home").join(name), format!("{CANARY}-{name}\n")).unwrap();
+    }
+    let before = checksums(o);
+    for aim in aims(o) {
+        let tmp = if scenario.rendered {
+            rendered_project("links")
+        } else {
+            let t = TempDir::new("links");
+            copy_project(t.path());
+            t
+        };
+        let p = tmp.path();
+        if let Some(s) = scenario.settings {
+            std::fs::write(p.join("cachegen.toml"), s).unwrap();
+        }
+        for site in &scenario.sites {
+            let at = p.join(site);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(&at).unwrap(),
+                Ok(_) => std::fs::remove_file(&at).unwrap(),
+                Err(_) => std::fs::create_dir_all(at.parent().unwrap()).unwrap(),
+            }
+            symlink(&aim, &at).unwrap();
+        }
+        for (name, args) in project_commands() {
+            for format in ["human", "json", "sarif"] {
+                let mut all = vec!["--format", format];
+                all.extend(&args);
+                let r = safe_run(p, &all);
+                if !scenario.refused_by.contains(&name) {
+                    continue;
+                }
+                let said = format!("{}{}", r.stdout, r.stderr);
+                assert!(
+                    r.code == 1 || r.code == 2,
+                    "{} -> {}: {all:?} exit {}\n{said}",
+                    scenario.sites[0],
+                    aim.display(),
+                    r.code
+                );
+                assert!(
+                    scenario.sites.iter().any(|s| said.contains(s.as_str())),
+                    "{} -> {}: {all:?} names no link\n{said}",
+                    scenario.sites[0],
+                    aim.display()
+                );
+                // `--check` goes on past a link: the CI log lists every one.
+                if name == "check" && scenario.rendered {
+                    for s in &scenario.sites {
+                        assert!(
+                            said.contains(s.as_str()),
+                            "{s}: {all:?} does not name it\n{said}"
+                        );
+                    }
+                }
+            }
+        }
+        for site in &scenario.sites {
+            assert_eq!(
+                std::fs::read_link(p.join(site)).ok().as_deref(),
+                Some(aim.as_path()),
+                "{site} -> {}: the link was moved, replaced or deleted",
+                aim.display()
+            );
+        }
+        assert_eq!(
+            checksums(o),
+            before,
+            "{} -> {}: something outside the project changed",
+            scenario.sites[0],
+            aim.display()
+        );
+    }
+}
+
+/// Every generated file of four environments, the fifth environment's folder, and two names
+/// of temporaries (one of a dead process, one of a live one: this test's).
+#[test]
+fn hostile_links_at_every_generated_path_and_temporary() {
+    let shipped = root().join("generated");
+    let mut sites: Vec<String> = list_files(&shipped)
+        .into_iter()
+        .map(|f| {
+            let rel = Path::new(&f).strip_prefix(root()).unwrap();
+            rel.to_string_lossy().into_owned()
+        })
+        .filter(|f| !f.starts_with("generated/development/"))
+        .collect();
+    sites.sort();
+    assert!(sites.len() > 10, "{sites:?}");
+    sites.push("generated/development".into());
+    sites.push("generated/.cachegen-tmp-staging-4000000-1".into());
+    sites.push(format!(
+        "generated/.cachegen-tmp-production-{}-2",
+        std::process::id()
+    ));
+    hostile_links(&Scenario {
+        rendered: true,
+        settings: None,
+        sites,
+        refused_by: &["check", "render"],
+    });
+}
+
+#[test]
+fn hostile_link_as_the_project_settings() {
+    hostile_links(&Scenario {
+        rendered: false,
+        settings: None,
+        sites: vec!["cachegen.toml".into()],
+        refused_by: &["validate", "check", "render", "explain", "verify"],
+    });
+}
+
+/// A template override and a target's folder of templates.
+#[test]
+fn hostile_links_among_the_templates() {
+    hostile_links(&Scenario {
+        rendered: false,
+        settings: Some("templates = \"templates\"\n"),
+        sites: vec!["templates/dotenv/env.j2".into(), "templates/aws".into()],
+        refused_by: &["check", "render"],
+    });
+}
+
+#[test]
+fn hostile_link_as_the_templates_folder() {
+    hostile_links(&Scenario {
+        rendered: false,
+        settings: Some("templates = \"templates\"\n"),
+        sites: vec!["templates".into()],
+        refused_by: &["check", "render"],
+    });
+}
+
+/// The base every spec extends, an environment's folder and another's spec.
+#[test]
+fn hostile_links_among_specs_and_bases() {
+    hostile_links(&Scenario {
+        rendered: false,
+        settings: None,
+        sites: vec![
+            "environments/base.yaml".into(),
+            "environments/production-gcp".into(),
+            "environments/development/cache.yaml".into(),
+        ],
+        refused_by: &["validate", "check", "render", "explain", "verify"],
+    });
+}
+
+#[test]
+fn hostile_link_as_the_environments_folder() {
+    hostile_links(&Scenario {
+        rendered: false,
+        settings: None,
+        sites: vec!["environments".into()],
+        refused_by: &["validate", "check", "render", "explain", "verify"],
+    });
+}
