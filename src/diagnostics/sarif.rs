@@ -1,5 +1,21 @@
 use super::{Diagnostic, Location, Severity};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
+
+/// What stays as is in a SARIF `artifactLocation.uri`: RFC 3986's unreserved characters and
+/// the `/` between segments. Everything else in a file name (a blank, `#`, `?`, `%`, a
+/// non-ASCII letter, a control character) is percent-encoded, so that a code-scanning UI
+/// resolves the file the diagnostic is about, not a fragment or a query of another.
+const URI_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+fn artifact_uri(path: &str) -> String {
+    utf8_percent_encode(path, URI_ESCAPED).to_string()
+}
 
 /// What SARIF needs to describe a rule in `tool.driver.rules`, so that code-scanning UIs can
 /// show the rationale next to a finding.
@@ -24,7 +40,7 @@ fn physical(l: &Location) -> Value {
     let (end_line, end_column) = l.file.line_col(l.span.end.max(l.span.start));
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": l.file.display_path() },
+            "artifactLocation": { "uri": artifact_uri(l.file.display_path()) },
             "region": {
                 "startLine": l.line,
                 "startColumn": l.column,

@@ -740,6 +740,34 @@ fn class_9_values_the_clouds_refuse_are_errors() {
     }
 }
 
+/// Class 10: SARIF's `artifactLocation.uri` was the path as is, so a file name with a blank,
+/// `#`, `%` or a non-ASCII letter pointed code scanning at another file (or a fragment).
+#[test]
+fn class_10_sarif_uris_are_percent_encoded() {
+    let tmp = TempDir::new("class10-sarif");
+    let p = tmp.path();
+    std::fs::write(p.join("cachegen.toml"), "").unwrap();
+    let name = "odd name #1%?é.yaml";
+    std::fs::write(
+        p.join(name),
+        "spec_version: 1\nname: shop\nenvironment: odd\ntier: nonsense\ntargets: { compose: {} }\n",
+    )
+    .unwrap();
+    let o = run_in(p, &["--format", "sarif", "validate", name]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(uri, "odd%20name%20%231%25%3F%C3%A9.yaml");
+    // What a consumer does with it: resolve it against the checkout, and find the file.
+    let base = url::Url::from_directory_path(p).unwrap();
+    let file = base.join(&uri).unwrap().to_file_path().unwrap();
+    assert_eq!(file, p.join(name));
+}
+
 /// Class 10: `verify --tls-ca` on a FIFO hung past `--timeout-ms`; `init` wrote through a
 /// `.gitignore` that is a link and reported success.
 #[test]
