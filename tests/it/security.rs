@@ -523,9 +523,11 @@ fn class_7_check_fails_on_files_the_consuming_tool_loads() {
     for f in extras {
         std::fs::write(p.join(f), "# the team's\n").unwrap();
     }
+    // A link out of the folder: Terraform, compose's bind mounts and Redis would follow it.
+    symlink("/etc", p.join("generated/staging/notes")).unwrap();
     let r = safe_run(p, &["--format", "json", "render", "--check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    for f in extras {
+    for f in extras.iter().chain(&["generated/staging/notes"]) {
         assert!(r.stdout.contains(f), "{f}: {}", r.stdout);
     }
     assert!(r.stdout.contains("CG0053"), "{}", r.stdout);
