@@ -222,11 +222,15 @@ fn duplicate_environments(outcomes: &mut [Outcome]) {
     }
 }
 
-/// Every `environments/*/cache.yaml` of a project, sorted. The folder of environments is
-/// listed through `project_fs`: it and its entries are judged without following a link. An
-/// environment folder that is a link is listed too, so that reading its spec reports the link
-/// (exit 2) instead of skipping it in silence; so is a `cache.yaml` that is a FIFO, a folder or
-/// a link.
+/// The names a spec file may have in an environment's folder.
+pub const SPEC_NAMES: [&str; 2] = ["cache.yaml", "cache.yml"];
+
+/// Every `environments/*/cache.yaml` (or `cache.yml`) of a project, sorted; a folder with both
+/// yields both, and the caller refuses that. The folder of environments is listed through
+/// `project_fs`: it and its entries are judged without following a link. An environment folder
+/// that is a link is listed too (as its `cache.yaml`), so that reading its spec reports the
+/// link (exit 2) instead of skipping it in silence; so is a spec that is a FIFO, a folder or a
+/// link.
 pub fn discover_specs(project: &Project) -> Result<Vec<PathBuf>, project_fs::FsError> {
     let root = Root::open(&project.root)?;
     let Some(rel) = root.relative(&project.environments) else {
@@ -240,14 +244,16 @@ pub fn discover_specs(project: &Project) -> Result<Vec<PathBuf>, project_fs::FsE
     let mut out = Vec::new();
     for (name, kind) in folder.list(Path::new(""))? {
         let env = Path::new(&name);
-        let candidate = project.environments.join(env).join("cache.yaml");
-        let listed = match kind {
-            project_fs::Kind::Dir => folder.metadata(&env.join("cache.yaml"))?.is_some(),
-            project_fs::Kind::Link => true,
-            _ => false,
-        };
-        if listed {
-            out.push(candidate);
+        match kind {
+            project_fs::Kind::Dir => {
+                for spec in SPEC_NAMES {
+                    if folder.metadata(&env.join(spec))?.is_some() {
+                        out.push(project.environments.join(env).join(spec));
+                    }
+                }
+            }
+            project_fs::Kind::Link => out.push(project.environments.join(env).join(SPEC_NAMES[0])),
+            _ => {}
         }
     }
     out.sort();

@@ -33,15 +33,50 @@ pub const TERRAFORM_LOADS: &[&str] = &[".tf", ".tf.json"];
 /// How one environment's folder differs from what would be written.
 #[derive(Debug, Default)]
 pub struct Drift {
-    pub changed: Vec<String>,
-    pub missing: Vec<String>,
-    pub extra: Vec<String>,
+    pub changed: Vec<Stale>,
+    pub missing: Vec<Stale>,
+    pub extra: Vec<Stale>,
     /// Paths cachegen generates that hold something it did not write, and what.
     pub foreign: Vec<(String, String)>,
     /// Entries the consuming tool loads with the generated files that cachegen did not write.
     pub loaded: Vec<(String, String)>,
     /// Unified diffs of changed files, and listings of the others.
     pub report: String,
+}
+
+/// One stale file: as the report names it, where it is on disk, and (for a changed file)
+/// what it holds there and the first line that differs, so that a finding can point at it.
+#[derive(Debug)]
+pub struct Stale {
+    pub name: String,
+    pub path: std::path::PathBuf,
+    pub on_disk: Option<String>,
+    pub line: usize,
+}
+
+impl Stale {
+    fn new(name: String, path: std::path::PathBuf) -> Stale {
+        Stale {
+            name,
+            path,
+            on_disk: None,
+            line: 1,
+        }
+    }
+}
+
+/// 1-based number of the first line where `old` and `new` differ.
+pub fn first_difference(old: &str, new: &str) -> usize {
+    let mut a = old.split_inclusive('\n');
+    let mut b = new.split_inclusive('\n');
+    let mut line: usize = 1;
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => line += 1,
+            (None, None) => return line.saturating_sub(1).max(1),
+            _ => return line,
+        }
+    }
 }
 
 impl Drift {
@@ -93,7 +128,9 @@ pub fn check_env(
         };
         match at {
             At::Absent => {
-                drift.missing.push(name.clone());
+                drift
+                    .missing
+                    .push(Stale::new(name.clone(), PathBuf::from(&name)));
                 drift.report.push_str(&format!(
                     "missing: {name} (would be written from {source})\n"
                 ));
@@ -111,7 +148,7 @@ pub fn check_env(
                     Err(e)
                         if matches!(e.problem(), crate::project_fs::Problem::TooLarge { .. }) =>
                     {
-                        drift.changed.push(name.clone());
+                        drift.changed.push(Stale::new(name.clone(), d.full(rel)));
                         drift.report.push_str(&format!(
                             "changed: {name} is larger than {MAX_COMPARED_BYTES} bytes (not compared)\n"
                         ));
@@ -121,7 +158,11 @@ pub fn check_env(
                 };
                 let old = String::from_utf8_lossy(&bytes);
                 if old != f.contents {
-                    drift.changed.push(name.clone());
+                    drift.changed.push(Stale {
+                        line: first_difference(&old, &f.contents),
+                        on_disk: Some(old.to_string()),
+                        ..Stale::new(name.clone(), d.full(rel))
+                    });
                     let diff = TextDiff::from_lines(old.as_ref(), f.contents.as_str());
                     drift.report.push_str(
                         &diff
@@ -150,7 +191,7 @@ pub fn check_env(
                 drift.report.push_str(&format!(
                     "extra: {name} (no longer produced; `cachegen render` removes it)\n"
                 ));
-                drift.extra.push(name);
+                drift.extra.push(Stale::new(name, d.full(&e.path)));
             }
         }
         for (rel, what) in loaded_extras(d, &entries, files) {
@@ -246,6 +287,7 @@ pub fn loaded_extras(dir: &Root, entries: &[Entry], files: &[OutFile]) -> Vec<(P
         let folder = e.path.parent().map(Path::to_path_buf).unwrap_or_default();
         let what = if terraform.contains(&folder)
             && TERRAFORM_LOADS.iter().any(|end| name.ends_with(end))
+            && !(e.kind == Kind::File && is_backend_only(dir, &e.path))
         {
             Some(format!(
                 "{} that terraform loads with the generated configuration",
@@ -273,6 +315,57 @@ pub fn loaded_extras(dir: &Root, entries: &[Entry], files: &[OutFile]) -> Vec<(P
     found
 }
 
+/// Largest hand-written backend file read, in bytes.
+const MAX_BACKEND_BYTES: u64 = 64 << 10;
+
+/// Whether a hand-written `*.tf` holds nothing but where Terraform keeps its state: one
+/// `terraform` block with one `backend "<type>"` block of literal settings (the remote, encrypted
+/// state the docs ask for). It adds no resource, provider, module, variable or expression, so
+/// `--check` accepts it as the team's; anything more in it is reported. Where the state goes is
+/// still the reviewer's to read: it holds the secrets.
+fn is_backend_only(dir: &Root, rel: &Path) -> bool {
+    if !rel.to_string_lossy().ends_with(".tf") {
+        return false;
+    }
+    let Ok(bytes) = dir.read(rel, MAX_BACKEND_BYTES) else {
+        return false;
+    };
+    let Ok(body) = hcl::parse(&String::from_utf8_lossy(&bytes)) else {
+        return false;
+    };
+    let [terraform] = body.blocks().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    if body.attributes().next().is_some()
+        || terraform.identifier() != "terraform"
+        || !terraform.labels().is_empty()
+        || terraform.body().attributes().next().is_some()
+    {
+        return false;
+    }
+    let [backend] = terraform.body().blocks().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    backend.identifier() == "backend" && backend.labels().len() == 1 && literal_body(backend.body())
+}
+
+/// Attributes of literal values only (and blocks of them): no variable, function or template.
+fn literal_body(body: &hcl::Body) -> bool {
+    fn literal(e: &hcl::Expression) -> bool {
+        use hcl::Expression as E;
+        match e {
+            E::Null | E::Bool(_) | E::Number(_) | E::String(_) => true,
+            E::Array(items) => items.iter().all(literal),
+            E::Object(o) => o.values().all(literal),
+            _ => false,
+        }
+    }
+    body.attributes().all(|a| literal(a.expr()))
+        && body
+            .blocks()
+            .all(|b| b.labels().is_empty() && literal_body(b.body()))
+}
+
 /// Where a link leads when that is outside the environment's folder (absolute, or `..` past its
 /// top, judged on the text of the link: nothing is followed). A link within the folder
 /// (`prod.auto.tfvars -> terraform.tfvars`) leads to an entry that is judged itself.
@@ -291,5 +384,19 @@ fn kind_words(kind: Kind, file: &str) -> String {
     match kind {
         Kind::File => format!("a {file}"),
         k => k.describe().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn the_first_line_that_differs() {
+        assert_eq!(first_difference("a\nb\nc\n", "a\nB\nc\n"), 2);
+        assert_eq!(first_difference("a\n", "a\nb\n"), 2);
+        assert_eq!(first_difference("a\nb\n", "a\n"), 2);
+        assert_eq!(first_difference("x", "y"), 1);
+        assert_eq!(first_difference("a\n", "a"), 1);
     }
 }

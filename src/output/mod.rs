@@ -11,9 +11,10 @@
 //! anything else with their name is reported, never moved or deleted.
 
 mod check;
+pub mod project_files;
 mod team;
 
-pub use check::{Drift, check_env, loaded_extras};
+pub use check::{Drift, Stale, check_env, first_difference, loaded_extras};
 pub use team::{HEADER, Kept, header_in};
 
 use crate::project_fs::{self, FsError, Kind, Move, Root};
@@ -398,6 +399,24 @@ pub fn list_files(dir: &Path) -> std::io::Result<Vec<String>> {
         .filter(|e| e.kind != Kind::Dir)
         .map(|e| team::slashed(&e.path))
         .collect())
+}
+
+/// The first file cachegen generated in `out/<env>` (sorted), relative to that folder: what a
+/// finding about the whole folder points at. Links are not followed.
+pub fn first_generated_file(out: &Root, env: &str) -> Option<String> {
+    let dir = out.folder(Path::new(env), false).ok()?;
+    let mut files: Vec<PathBuf> = dir
+        .walk(Path::new(""))
+        .ok()?
+        .into_iter()
+        .filter(|e| e.kind == Kind::File)
+        .map(|e| e.path)
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .find(|rel| team::has_header(&dir, rel))
+        .map(|rel| team::slashed(&rel))
 }
 
 #[cfg(test)]

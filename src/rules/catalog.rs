@@ -43,6 +43,7 @@ pub static RULES: &[&Rule] = &[
     &aws::keyspace_event_letters::RULE,
     &aws::data_tiering_policy::RULE,
     &aws::auth_needs_tls::RULE,
+    &aws::log_retention::RULE,
     &azure::unhonoured_setting::RULE,
     &azure::sku::RULE,
     &azure::engine_version::RULE,

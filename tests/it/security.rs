@@ -525,17 +525,48 @@ fn class_7_check_fails_on_files_the_consuming_tool_loads() {
     }
     // A link out of the folder: Terraform, compose's bind mounts and Redis would follow it.
     symlink("/etc", p.join("generated/staging/notes")).unwrap();
+    // The team's remote backend is accepted (literal settings of a `backend` block only, as
+    // the docs show); a backend file with anything more in it is not.
+    let aws = p.join("generated/production/terraform/aws");
+    let backend = "terraform {\n  backend \"s3\" {\n    bucket  = \"state\"\n    key     = \"redis.tfstate\"\n    encrypt = true\n  }\n}\n";
+    std::fs::write(aws.join("backend.tf"), backend).unwrap();
+    let smuggled = [
+        (
+            "generated/production/terraform/aws/backend-resource.tf",
+            format!("{backend}resource \"null_resource\" \"x\" {{}}\n"),
+        ),
+        (
+            "generated/production/terraform/aws/backend-variable.tf",
+            backend.replace("\"state\"", "var.bucket"),
+        ),
+        (
+            "generated/production/terraform/aws/backend-provider.tf",
+            backend.replace("terraform {", "terraform {\n  required_providers {}"),
+        ),
+    ];
+    for (f, text) in &smuggled {
+        std::fs::write(p.join(f), text).unwrap();
+    }
     let r = safe_run(p, &["--format", "json", "render", "--check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    for f in extras.iter().chain(&["generated/staging/notes"]) {
+    for f in extras
+        .iter()
+        .chain(&["generated/staging/notes"])
+        .chain(smuggled.iter().map(|(f, _)| f))
+    {
         assert!(r.stdout.contains(f), "{f}: {}", r.stdout);
     }
+    assert!(
+        !r.stdout.contains("aws/backend.tf"),
+        "the team's backend is reported: {}",
+        r.stdout
+    );
     assert!(r.stdout.contains("CG0053"), "{}", r.stdout);
     // `render` keeps them (they are the team's) and warns.
     let r = safe_run(p, &["render"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("CG0053"), "{}", r.stderr);
-    for f in extras {
+    for f in extras.iter().chain(smuggled.iter().map(|(f, _)| f)) {
         assert!(p.join(f).is_file(), "{f}");
     }
 }

@@ -7,6 +7,7 @@ pub mod cluster_needs_failover;
 pub mod data_tiering_policy;
 pub mod engine_version;
 pub mod keyspace_event_letters;
+pub mod log_retention;
 pub mod memory_fits_node;
 pub mod node_type_known;
 pub mod node_type_previous_generation;
