@@ -750,10 +750,10 @@ fn class_9_values_the_clouds_refuse_are_errors() {
         (
             "host ports",
             "topology: { mode: cluster, shards: 3, replicas: 1 }\ntargets: { compose: { host_port: 65533 } }\n".to_string(),
-            "CG5007",
+            "CG5009",
         ),
-        ("max_memory 0", "memory: { max_memory: 0b }\ntargets: { compose: {} }\n".to_string(), "CG1022"),
-        ("mem_limit 0", "targets: { compose: { mem_limit: 0mb } }\n".to_string(), "CG1022"),
+        ("max_memory 0", "memory: { max_memory: 0b }\ntargets: { compose: {} }\n".to_string(), "CG1024"),
+        ("mem_limit 0", "targets: { compose: { mem_limit: 0mb } }\n".to_string(), "CG1024"),
         (
             "tag length",
             format!("labels: {{ team: {long} }}\ntargets: {{ aws: {{ region: us-east-1, node_type: cache.r7g.large }} }}\n"),
