@@ -1054,6 +1054,22 @@ fn hostile_link_as_the_templates_folder() {
     });
 }
 
+/// The editor schemas `render` keeps in the project: the folder, and a file in it.
+#[test]
+fn hostile_links_among_the_editor_schemas() {
+    for sites in [
+        vec!["schema".to_string()],
+        vec!["schema/cache.schema.json".to_string()],
+    ] {
+        hostile_links(&Scenario {
+            rendered: false,
+            settings: Some("schema = \"schema\"\n"),
+            sites,
+            refused_by: &["check", "render"],
+        });
+    }
+}
+
 /// The base every spec extends, an environment's folder and another's spec.
 #[test]
 fn hostile_links_among_specs_and_bases() {
