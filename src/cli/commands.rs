@@ -43,7 +43,7 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
                 } else {
                     format!(
                         " (from the repository root: `cachegen -C {} ...`)",
-                        created.project_dir
+                        one_line(&created.project_dir)
                     )
                 };
                 eprintln!("next:");
@@ -55,12 +55,12 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
                 );
                 eprintln!(
                     "  3. commit everything above and generated/: CI ({}) runs `cachegen render --check`",
-                    created.workflow
+                    one_line(&created.workflow)
                 );
                 if created.needs_git_url {
                     eprintln!(
                         "  4. set CACHEGEN_GIT in {} to the Git URL your team installs cachegen from",
-                        created.workflow
+                        one_line(&created.workflow)
                     );
                 }
             }
@@ -237,7 +237,8 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
         }
         for env in &found.orphans {
             eprintln!(
-                "help: `{root}/{env}` belongs to an environment whose spec is gone: destroy what it provisioned, then delete the folder and commit (render never deletes it)"
+                "help: `{}` belongs to an environment whose spec is gone: destroy what it provisioned, then delete the folder and commit (render never deletes it)",
+                one_line(&format!("{root}/{env}"))
             );
         }
     }

@@ -391,6 +391,20 @@ fn class_5_line_separators_and_terminal_controls_are_escaped() {
     assert!(folder.join(".env").is_file(), "{err}");
     let env_text = std::fs::read_to_string(folder.join(".env")).unwrap();
     assert!(env_text.contains("Policy exception CG6001"), "{env_text}");
+    // A folder of a removed environment, named by a pull request: reported, never raw.
+    let orphan = p.join("generated/old\u{1b}]0;owned\u{7}\u{202e}");
+    std::fs::create_dir_all(&orphan).unwrap();
+    std::fs::copy(folder.join(".env"), orphan.join(".env")).unwrap();
+    for args in [&["render", "--check"][..], &["render"]] {
+        let o = run_in(p, args);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(all.contains("old\\u{1b}"), "{args:?}: {all}");
+        assert!(
+            !all.contains('\u{1b}') && !all.contains('\u{202e}'),
+            "{args:?}: a terminal control reached the output: {all:?}"
+        );
+    }
+    std::fs::remove_dir_all(&orphan).unwrap();
 
     // Node's dotenv (its expression, JavaScript's line terminators).
     let node = node_dotenv(&env_text);
