@@ -32,6 +32,7 @@ mod rule_examples;
 mod sarif;
 mod schema;
 mod secrets;
+mod security;
 mod settings_table;
 mod shipped_environments;
 mod verify_live;
