@@ -81,9 +81,10 @@ fn spec_paths(settings: &Settings, specs: &[PathBuf]) -> Result<Vec<PathBuf>, Pr
             format!("no specs found: `{environments}` has no <environment>/cache.yaml"),
             "pass spec files explicitly, or run `cachegen init` to start a project",
         )),
-        Err(e) => Err(Problem::new(
-            format!("cannot list `{environments}`: {e}"),
+        Err(e) if e.is_not_found() => Err(Problem::new(
+            e.to_string(),
             "run cachegen from the project root (where cachegen.toml is), or pass spec files",
         )),
+        Err(e) => Err(Problem::new(e.to_string(), e.help())),
     }
 }

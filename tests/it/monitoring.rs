@@ -664,7 +664,7 @@ fn the_exporter_port_must_not_be_a_redis_nodes_port() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["code"] == "CG5008")
+            .filter(|d| d["code"] == "CG5011")
             .collect();
         if clash {
             assert_eq!(code(&o), 1, "{port}: {}", output_text(&o));

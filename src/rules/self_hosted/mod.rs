@@ -1,7 +1,9 @@
 //! Rules for the self-hosted target (CG5xxx): the docker-compose stack and its redis.conf.
 
 pub mod alerts_without_exporter;
+pub mod cluster_host_ports;
 pub mod cluster_needs_three_primaries;
+pub mod compose_subnet;
 pub mod container_memory_headroom;
 pub mod exporter_port_taken;
 pub mod host_address;
