@@ -5,9 +5,10 @@
 # Policy exception CG6003: The staging VM's disk is encrypted by its host; the compose stack cannot encrypt the volume itself.
 # Policy exception CG6005: Staging data is disposable: the latest dump.rdb is enough, no snapshot history is kept.
 # Starts redis_exporter for hospitality-redis-staging.
-# It reads the password from REDIS_PASSWORD; this script sets it from the same compose secret
-# the Redis service reads, just before the exporter starts, so that the password is never in a
-# generated file, a command line or `docker inspect`. (The exporter's own REDIS_PASSWORD_FILE
+# It reads the password from REDIS_PASSWORD; this script sets it from the copy of the compose
+# secret the Redis services read (the `redis-secret` volume, mounted read-only), just before
+# the exporter starts, so that the password is never in a generated file, a command line or
+# `docker inspect`. (The exporter's own REDIS_PASSWORD_FILE
 # is a JSON map of addresses to passwords, not a password file.) The paths can be overridden
 # for tests; the container uses the defaults.
 set -eu
