@@ -12,6 +12,7 @@ mod conformance_aws;
 mod conformance_cloud;
 mod conformance_local;
 mod conformance_redis;
+mod day2;
 mod fuzz;
 mod golden_hygiene;
 mod hostile;
