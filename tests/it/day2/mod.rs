@@ -6,6 +6,7 @@
 
 pub mod corpus;
 pub mod harness;
+mod other_clouds;
 
 use corpus::{CorpusResult, Planned, corpus_plans};
 use harness::{Action, PairPlan};
