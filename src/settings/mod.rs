@@ -17,7 +17,7 @@ mod table;
 mod values;
 
 pub use table::*;
-pub use values::Values;
+pub use values::{Values, conf_quote};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -321,6 +321,11 @@ pub static AOF_REWRITE_MIN_SIZE: Setting = Setting {
 };
 
 // Maintenance.
+const VENDOR_UPDATES: Takes = FixedAt {
+    value: Bool(true),
+    agree: Some("{vendor} applies updates itself"),
+    otherwise: "{vendor} applies updates itself; they cannot be turned off",
+};
 pub static MAINTENANCE_WINDOW: Setting = Setting {
     aliases: &["maintenance_window", "preferred_maintenance_window"],
     ..server("maintenance.window", Default::None)
@@ -331,21 +336,9 @@ pub static AUTO_MINOR_VERSION_UPGRADE: Setting = Setting {
             "nobody patches a self-hosted container; the image tag decides the version",
         ),
         aws: Target,
-        azure_cache: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
-        azure_managed: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
-        gcp: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
+        azure_cache: VENDOR_UPDATES,
+        azure_managed: VENDOR_UPDATES,
+        gcp: VENDOR_UPDATES,
     },
     ..server("maintenance.auto_minor_version_upgrade", Fixed(Bool(true)))
 };
@@ -457,21 +450,13 @@ const SERVICE_KEYS: Takes = FixedAt {
     agree: None,
     otherwise: "{service} has two access keys of its own: regenerate one while clients use the other",
 };
+const VENDOR_ENCRYPTION: Takes = FixedAt {
+    value: Bool(true),
+    agree: Some("{vendor} encrypts data at rest with keys it manages"),
+    otherwise: "{vendor} always encrypts data at rest",
+};
 pub static ENCRYPTION_AT_REST: Setting = Setting {
-    takes: takes(
-        Target,
-        Target,
-        FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} encrypts data at rest with keys it manages"),
-            otherwise: "{vendor} always encrypts data at rest",
-        },
-        FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} encrypts data at rest with keys it manages"),
-            otherwise: "{vendor} always encrypts data at rest",
-        },
-    ),
+    takes: takes(Target, Target, VENDOR_ENCRYPTION, VENDOR_ENCRYPTION),
     ..server(
         "security.encryption_at_rest",
         PerTier {
