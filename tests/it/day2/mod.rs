@@ -7,6 +7,7 @@
 pub mod corpus;
 pub mod harness;
 mod other_clouds;
+mod record;
 
 use corpus::{CorpusResult, Planned, corpus_plans};
 use harness::{Action, PairPlan};
