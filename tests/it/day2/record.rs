@@ -21,6 +21,9 @@ fn codes(dir: &Path) -> (Vec<String>, String) {
     (codes, output_text(&o))
 }
 
+/// Puts something in the record's place.
+type MakeRecord<'a> = dyn Fn(&Path) + 'a;
+
 #[test]
 fn a_record_that_is_not_a_plain_file_is_skipped_with_a_warning() {
     let tmp = TempDir::new("day2-record");
@@ -51,7 +54,7 @@ fn a_record_that_is_not_a_plain_file_is_skipped_with_a_warning() {
 
     let outside = tmp.path().join("outside.toml");
     std::fs::write(&outside, &other_port).unwrap();
-    let cases: [(&str, &dyn Fn(&Path)); 3] = [
+    let cases: [(&str, &MakeRecord); 3] = [
         ("a link", &|p| {
             std::os::unix::fs::symlink(&outside, p).unwrap()
         }),
