@@ -43,6 +43,7 @@ pub static RULES: &[&Rule] = &[
     &aws::keyspace_event_letters::RULE,
     &aws::data_tiering_policy::RULE,
     &aws::auth_needs_tls::RULE,
+    &aws::log_retention::RULE,
     &aws::tls_transition::RULE,
     &aws::auth_change_fails::RULE,
     &aws::auth_change_window::RULE,

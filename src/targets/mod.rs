@@ -13,6 +13,7 @@
 pub mod aws;
 pub mod azure;
 pub mod capability;
+pub mod checkov;
 pub mod compose;
 pub mod dotenv;
 pub mod engine;
@@ -22,7 +23,7 @@ pub mod terraform;
 pub use engine::Engine;
 pub use terraform::ProviderVersions;
 
-use crate::plan::{Plan, Waived};
+use crate::plan::{Accepted, Plan, Waived};
 use crate::settings::{Platform, Setting, Support};
 
 /// A generated file, relative to `generated/<environment>/`.
@@ -40,6 +41,9 @@ pub struct RenderInput<'a> {
     pub providers: &'a ProviderVersions,
     /// Rules waived for this spec, written into the headers of the files they concern.
     pub waivers: &'a [Waived],
+    /// Findings cachegen let through without a waiver (the tier's or the project's
+    /// decision), for the skip comments of downstream scanners (`checkov`).
+    pub accepted: &'a [Accepted],
 }
 
 /// How the application reaches the cache: what `.env` says.
@@ -147,7 +151,7 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
 /// change against.
 fn record_file(input: &RenderInput, record: &crate::plan::record::Record) -> OutFile {
     let body = format!(
-        "# What this environment was rendered with: the settings that decide what a later change\n# does to the live cache. `cachegen validate` compares the next spec with it, to refuse a\n# change that would replace the cache or fail at apply (README: \"Day two\").\n{}",
+        "# What this environment was rendered with: the settings that decide what a later change\n# does to the live cache. `cachegen validate` compares the next spec with it, to refuse a\n# change that would replace the cache or fail at apply (cachegen docs, \"Day two\").\n{}",
         record.to_toml()
     );
     OutFile {
