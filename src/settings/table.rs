@@ -767,6 +767,12 @@ pub static COMPOSE_MEM_LIMIT: Setting = option(
     Derived("`memory.max_memory` plus headroom for the fork of a snapshot"),
 );
 pub static COMPOSE_TLS_DIR: Setting = option("targets.compose.tls_dir", Fixed(Str("./tls")));
+pub static COMPOSE_SUBNET: Setting = option(
+    "targets.compose.subnet",
+    Derived(
+        "in cluster mode, a /24 in 172.16.0.0/16 (outside Docker's own address pools) picked by a hash of `name` and `environment`; otherwise none (Docker picks the network)",
+    ),
+);
 
 // Policy.
 pub static EXCEPTIONS: Setting = row("policy.exceptions", Kind::Policy, Fixed(Json("[]")));
@@ -862,6 +868,7 @@ pub static SETTINGS: &[&Setting] = &[
     &COMPOSE_RESTART,
     &COMPOSE_MEM_LIMIT,
     &COMPOSE_TLS_DIR,
+    &COMPOSE_SUBNET,
     &EXCEPTIONS,
     &ACCEPT_REPLACEMENT,
 ];
