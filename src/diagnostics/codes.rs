@@ -44,6 +44,7 @@ codes! {
     FOREIGN_OUTPUT_ENTRY = "CG0052";
     UNGENERATED_LOADED_FILE = "CG0053";
     TEAM_FILES_KEPT_ASIDE = "CG0054";
+    RECORD_UNREADABLE = "CG0060";
     // Spec rules: what any target needs (CG10xx).
     DECIMAL_MEMORY_UNIT = "CG1001";
     KEYSPACE_EVENTS_WITHOUT_CHANNEL = "CG1002";
@@ -69,6 +70,8 @@ codes! {
     REPLICATION_ALERT_WITHOUT_REPLICAS = "CG1022";
     MONITORING_FOR_UNLISTED_TARGET = "CG1023";
     ZERO_MEMORY_SIZE = "CG1024";
+    // Changes to a cache that exists (day 2), judged against what it was last rendered with.
+    CHANGE_REPLACES_CACHE = "CG1040";
     // AWS ElastiCache rules (CG20xx).
     AWS_UNHONOURED_SETTING = "CG2001";
     AWS_ENGINE_VERSION = "CG2002";
@@ -87,6 +90,13 @@ codes! {
     AWS_DATA_TIERING_POLICY = "CG2015";
     AWS_AUTH_NEEDS_TLS = "CG2016";
     AWS_LOG_RETENTION = "CG2017";
+    AWS_TLS_TRANSITION = "CG2040";
+    AWS_AUTH_CHANGE_FAILS = "CG2041";
+    AWS_AUTH_CHANGE_WINDOW = "CG2042";
+    AWS_CLUSTER_MODE_CHANGE = "CG2043";
+    AWS_FAMILY_CHANGE_DEFERRED = "CG2044";
+    AWS_KMS_KEY_ARN = "CG2045";
+    AWS_TRANSITION_IN_PROGRESS = "CG2046";
     // Azure rules (CG30xx).
     AZURE_UNHONOURED_SETTING = "CG3001";
     AZURE_SKU = "CG3002";
@@ -112,6 +122,7 @@ codes! {
     GCP_CLUSTER_IAM_NEEDS_TLS = "CG4010";
     GCP_NAME = "CG4011";
     GCP_LABEL_VALUES = "CG4012";
+    GCP_READ_REPLICAS_STAY_ON = "CG4040";
     // Self-hosted (compose, redis.conf) rules (CG50xx).
     SELF_HOSTED_UNHONOURED_SETTING = "CG5001";
     COMPOSE_SECRET_SOURCE = "CG5002";
@@ -346,6 +357,13 @@ pub static INPUT: &[RuleInfo] = &[
         name: "team-files-kept-aside",
         summary: "Files written into an environment's folder while a render ran could not be placed in the new folder; the old folder is kept with them.",
         rationale: "A file the team writes while cachegen swaps the folder (a shell, `terraform init`) is never deleted. When it sits where cachegen now generates a file, the old folder is kept as a hidden temporary and reported until the team moves the file.",
+        default_severity: Severity::Warning,
+    },
+    RuleInfo {
+        code: RECORD_UNREADABLE,
+        name: "record-unreadable",
+        summary: "`rendered.toml`, what an environment was last rendered with, cannot be read: the checks of changes (day 2) are skipped for it.",
+        rationale: "The day-2 rules compare a spec with what its environment was last rendered with, to refuse changes that would replace a cache or fail at apply. A record that was edited by hand or written by another cachegen version cannot be trusted; the next render rewrites it.",
         default_severity: Severity::Warning,
     },
 ];

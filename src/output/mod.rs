@@ -384,6 +384,38 @@ pub fn orphaned_environments(out: &Root, known: &[&str]) -> Result<Vec<String>, 
     Ok(found)
 }
 
+/// Largest generated file read back (a record is a few hundred bytes).
+const MAX_READ_BACK: u64 = 64 * 1024;
+
+/// A file cachegen generated in `<environment>/` of the output folder `out`, read back:
+/// `None` when it is not there. Read through `project_fs`: a link, FIFO or device in its place
+/// (or in the environment's) is an error, never followed or opened, and never more than a
+/// bounded size is read. The folder may come from anyone's pull request.
+pub fn read_generated(out: &Root, environment: &str, name: &str) -> Result<Option<String>, String> {
+    match out.read(&Path::new(environment).join(name), MAX_READ_BACK) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("`{name}` is not UTF-8 text")),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(format!("`{environment}/{name}`: {}", e.reason())),
+    }
+}
+
+/// The folders directly under `out` (not links, not hidden), sorted: where environments were
+/// rendered.
+pub fn environment_folders(out: &Root) -> Vec<String> {
+    let mut found: Vec<String> = out
+        .list(Path::new(""))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, kind)| *kind == Kind::Dir)
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Every file under `dir` (not folders; links are listed, never followed), as paths relative
 /// to it with `/`, sorted. A folder that is not there has none.
 pub fn list_files(dir: &Path) -> std::io::Result<Vec<String>> {

@@ -397,6 +397,22 @@ pub static TLS_MIN_VERSION: Setting = Setting {
     },
     ..server("security.tls.min_version", Fixed(Str("1.2")))
 };
+pub static TLS_MODE: Setting = Setting {
+    applies: When::TlsOn,
+    takes: PerPlatform {
+        compose: TLS_REQUIRED_ONLY,
+        aws: Target,
+        azure_cache: TLS_REQUIRED_ONLY,
+        azure_managed: TLS_REQUIRED_ONLY,
+        gcp: TLS_REQUIRED_ONLY,
+    },
+    ..server("security.tls.mode", Fixed(Str("required")))
+};
+const TLS_REQUIRED_ONLY: Takes = FixedAt {
+    value: Str("required"),
+    agree: None,
+    otherwise: "{service} with TLS on serves TLS only; there is no mode that also accepts plain connections on the same port",
+};
 const MANAGED_TLS_MINIMUM: Takes = FixedAt {
     value: Str("1.2"),
     agree: Some("{service} accepts TLS 1.2 and later"),
@@ -409,6 +425,30 @@ pub static PASSWORD: Setting = Setting {
         "security.auth.password",
         Derived("`{ env: REDIS_PASSWORD }` when authentication is on"),
     )
+};
+pub static AUTH_ROTATION: Setting = Setting {
+    aliases: &["auth_token_update_strategy"],
+    takes: PerPlatform {
+        compose: FixedAt {
+            value: Str("replace"),
+            agree: None,
+            otherwise: "redis.conf has one `requirepass`: a new password replaces the old one when the server restarts",
+        },
+        aws: Target,
+        azure_cache: SERVICE_KEYS,
+        azure_managed: SERVICE_KEYS,
+        gcp: FixedAt {
+            value: Str("replace"),
+            agree: None,
+            otherwise: "Memorystore generates the AUTH string itself; a new one replaces the old",
+        },
+    },
+    ..server("security.auth.rotation", Fixed(Str("replace")))
+};
+const SERVICE_KEYS: Takes = FixedAt {
+    value: Str("replace"),
+    agree: None,
+    otherwise: "{service} has two access keys of its own: regenerate one while clients use the other",
 };
 const VENDOR_ENCRYPTION: Takes = FixedAt {
     value: Bool(true),
@@ -733,11 +773,19 @@ pub static AWS_APPLY_IMMEDIATELY: Setting = option(
         production: Bool(false),
     },
 );
+pub static AWS_ATTACH_RBAC_USERS: Setting =
+    option("targets.aws.attach_rbac_users", Fixed(Bool(true)));
 pub static AZURE_SERVICE: Setting = option("targets.azure.service", Default::None);
 pub static AZURE_LOCATION: Setting = option("targets.azure.location", Default::None);
 pub static AZURE_RESOURCE_GROUP: Setting = option("targets.azure.resource_group", Default::None);
 pub static AZURE_SKU: Setting = option("targets.azure.sku", Default::None);
 pub static AZURE_ZONES: Setting = option("targets.azure.zones", Fixed(List(&[])));
+pub static AZURE_ACCESS_KEYS: Setting = option(
+    "targets.azure.access_keys",
+    Derived(
+        "`true` (Azure Managed Redis: while authentication is on; without keys it has no password)",
+    ),
+);
 pub static GCP_REGION: Setting = option("targets.gcp.region", Default::None);
 pub static GCP_TIER: Setting = option(
     "targets.gcp.tier",
@@ -754,6 +802,10 @@ pub static GCP_NODE_TYPE: Setting = option(
     Derived(
         "in cluster mode, the smallest node type whose writable keyspace holds `memory.max_memory` (shared-core nodes only outside production)",
     ),
+);
+pub static GCP_READ_REPLICAS: Setting = option(
+    "targets.gcp.read_replicas",
+    Derived("`true` on a STANDARD_HA instance with more than one replica"),
 );
 pub static COMPOSE_IMAGE: Setting = option(
     "targets.compose.image",
@@ -787,6 +839,8 @@ pub static COMPOSE_SUBNET: Setting = option(
 
 // Policy.
 pub static EXCEPTIONS: Setting = row("policy.exceptions", Kind::Policy, Fixed(Json("[]")));
+pub static ACCEPT_REPLACEMENT: Setting =
+    row("policy.accept_replacement", Kind::Policy, Default::None);
 
 /// Every row, in the order of the schema.
 pub static SETTINGS: &[&Setting] = &[
@@ -830,8 +884,10 @@ pub static SETTINGS: &[&Setting] = &[
     &TCP_KEEPALIVE,
     &TLS_ENABLED,
     &TLS_MIN_VERSION,
+    &TLS_MODE,
     &AUTH_ENABLED,
     &PASSWORD,
+    &AUTH_ROTATION,
     &ENCRYPTION_AT_REST,
     &DISABLED_COMMANDS,
     &DATABASES,
@@ -874,15 +930,18 @@ pub static SETTINGS: &[&Setting] = &[
     &AWS_KMS_KEY_ARN,
     &AWS_LOG_RETENTION_DAYS,
     &AWS_APPLY_IMMEDIATELY,
+    &AWS_ATTACH_RBAC_USERS,
     &AZURE_SERVICE,
     &AZURE_LOCATION,
     &AZURE_RESOURCE_GROUP,
     &AZURE_SKU,
     &AZURE_ZONES,
+    &AZURE_ACCESS_KEYS,
     &GCP_REGION,
     &GCP_TIER,
     &GCP_MEMORY_SIZE_GB,
     &GCP_NODE_TYPE,
+    &GCP_READ_REPLICAS,
     &COMPOSE_IMAGE,
     &COMPOSE_CONTAINER_NAME,
     &COMPOSE_HOST_PORT,
@@ -892,4 +951,5 @@ pub static SETTINGS: &[&Setting] = &[
     &COMPOSE_TLS_DIR,
     &COMPOSE_SUBNET,
     &EXCEPTIONS,
+    &ACCEPT_REPLACEMENT,
 ];

@@ -13,6 +13,7 @@ use std::process::Command;
 
 const AZURE_FIXTURES: &[&str] = &[
     "cache-premium-cluster",
+    "cache-entra-id",
     "cache-standard-public",
     "managed-aof",
     "managed-development",
@@ -239,7 +240,7 @@ fn versions_tf_follows_the_project_settings() {
         let default = if provider == "azurerm" {
             ">= 4.55, < 5.0"
         } else {
-            ">= 6.50, < 8.0"
+            ">= 6.50, < 7.0"
         };
         assert!(
             versions.contains(&format!("source  = \"hashicorp/{provider}\""))

@@ -16,6 +16,7 @@ mod conformance_aws;
 mod conformance_cloud;
 mod conformance_local;
 mod conformance_redis;
+mod day2;
 mod docs;
 mod editor;
 mod fuzz;

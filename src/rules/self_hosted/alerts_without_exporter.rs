@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
         tier: Tier::Staging,
         failing: "targets: { aws: null, compose: {} }\nmonitoring: { compose: { exporter: false } }",
         passing: "targets: { aws: null, compose: {} }\nmonitoring: { compose: { exporter: true } }",
+        previous: None,
     },
 };
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     check,
     examples: Examples {
         tier: Tier::Development,
+        previous: None,
         failing: "topology: { mode: cluster, shards: 3, replicas: 1 }\ntargets: { compose: { host_port: 65533 } }",
         passing: "topology: { mode: cluster, shards: 3, replicas: 1 }\ntargets: { compose: { host_port: 7000 } }",
     },

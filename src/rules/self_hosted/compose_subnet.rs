@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     check,
     examples: Examples {
         tier: Tier::Development,
+        previous: None,
         failing: "targets: { compose: { subnet: 8.8.8.0/24 } }",
         passing: "targets: { compose: { subnet: 172.16.40.0/24 } }",
     },

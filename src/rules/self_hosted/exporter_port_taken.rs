@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         tier: Tier::Staging,
         failing: "targets: { aws: null, compose: { host_port: 9121 } }\nmonitoring: { compose: { exporter: true } }",
         passing: "targets: { aws: null, compose: { host_port: 6379 } }\nmonitoring: { compose: { exporter: true } }",
+        previous: None,
     },
 };
 

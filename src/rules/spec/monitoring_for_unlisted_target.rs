@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         tier: Tier::Development,
         failing: "monitoring: { gcp: { notification_channels: [projects/my-project/notificationChannels/123] } }",
         passing: "monitoring: { compose: { exporter: true } }",
+        previous: None,
     },
 };
 

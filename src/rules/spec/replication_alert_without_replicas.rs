@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         tier: Tier::Development,
         failing: "topology: { mode: standalone }\nmonitoring: { alerts: { replica_lag_seconds: 30 } }",
         passing: "topology: { mode: replicated, replicas: 1 }\nmonitoring: { alerts: { replica_lag_seconds: 30 } }",
+        previous: None,
     },
 };
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     check,
     examples: Examples {
         tier: Tier::Development,
+        previous: None,
         failing: "memory: { max_memory: 0b }",
         passing: "memory: { max_memory: 512mb }",
     },
