@@ -550,6 +550,16 @@ fn fake(rtype: &str, attr: &str, v: &Value, addr: &str, region: &str, cluster: b
         ("aws_cloudwatch_log_group", "arn") => arn("logs", &format!("log-group:{}", s("name"))),
         ("aws_cloudwatch_log_group", "log_group_class") => json!("STANDARD"),
         ("aws_cloudwatch_log_group", "name_prefix") => json!(""),
+        // The alarm topic and the alarms (monitoring): a null id reads as gone.
+        ("aws_sns_topic", "id" | "arn") => arn("sns", &s("name")),
+        ("aws_sns_topic", "name_prefix") => json!(""),
+        ("aws_sns_topic", "owner") => json!(ACCOUNT),
+        ("aws_cloudwatch_metric_alarm", "id") => json!(s("alarm_name")),
+        // Sets of the topic's ARN: a list, which the reference then fills.
+        ("aws_cloudwatch_metric_alarm", "alarm_actions" | "ok_actions") => json!([]),
+        ("aws_cloudwatch_metric_alarm", "arn") => {
+            arn("cloudwatch", &format!("alarm:{}", s("alarm_name")))
+        }
         ("aws_elasticache_parameter_group", "id") => json!(s("name")),
         ("aws_elasticache_parameter_group", "arn") => {
             arn("elasticache", &format!("parametergroup:{}", s("name")))
@@ -750,6 +760,8 @@ struct Planned {
     module: String,
     rtype: String,
     name: String,
+    /// The instance key of a resource with `for_each` or `count` (null without).
+    index: Value,
     schema_version: Value,
     attrs: Value,
     unknown: Value,
@@ -804,7 +816,9 @@ fn build_state(pj: &Value, regions: &BTreeMap<String, String>) -> Value {
                 continue;
             }
             let address = r["address"].as_str().unwrap().to_string();
-            let c = cfg.get(&address).copied().unwrap_or(&Value::Null);
+            // The configuration names a resource once, its instances (`x.y["key"]`) share it.
+            let configured = address.split('[').next().unwrap();
+            let c = cfg.get(configured).copied().unwrap_or(&Value::Null);
             let absolute = |x: &str| -> String {
                 if x.starts_with("local.") || x.starts_with("var.") || x.starts_with("data.") {
                     x.to_string()
@@ -834,6 +848,7 @@ fn build_state(pj: &Value, regions: &BTreeMap<String, String>) -> Value {
                     module: prefix.trim_end_matches('.').to_string(),
                     rtype: r["type"].as_str().unwrap().to_string(),
                     name: r["name"].as_str().unwrap().to_string(),
+                    index: r["index"].clone(),
                     schema_version: r["schema_version"].clone(),
                     attrs: r["values"].clone(),
                     unknown: rc["change"]["after_unknown"].clone(),
@@ -934,17 +949,31 @@ fn build_state(pj: &Value, regions: &BTreeMap<String, String>) -> Value {
                 }
             }
         }
+        let mut instance = json!({
+            "schema_version": p.schema_version,
+            "attributes": p.attrs,
+            "sensitive_attributes": p.sensitive,
+            "dependencies": deps,
+        });
+        if !p.index.is_null() {
+            instance["index_key"] = p.index.clone();
+        }
+        // The instances of a `for_each` resource are one resource of the state.
+        let module = (!p.module.is_empty()).then(|| json!(p.module));
+        if let Some(existing) = resources.iter_mut().find(|r: &&mut Value| {
+            r["type"] == json!(p.rtype)
+                && r["name"] == json!(p.name)
+                && r.get("module") == module.as_ref()
+        }) {
+            existing["instances"].as_array_mut().unwrap().push(instance);
+            continue;
+        }
         let mut res = json!({
             "mode": "managed", "type": p.rtype, "name": p.name, "provider": PROVIDER,
-            "instances": [{
-                "schema_version": p.schema_version,
-                "attributes": p.attrs,
-                "sensitive_attributes": p.sensitive,
-                "dependencies": deps,
-            }],
+            "instances": [instance],
         });
-        if !p.module.is_empty() {
-            res["module"] = json!(p.module);
+        if let Some(m) = module {
+            res["module"] = m;
         }
         resources.push(res);
     }
@@ -984,7 +1013,14 @@ fn merge_round(state: &mut Value, pj: &Value) {
                 && r["name"] == rc["name"]
                 && r["module"].as_str().map(str::to_string) == module
             {
-                let inst = &mut r["instances"][0];
+                let Some(inst) = r["instances"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|i| i["index_key"] == rc["index"])
+                else {
+                    continue;
+                };
                 let merged = merge_known(
                     &rc["change"]["after"],
                     &rc["change"]["after_unknown"],
@@ -1015,6 +1051,7 @@ fn bases(
         .unwrap_or_else(|e| panic!("the old renderings against an empty state: {e}"));
     let mut state = build_state(&tf.show(&root, "p0"), &regions);
     let mut converged = false;
+    let mut last = Vec::new();
     for _ in 0..4 {
         std::fs::write(root.join("terraform.tfstate"), state.to_string()).unwrap();
         let out = tf
@@ -1029,10 +1066,11 @@ fn bases(
             converged = true;
             break;
         }
+        last = pending.iter().map(|(a, c)| format!("{a}: {c}")).collect();
         merge_round(&mut state, &tf.show(&root, "p1"));
         state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
     }
-    assert!(converged, "the base states did not converge");
+    assert!(converged, "the base states did not converge: {last:#?}");
     let mut out: BTreeMap<String, Vec<Value>> = olds.keys().map(|k| (k.clone(), vec![])).collect();
     for r in state["resources"].as_array().unwrap() {
         let key = r["module"].as_str().unwrap().split('.').nth(1).unwrap();
