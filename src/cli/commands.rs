@@ -190,7 +190,7 @@ pub fn explain(p: &Printer, settings: &Settings, spec: &Path) -> Outcome {
         ExplainReport::Invalid(diags) => p.diagnostics(diags, 1),
         ExplainReport::Explained(e) => {
             match p.format {
-                Format::Json | Format::Sarif => println!("{}", e.json()),
+                Format::Json | Format::Sarif | Format::Markdown => println!("{}", e.json()),
                 Format::Human => print!("{}", e.text()),
             }
             // The machine formats print the explanation as their document; the spec's
@@ -219,4 +219,49 @@ pub fn verify(p: &Printer, settings: &Settings, spec: &Path, server: &Server) ->
         VerifyReport::Compared { spec, found } => p.verify(found, spec),
     }
     report.outcome()
+}
+
+pub fn impact(p: &Printer, settings: &Settings, source: &app::impact::BaseSource) -> Outcome {
+    let found = match app::impact::impact(settings, source) {
+        Ok(r) => r,
+        Err(problem) => return p.problem(&problem),
+    };
+    let report = &found.report;
+    if !p.quiet {
+        let mut err = std::io::stderr().lock();
+        for s in &found.skipped {
+            let _ = writeln!(err, "note: {s}");
+        }
+    }
+    match p.format {
+        Format::Human => {
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(crate::impact::report::human(report, p.quiet).as_bytes());
+        }
+        Format::Markdown => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::impact::report::markdown(report).as_bytes());
+            if !p.quiet {
+                eprintln!("{}", report.verdict());
+            }
+        }
+        Format::Json => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::impact::report::json(report).as_bytes());
+        }
+        Format::Sarif => {
+            let diags = crate::impact::report::diagnostics(report);
+            let rules = app::rules::sarif_rules();
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::diagnostics::render_sarif(&diags, &rules).as_bytes());
+            if !p.quiet {
+                eprintln!("{}", report.verdict());
+            }
+        }
+    }
+    found.outcome()
 }

@@ -7,3 +7,4 @@ pub mod aws;
 pub mod azure;
 pub mod gcp;
 pub mod redis;
+pub mod terraform_schema;

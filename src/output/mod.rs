@@ -8,7 +8,7 @@
 //! how their files survive the swap.
 
 mod check;
-mod team;
+pub mod team;
 
 pub use check::{Drift, check_env};
 pub use team::is_generated;

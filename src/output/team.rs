@@ -33,7 +33,11 @@ pub fn is_generated(path: &Path) -> bool {
     let n = fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
         .unwrap_or(0);
-    let text = String::from_utf8_lossy(&head[..n]);
+    has_header(&String::from_utf8_lossy(&head[..n]))
+}
+
+/// Whether a file's text starts with cachegen's header (after a `#!` line in scripts).
+pub fn has_header(text: &str) -> bool {
     let mut lines = text.lines();
     match lines.next() {
         Some(l) if l.starts_with("#!") => lines.next().is_some_and(|l| l.starts_with(HEADER)),

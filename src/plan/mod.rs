@@ -37,6 +37,8 @@ pub struct Plan {
     pub targets: TargetsPlan,
     /// Rules waived for this spec, with their reasons.
     pub exceptions: Vec<Waiver>,
+    /// `policy.accept_replacement`: why this change may replace or delete resources.
+    pub accept_replacement: Option<String>,
     /// Every setting's value, as the settings table names it: what the spec writes, its
     /// tier's default, or what was derived above. Generic readers (redis.conf directives,
     /// parameter groups, verify, explain) read this; the typed fields above are the same
@@ -623,6 +625,10 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     .collect()
             })
             .unwrap_or_default(),
+        accept_replacement: spec
+            .policy
+            .as_ref()
+            .and_then(|p| p.accept_replacement.clone()),
         values: v,
     }
 }

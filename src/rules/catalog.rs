@@ -102,6 +102,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         default_severity: r.severity.strongest(),
     }));
     v.extend(codes::DRIFT.iter().copied());
+    v.extend(codes::IMPACT.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }

@@ -659,6 +659,14 @@ pub struct Policy {
     /// Rules waived for this spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<Vec<Exception>>,
+    /// Why this change may replace or delete the cache's resources: the reviewed statement
+    /// that lets `cachegen impact` pass a change that destroys data in tier production (for
+    /// example a rename, or a new KMS key). It is written into the generated files' headers.
+    /// It acknowledges only the change that adds it: remove it in a later change (impact
+    /// warns while it stays, and a statement the base already had acknowledges nothing new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 10, max = 500))]
+    pub accept_replacement: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

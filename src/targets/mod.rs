@@ -167,6 +167,14 @@ pub fn with_header(comment: &str, input: &RenderInput, body: String) -> String {
             one_line(&w.reason)
         ));
     }
+    // Kept in every file, so that the generated diff shows the acknowledgment to whoever
+    // reviews it, and `cachegen impact` reads it from the rendering as well as the spec.
+    if let Some(reason) = &input.plan.accept_replacement {
+        h.push_str(&format!(
+            "{comment} Replacement accepted (policy.accept_replacement): {}\n",
+            one_line(reason)
+        ));
+    }
     match body.strip_prefix("#!") {
         Some(rest) => {
             let (first, tail) = rest.split_once('\n').unwrap_or((rest, ""));

@@ -79,6 +79,7 @@ fn every_code_is_unique_and_described_once() {
                 codes::INPUT
                     .iter()
                     .chain(codes::DRIFT)
+                    .chain(codes::IMPACT)
                     .filter(|i| i.code == *code)
                     .map(|i| i.name.to_string()),
             )
@@ -161,6 +162,21 @@ const LAYERS: &[(&str, &[&str])] = &[
             "targets",
         ],
     ),
+    (
+        "impact",
+        &[
+            "diagnostics",
+            "facts",
+            "load",
+            "parallel",
+            "pipeline",
+            "plan",
+            "rules",
+            "settings",
+            "spec",
+            "targets",
+        ],
+    ),
     ("scaffold", &["diagnostics", "load", "spec"]),
     (
         "app",
@@ -168,6 +184,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diagnostics",
             "explain",
             "facts",
+            "impact",
             "load",
             "output",
             "parallel",
@@ -188,6 +205,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "app",
             "diagnostics",
             "explain",
+            "impact",
             "load",
             "output",
             "parallel",
