@@ -171,7 +171,11 @@ pub fn human(report: &Report, quiet: bool) -> String {
     } else if !quiet {
         let _ = writeln!(s, "\n{}", report.verdict());
     }
-    s
+    // Names and values come from the specs and files of a pull request: nothing of them may
+    // move the cursor or end a line.
+    s.chars()
+        .map(|c| if c != '\n' && invisible(c) { ' ' } else { c })
+        .collect()
 }
 
 /// A long value cut for a terminal line (the JSON and Markdown reports keep it whole).
@@ -202,45 +206,54 @@ fn status_text(env: &EnvironmentImpact) -> String {
     }
 }
 
+/// Text on one line, with nothing that a terminal or a renderer reads as a line break, an
+/// escape sequence or a change of direction.
 fn one_line(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if invisible(c) { ' ' } else { c })
         .collect()
 }
 
-/// Text from a spec or a file in a Markdown table cell: HTML-escaped, on one line, with
-/// nothing a pull-request comment would turn into markup, a link or a mention.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text in a Markdown table cell, on one line, with nothing a pull-request comment would turn
+/// into markup, a link, an image or a mention (spec values and file contents may come from a
+/// hostile pull request).
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in one_line(s).chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '|' => out.push_str("&#124;"),
-            '`' => out.push_str("&#96;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
             '@' => out.push_str("&#64;"),
-            '*' => out.push_str("&#42;"),
-            '_' => out.push_str("&#95;"),
-            '[' => out.push_str("&#91;"),
-            ']' => out.push_str("&#93;"),
-            '\\' => out.push_str("&#92;"),
-            '#' => out.push_str("&#35;"),
-            '~' => out.push_str("&#126;"),
-            '!' => out.push_str("&#33;"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A value in a cell, as code.
+/// A value as a code span: shown as written (no markup, link or mention happens inside one);
+/// `|` is escaped for the table, and a value holding backquotes gets a longer fence.
 fn code(s: &str) -> String {
-    format!("<code>{}</code>", md(s))
+    let text = one_line(s).replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if text.contains('`') {
+        let fence = "`".repeat(longest + 1);
+        format!("{fence} {text} {fence}")
+    } else if text.is_empty() {
+        "` `".into()
+    } else {
+        format!("`{text}`")
+    }
 }
 
-/// Prose of cachegen's own (reasons, steps): backquoted names become code, the rest escaped.
+/// Prose of cachegen's own (reasons, steps): backquoted names become code spans, the rest is
+/// escaped.
 fn prose(s: &str) -> String {
     let mut out = String::new();
     for (i, part) in s.split('`').enumerate() {
@@ -414,9 +427,16 @@ pub fn markdown(report: &Report) -> String {
                         .join("<br>")
                 };
                 let mut why = prose(&f.reason);
-                if !f.arguments.is_empty() && (f.old.is_some() || f.new.is_some()) {
-                    let names: Vec<String> = f.arguments.iter().map(|a| code(&a.name)).collect();
-                    let _ = write!(why, " ({})", names.join(", "));
+                // The arguments the reason does not name, so that none goes unseen.
+                let unnamed: Vec<String> = f
+                    .arguments
+                    .iter()
+                    .filter(|a| !matches!(a.name.as_str(), "value" | "contents"))
+                    .filter(|a| !f.reason.contains(&format!("`{}`", a.name)))
+                    .map(|a| code(&a.name))
+                    .collect();
+                if !unnamed.is_empty() && (f.old.is_some() || f.new.is_some()) {
+                    let _ = write!(why, " (also changes {})", unnamed.join(", "));
                 }
                 for (i, step) in f.steps.iter().enumerate() {
                     let _ = write!(why, "<br>{}. {}", i + 1, prose(step));
@@ -463,7 +483,7 @@ pub fn markdown(report: &Report) -> String {
             plural(truncated)
         );
     }
-    let _ = writeln!(s, "\n{}", md(&report.verdict()));
+    let _ = writeln!(s, "\n{}", prose(&report.verdict()));
     s
 }
 

@@ -423,6 +423,18 @@ impl Capabilities {
     }
 }
 
+/// `path on platform` for each cell of the `change` column that says nothing.
+pub fn unstated_changes(rows: &[&Setting]) -> Vec<String> {
+    rows.iter()
+        .flat_map(|s| {
+            Platform::ALL
+                .iter()
+                .filter(|p| !s.change.get(**p).is_stated())
+                .map(move |p| format!("{} on {p:?}", s.path))
+        })
+        .collect()
+}
+
 /// Every row, in the order of the schema.
 pub fn all() -> &'static [&'static Setting] {
     table::SETTINGS

@@ -15,6 +15,7 @@ mod conformance_redis;
 mod fuzz;
 mod golden_hygiene;
 mod hostile;
+mod impact;
 mod init;
 mod invalid_specs;
 mod machine_output;
