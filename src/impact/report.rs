@@ -237,6 +237,17 @@ fn md(s: &str) -> String {
     out
 }
 
+/// Text inside an HTML element (the `<summary>` of a folded section, where Markdown is not
+/// read): escaped, on one line.
+fn html(s: &str) -> String {
+    one_line(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('@', "&#64;")
+}
+
 /// A value as a code span: shown as written (no markup, link or mention happens inside one);
 /// `|` is escaped for the table, and a value holding backquotes gets a longer fence.
 fn code(s: &str) -> String {
@@ -369,16 +380,16 @@ pub fn markdown(report: &Report) -> String {
         let mut d = String::new();
         let _ = writeln!(
             d,
-            "\n<details{}><summary><b>{}</b> ({}, {}): {}</summary>\n",
+            "\n<details{}><summary><b>{}</b> ({}, <code>{}</code>): {}</summary>\n",
             if env.blocking().is_empty() {
                 ""
             } else {
                 " open"
             },
-            md(&env.environment),
+            html(&env.environment),
             env.tier.as_str(),
-            code(&env.spec),
-            md(&status_text(env))
+            html(&env.spec),
+            html(&status_text(env))
         );
         if let Status::NotJudged(why) = &env.status {
             let _ = writeln!(d, "{}\n", prose(why));
