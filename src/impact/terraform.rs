@@ -1050,7 +1050,7 @@ resource "aws_vpc_security_group_ingress_rule" "redis_0" {
         );
         assert_eq!(
             show(&rule(&before).args["security_group_id"]),
-            "(known after apply)"
+            "\"(known after apply)\""
         );
     }
 
