@@ -653,3 +653,27 @@ fn the_ci_example_comments_and_uploads_the_impact() {
     let last = steps.last().unwrap()["run"].as_str().unwrap();
     assert_eq!(last, "exit \"${{ steps.impact.outputs.exit }}\"");
 }
+
+/// The codes `cachegen impact` reports are listed and described by `cachegen rules`, like
+/// every other code, so that a reviewer who reads CG9001 in a SARIF result can look it up.
+#[test]
+fn rules_lists_and_describes_the_impact_codes() {
+    let tmp = TempDir::new("impact-rules");
+    copy_project(tmp.path());
+    let o = run_in(tmp.path(), &["rules"]);
+    assert_eq!(code(&o), 0, "{}", output_text(&o));
+    for c in cachegen::diagnostics::codes::IMPACT {
+        assert!(stdout(&o).contains(c.code), "{} not listed", c.code);
+    }
+    let o = run_in(
+        tmp.path(),
+        &["rules", cachegen::diagnostics::codes::IMPACT_REPLACE],
+    );
+    assert_eq!(code(&o), 0, "{}", output_text(&o));
+    assert!(stdout(&o).contains("cachegen impact"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("policy.accept_replacement"),
+        "{}",
+        stdout(&o)
+    );
+}
