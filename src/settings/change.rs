@@ -274,6 +274,21 @@ pub mod judged {
         )
     }
 
+    /// Replicas of a self-hosted Redis Cluster: new nodes do not join a formed cluster by
+    /// themselves.
+    pub fn compose_replicas(old: &Values, new: &Values) -> Judgment {
+        if mode(old) == "cluster" && mode(new) == "cluster" {
+            return Judgment::staged(
+                "the compose stack forms its cluster once, at the first start: new replicas do not join it by themselves",
+                &[
+                    "`docker compose up -d` starts the new nodes",
+                    "attach each as a replica: `redis-cli --cluster add-node <new> <existing> --cluster-slave`",
+                ],
+            );
+        }
+        compose_topology(old, new)
+    }
+
     /// Azure Cache for Redis (Premium) can turn clustering on in place, never off.
     pub fn azure_cache_topology(old: &Values, new: &Values) -> Judgment {
         match (mode(old) == "cluster", mode(new) == "cluster") {

@@ -117,6 +117,10 @@ const fn only(
         if gcp { c } else { other },
     )
 }
+const ENVIRONMENT_NAME: OnChange = always(
+    E::Replace,
+    "every resource is named `<name>-<environment>`: the cache is destroyed and created under the new name (every key lost, a new endpoint); the output folder moves to `generated/<environment>/` too, so move the Terraform state with it",
+);
 const RESOURCE_NAME: OnChange = always(
     E::Replace,
     "every resource is named `<name>-<environment>`: the cache is destroyed and created under the new name (every key lost, a new endpoint)",
@@ -196,9 +200,9 @@ pub static NAME: Setting = Setting {
 pub static ENVIRONMENT: Setting = Setting {
     change: changes(
         COMPOSE_PROJECT_NAME,
-        RESOURCE_NAME,
-        RESOURCE_NAME,
-        RESOURCE_NAME,
+        ENVIRONMENT_NAME,
+        ENVIRONMENT_NAME,
+        ENVIRONMENT_NAME,
     ),
     ..row("environment", Kind::Identity, Default::None)
 };
@@ -293,7 +297,7 @@ pub static SHARDS: Setting = Setting {
 };
 pub static REPLICAS: Setting = Setting {
     change: PerPlatform {
-        compose: OnChange::Judged(judged::compose_topology),
+        compose: OnChange::Judged(judged::compose_replicas),
         aws: OnChange::Judged(judged::aws_topology),
         azure_cache: always(
             E::Update,

@@ -310,4 +310,29 @@ fn judged_changes_follow_the_values() {
         topo(Platform::Gcp, "replicated", "cluster"),
         Effect::Replace
     );
+
+    // A compose cluster is formed once: a replica added later has to be attached by hand.
+    let replicas = |m: &str, n: u64| {
+        values(&[
+            (&settings::TOPOLOGY_MODE, m.into()),
+            (&settings::REPLICAS, n.into()),
+        ])
+    };
+    let j = settings::REPLICAS
+        .change
+        .get(Platform::Compose)
+        .judge(&replicas("cluster", 0), &replicas("cluster", 1))
+        .unwrap();
+    assert_eq!(j.effect, Effect::Staged);
+    assert!(j.steps.iter().any(|s| s.contains("add-node")), "{j:?}");
+    assert_eq!(
+        settings::REPLICAS
+            .change
+            .get(Platform::Compose)
+            .judge(&replicas("standalone", 0), &replicas("standalone", 1))
+            .unwrap()
+            .effect,
+        Effect::None,
+        "outside cluster mode the compose stack runs one server"
+    );
 }
