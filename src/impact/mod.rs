@@ -841,7 +841,7 @@ fn changed(base: &Side, head: &Side, o: &Checked, n: &Checked) -> EnvironmentImp
                 (o, n),
             );
             f.reason = format!(
-                "the generated files changed without a spec change (a template, the project's settings or cachegen's version): {}",
+                "the generated files changed without a spec change (a template, the project's settings, cachegen's version, or the base's committed files were stale): {}",
                 f.reason
             );
             findings.push(f);

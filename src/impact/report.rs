@@ -626,3 +626,32 @@ pub fn diagnostics(report: &Report) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values from a pull request stay text in a comment: no table cell broken by `|`, no
+    /// code span ended by a backquote, no mention, link, image or HTML.
+    #[test]
+    fn markdown_keeps_hostile_text_inert() {
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "`` x`y ``");
+        assert_eq!(code("line\nbreak"), "`line break`");
+        assert_eq!(code(""), "` `");
+        let text = md("@admin [x](https://e.example) ![i](y) <img src=z> **b** | c");
+        assert!(!text.contains('@'), "a mention survives in {text}");
+        // A backslash before a punctuation character makes it a literal in CommonMark: every
+        // character that starts markup must carry one.
+        let mut previous = ' ';
+        for c in text.chars() {
+            if "[]!<>*|".contains(c) {
+                assert_eq!(previous, '\\', "`{c}` unescaped in {text}");
+            }
+            previous = c;
+        }
+        assert_eq!(html("<b>&\"@"), "&lt;b&gt;&amp;&quot;&#64;");
+        assert_eq!(prose("`a|b` @c"), "`a\\|b` &#64;c");
+        assert_eq!(one_line("a\u{2028}b\u{202e}c\u{1b}[0m"), "a b c [0m");
+    }
+}
