@@ -371,7 +371,14 @@ fn to_plain(rs: Vec<terraform::Resource>) -> Vec<Resource> {
 /// new replacement appears.
 fn terraform_diff(target: Target, old: &Module, new: &Module) -> Vec<Change> {
     let dir = target.terraform_dir().unwrap_or("");
-    let before = to_plain(old.resources(&BTreeMap::new()));
+    let mut before = to_plain(old.resources(&BTreeMap::new()));
+    if !new.moved.is_empty() {
+        let old_addresses: BTreeSet<String> = before.iter().map(|r| r.address.clone()).collect();
+        for r in &mut before {
+            let taken = |a: &str| a != r.address && old_addresses.contains(a);
+            r.address = terraform::moved_address(&new.moved, &r.address, &taken);
+        }
+    }
     let mut generation: BTreeMap<String, u32> = BTreeMap::new();
     let mut changes = Vec::new();
     for _ in 0..16 {
@@ -703,6 +710,71 @@ resource "aws_elasticache_replication_group" "redis" {
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].effect, Effect::Replace);
         assert_eq!(c[0].args[0].name, "port");
+    }
+
+    /// A template that renames a resource with a `moved` block keeps it: Terraform moves it in
+    /// the state and plans only what changed in its arguments.
+    #[test]
+    fn a_moved_block_keeps_the_resource_under_its_new_address() {
+        let old = rg("a", 6379, true);
+        let renamed = RG.replace("NAME", "a").replace("PORT", "6379").replace(
+            "\"redis_0\" {",
+            "\"cidr_10\" {\n  description = \"from the VPC\"",
+        );
+        let without_move = changes(
+            Target::Aws,
+            &old,
+            &[file("terraform/aws/main.tf", &renamed)],
+        );
+        let effect = |c: &[Change], a: &str| c.iter().find(|x| x.address == a).map(|x| x.effect);
+        assert_eq!(
+            effect(&without_move, "aws_vpc_security_group_ingress_rule.redis_0"),
+            Some(Effect::Delete)
+        );
+        let moved = format!(
+            "{renamed}\nmoved {{\n  from = aws_vpc_security_group_ingress_rule.redis_0\n  to = aws_vpc_security_group_ingress_rule.cidr_10\n}}\n"
+        );
+        let c = changes(Target::Aws, &old, &[file("terraform/aws/main.tf", &moved)]);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].address, "aws_vpc_security_group_ingress_rule.cidr_10");
+        assert_eq!(c[0].effect, Effect::Update);
+        assert_eq!(c[0].args[0].name, "description");
+    }
+
+    #[test]
+    fn moved_addresses_follow_chains_and_instances() {
+        let moved = vec![
+            ("aws_x.a".to_string(), "aws_x.b".to_string()),
+            ("aws_x.b".to_string(), "aws_x.c".to_string()),
+            ("aws_y.a[0]".to_string(), "aws_y.z".to_string()),
+        ];
+        let free = |_: &str| false;
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_x.a", &free),
+            "aws_x.c"
+        );
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_x.a[\"k\"]", &free),
+            "aws_x.c[\"k\"]"
+        );
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_x.ab", &free),
+            "aws_x.ab"
+        );
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_y.a[0]", &free),
+            "aws_y.z"
+        );
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_y.a[1]", &free),
+            "aws_y.a[1]"
+        );
+        let taken = |a: &str| a == "aws_x.b";
+        assert_eq!(
+            terraform::moved_address(&moved, "aws_x.a", &taken),
+            "aws_x.a",
+            "Terraform refuses a move onto a resource the state holds"
+        );
     }
 
     #[test]

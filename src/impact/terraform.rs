@@ -97,6 +97,9 @@ pub struct Module {
     data: BTreeMap<(String, String), Block>,
     /// `terraform { required_providers ... }`, as text: a change is worth telling.
     pub requirements: BTreeMap<String, Value>,
+    /// `moved { from = A, to = B }`: the resource at A in the state is B now, not destroyed
+    /// and created (a template renames a resource without losing it).
+    pub moved: Vec<(String, String)>,
 }
 
 /// Why a folder could not be read as Terraform.
@@ -146,6 +149,18 @@ impl Module {
                     ("resource", [_, _]) => m.resources.push((file.clone(), block.clone())),
                     ("data", [t, n]) => {
                         m.data.insert((t.to_string(), n.to_string()), block.clone());
+                    }
+                    ("moved", []) => {
+                        let end = |k: &str| {
+                            block
+                                .body()
+                                .attributes()
+                                .find(|a| a.key() == k)
+                                .map(|a| address_text(a.expr()))
+                        };
+                        if let (Some(from), Some(to)) = (end("from"), end("to")) {
+                            m.moved.push((from, to));
+                        }
                     }
                     ("terraform", _) => {
                         m.requirements
@@ -253,6 +268,53 @@ fn traversal_text(e: &Expression) -> String {
         }
         other => format!("{other:?}"),
     }
+}
+
+/// A `moved` block's end as the address of an instance: `aws_x.a`, `aws_x.a[0]`,
+/// `aws_x.a["key"]` (spelled as [`Module::resources`] spells instance addresses).
+fn address_text(e: &Expression) -> String {
+    let Expression::Traversal(t) = e else {
+        return traversal_text(e);
+    };
+    let mut s = traversal_text(&t.expr);
+    for op in &t.operators {
+        match op {
+            TraversalOperator::GetAttr(id) => {
+                s.push('.');
+                s.push_str(id.as_str());
+            }
+            TraversalOperator::Index(Expression::Number(n)) => s.push_str(&format!("[{n}]")),
+            TraversalOperator::Index(Expression::String(k)) => s.push_str(&format!(
+                "[{}]",
+                serde_json::to_string(k).unwrap_or_default()
+            )),
+            TraversalOperator::LegacyIndex(i) => s.push_str(&format!("[{i}]")),
+            _ => s.push_str("[*]"),
+        }
+    }
+    s
+}
+
+/// Where each old address is after the new rendering's `moved` blocks (chains followed, a
+/// whole resource moving with its instances). A move whose target is taken in the old state
+/// is an error for Terraform; it is left alone here, and the diff shows both resources.
+pub fn moved_address(
+    moved: &[(String, String)],
+    old: &str,
+    taken: &dyn Fn(&str) -> bool,
+) -> String {
+    let mut at = old.to_string();
+    for _ in 0..=moved.len() {
+        let next = moved.iter().find_map(|(from, to)| {
+            let rest = at.strip_prefix(from.as_str())?;
+            (rest.is_empty() || rest.starts_with('[')).then(|| format!("{to}{rest}"))
+        });
+        match next {
+            Some(n) if n != at && !taken(&n) => at = n,
+            _ => break,
+        }
+    }
+    at
 }
 
 /// A block that holds only literals (`terraform { required_providers ... }`), as its text.
