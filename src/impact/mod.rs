@@ -1004,10 +1004,11 @@ fn resource_finding(
         _ => {}
     }
     for a in &mine {
-        if a.effect == effect || reasons.is_empty() {
-            if !a.why.is_empty() && !reasons.contains(&a.why) {
-                reasons.push(a.why.clone());
-            }
+        if (a.effect == effect || reasons.is_empty())
+            && !a.why.is_empty()
+            && !reasons.contains(&a.why)
+        {
+            reasons.push(a.why.clone());
         }
     }
     if reasons.is_empty() {

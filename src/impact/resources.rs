@@ -573,7 +573,7 @@ fn terraform_arg(
         let mut out = Vec::new();
         for inner in inner_names {
             let path = format!("{name}.{inner}");
-            if ignore.iter().any(|i| *i == path) {
+            if ignore.contains(&path) {
                 continue;
             }
             let (io, inn) = (ob.get(inner), nb.get(inner));
