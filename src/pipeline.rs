@@ -4,6 +4,7 @@
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::{self, LoadError, LoadedSpec, ReadFailure};
+use crate::plan::record::Record;
 use crate::plan::{self, Plan};
 use crate::project::Project;
 use crate::rules::{self, Context};
@@ -19,6 +20,8 @@ pub struct Checked {
     pub plan: Plan,
     /// What each listed platform does with each setting.
     pub capabilities: Capabilities,
+    /// What the environment was last rendered with, when that is known.
+    pub previous: Option<Record>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +38,7 @@ impl Checked {
             plan: &self.plan,
             loaded: &self.loaded,
             capabilities: &self.capabilities,
+            previous: self.previous.as_ref(),
         }
     }
 }
@@ -93,8 +97,23 @@ fn boundary(project: &Project, path: &Path) -> Option<PathBuf> {
     inside.then_some(root)
 }
 
-/// Run one spec through every stage that judges it.
+/// Where the day-2 rules find what an environment was last rendered with: the record for a
+/// plan, none (a first rendering), or why it cannot be read.
+pub type Previous<'a> = &'a (dyn Fn(&Plan) -> Result<Option<Record>, String> + Sync);
+
+/// No earlier rendering: a spec judged on its own.
+pub fn no_previous(_: &Plan) -> Result<Option<Record>, String> {
+    Ok(None)
+}
+
+/// Run one spec through every stage that judges it, on its own.
 pub fn check_spec(project: &Project, path: &Path) -> Outcome {
+    check_spec_after(project, path, &no_previous)
+}
+
+/// Run one spec through every stage that judges it, the day-2 rules comparing it with what
+/// its environment was last rendered with.
+pub fn check_spec_after(project: &Project, path: &Path, previous: Previous) -> Outcome {
     let loaded = match load::load_within(path, boundary(project, path).as_deref()) {
         Ok(l) => l,
         Err(LoadError::Unreadable(failure)) => {
@@ -128,11 +147,33 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
     };
     let plan = plan::resolve(&spec, &source_name(project, path));
     let capabilities = crate::targets::capability::matrix(&plan);
+    let mut diagnostics = diagnostics;
+    let previous = match previous(&plan) {
+        Ok(r) => r,
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::RECORD_UNREADABLE,
+                    format!(
+                        "what `{}` was last rendered with cannot be read: {why}",
+                        plan.environment
+                    ),
+                )
+                .at(loaded.locate("/environment"))
+                .help(format!(
+                    "render again to rewrite `{}` (the day-2 checks of changes are skipped until then)",
+                    plan::record::FILE_NAME
+                )),
+            );
+            None
+        }
+    };
     let mut checked = Checked {
         loaded,
         spec,
         plan,
         capabilities,
+        previous,
         diagnostics,
     };
     let found = rules::check(&checked.context(), &project.overrides);
@@ -142,8 +183,8 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
 
 /// Check many specs, in parallel where there are enough to pay for threads. Results keep the
 /// order of `paths`.
-pub fn check_all(project: &Project, paths: &[PathBuf]) -> Vec<Outcome> {
-    let mut outcomes = crate::parallel::map(paths, 8, |p| check_spec(project, p));
+pub fn check_all(project: &Project, paths: &[PathBuf], previous: Previous) -> Vec<Outcome> {
+    let mut outcomes = crate::parallel::map(paths, 8, |p| check_spec_after(project, p, previous));
     duplicate_environments(&mut outcomes);
     outcomes
 }

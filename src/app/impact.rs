@@ -130,7 +130,7 @@ pub fn impact(settings: &Settings, source: &BaseSource) -> Result<ImpactReport, 
     } else {
         Vec::new()
     };
-    let base_outcomes = pipeline::check_all(&base_project, &base_specs);
+    let base_outcomes = pipeline::check_all(&base_project, &base_specs, &pipeline::no_previous);
     let mut skipped = snap.skipped.clone();
     let base_engine = match Engine::new(base_project.templates.as_deref()) {
         Ok(e) => Some(e),

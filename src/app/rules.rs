@@ -95,6 +95,13 @@ pub fn describe(code: &str) -> Result<String, Problem> {
         let _ = writeln!(s, "{}\n", r.summary);
         let _ = writeln!(s, "Severity: {}\n", tiers_text(&r.severity));
         let _ = writeln!(s, "Why:\n  {}\n", r.rationale);
+        if let Some(previous) = r.examples.previous {
+            let _ = writeln!(
+                s,
+                "Last rendered with (generated/<environment>/rendered.toml):\n{}\n",
+                indent(previous)
+            );
+        }
         let _ = writeln!(
             s,
             "Fails (tier {}):\n{}\n",

@@ -5,7 +5,11 @@ use super::{Outcome, Problem, Settings};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::display_path;
 use crate::pipeline::{self, Outcome as SpecOutcome};
-use std::path::PathBuf;
+use crate::plan::Plan;
+use crate::plan::record::{self, Record};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The specs of a run, checked.
 #[derive(Debug)]
@@ -28,7 +32,10 @@ impl Checks {
 /// Check `specs`, or every spec of the project when none is named.
 pub fn validate(settings: &Settings, specs: &[PathBuf]) -> Result<Checks, Problem> {
     let paths = spec_paths(settings, specs)?;
-    let outcomes = pipeline::check_all(&settings.project, &paths);
+    let by_source = OnceLock::new();
+    let previous =
+        |plan: &Plan| previous_record(&settings.project.root, &settings.output, plan, &by_source);
+    let outcomes = pipeline::check_all(&settings.project, &paths, &previous);
     let unreadable: Vec<Problem> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -54,6 +61,52 @@ pub fn validate(settings: &Settings, specs: &[PathBuf]) -> Result<Checks, Proble
         unreadable,
         outcome,
     })
+}
+
+/// What `plan`'s environment was last rendered with: the record in its folder under the
+/// output, or (the environment was renamed) the record another folder keeps for the same spec.
+/// A record written from another spec that still exists is not this spec's past (a spec
+/// outside the project's environments naming the same environment, such as a test fixture);
+/// one whose spec is gone is (the spec's folder was moved).
+fn previous_record(
+    root: &Path,
+    out: &Path,
+    plan: &Plan,
+    by_source: &OnceLock<BTreeMap<String, Record>>,
+) -> Result<Option<Record>, String> {
+    if let Some(text) = crate::output::read_generated(out, &plan.environment, record::FILE_NAME)? {
+        let r = Record::parse(&text)?;
+        if r.source != plan.source && spec_still_there(root, &r.source) {
+            return Ok(None);
+        }
+        return Ok(Some(r));
+    }
+    // Read every folder's record once per run, and only when one environment has none.
+    let all = by_source.get_or_init(|| {
+        crate::output::environment_folders(out)
+            .into_iter()
+            .filter_map(|env| {
+                let text = crate::output::read_generated(out, &env, record::FILE_NAME).ok()??;
+                Record::parse(&text).ok()
+            })
+            .map(|r| (r.source.clone(), r))
+            .collect()
+    });
+    Ok(all
+        .get(&plan.source)
+        .filter(|r| r.environment != plan.environment)
+        .cloned())
+}
+
+/// Whether `source` (a record's spec, relative to the project root) names a file that exists.
+/// A path that leaves the project counts as existing: such a record is never taken as this
+/// spec's past. Nothing is followed or opened.
+fn spec_still_there(root: &Path, source: &str) -> bool {
+    let relative = Path::new(source);
+    let inside = relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    !inside || std::fs::symlink_metadata(root.join(relative)).is_ok()
 }
 
 /// The specs named on the command line, or every `environments/*/cache.yaml` of the project.

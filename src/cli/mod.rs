@@ -84,6 +84,10 @@ pub enum Command {
     Validate {
         /// Spec files; default: every `environments/*/cache.yaml` of the project.
         specs: Vec<PathBuf>,
+        /// Where the environments were last rendered (default `generated`, or `output` in
+        /// cachegen.toml): changes are judged against what was rendered there.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Validate, then write generated/<environment>/ (or, with --check, compare with the disk).
     Render {
@@ -191,7 +195,10 @@ fn run(cli: Cli) -> Outcome {
         Command::Schema => commands::schema(),
         Command::Rules { code } => commands::rules(&p, code.as_deref()),
         Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),
-        Command::Validate { specs } => in_project(&p, flags, |s| commands::validate(&p, s, &specs)),
+        Command::Validate { specs, out } => {
+            let flags = Flags { out, ..flags };
+            in_project(&p, flags, |s| commands::validate(&p, s, &specs))
+        }
         Command::Render {
             specs,
             out,

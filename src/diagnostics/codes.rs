@@ -40,6 +40,7 @@ codes! {
     PROJECT_SETTINGS = "CG0041";
     RUN_FAILED = "CG0050";
     STALE_OUTPUT = "CG0051";
+    RECORD_UNREADABLE = "CG0060";
     // Spec rules: what any target needs (CG10xx).
     DECIMAL_MEMORY_UNIT = "CG1001";
     KEYSPACE_EVENTS_WITHOUT_CHANNEL = "CG1002";
@@ -62,6 +63,8 @@ codes! {
     PASSWORD_WHILE_AUTH_OFF = "CG1019";
     TINY_MAX_MEMORY = "CG1020";
     SOFT_LIMIT_ABOVE_HARD = "CG1021";
+    // Changes to a cache that exists (day 2), judged against what it was last rendered with.
+    CHANGE_REPLACES_CACHE = "CG1040";
     // AWS ElastiCache rules (CG20xx).
     AWS_UNHONOURED_SETTING = "CG2001";
     AWS_ENGINE_VERSION = "CG2002";
@@ -79,6 +82,13 @@ codes! {
     AWS_KEYSPACE_EVENT_LETTERS = "CG2014";
     AWS_DATA_TIERING_POLICY = "CG2015";
     AWS_AUTH_NEEDS_TLS = "CG2016";
+    AWS_TLS_TRANSITION = "CG2040";
+    AWS_AUTH_CHANGE_FAILS = "CG2041";
+    AWS_AUTH_CHANGE_WINDOW = "CG2042";
+    AWS_CLUSTER_MODE_CHANGE = "CG2043";
+    AWS_FAMILY_CHANGE_DEFERRED = "CG2044";
+    AWS_KMS_KEY_ARN = "CG2045";
+    AWS_TRANSITION_IN_PROGRESS = "CG2046";
     // Azure rules (CG30xx).
     AZURE_UNHONOURED_SETTING = "CG3001";
     AZURE_SKU = "CG3002";
@@ -104,6 +114,7 @@ codes! {
     GCP_CLUSTER_IAM_NEEDS_TLS = "CG4010";
     GCP_NAME = "CG4011";
     GCP_LABEL_VALUES = "CG4012";
+    GCP_READ_REPLICAS_STAY_ON = "CG4040";
     // Self-hosted (compose, redis.conf) rules (CG50xx).
     SELF_HOSTED_UNHONOURED_SETTING = "CG5001";
     COMPOSE_SECRET_SOURCE = "CG5002";
@@ -301,6 +312,13 @@ pub static INPUT: &[RuleInfo] = &[
         summary: "`render --check`: a generated file differs from what the spec renders, is missing, or is no longer produced.",
         rationale: "`render --check`: a generated file differs from what the spec renders, is missing, or is no longer produced.",
         default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: RECORD_UNREADABLE,
+        name: "record-unreadable",
+        summary: "`rendered.toml`, what an environment was last rendered with, cannot be read: the checks of changes (day 2) are skipped for it.",
+        rationale: "The day-2 rules compare a spec with what its environment was last rendered with, to refuse changes that would replace a cache or fail at apply. A record that was edited by hand or written by another cachegen version cannot be trusted; the next render rewrites it.",
+        default_severity: Severity::Warning,
     },
 ];
 

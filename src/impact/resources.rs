@@ -51,8 +51,12 @@ impl Target {
         }
     }
 
-    /// Whether an environment file belongs to it.
+    /// Whether an environment file belongs to it. `rendered.toml` (what the environment was
+    /// last rendered with, for the day-2 rules) is cachegen's record: nothing applies it.
     pub fn owns(self, path: &str) -> bool {
+        if path == crate::plan::record::FILE_NAME {
+            return false;
+        }
         match self.terraform_dir() {
             Some(dir) => path.starts_with(dir) && path.ends_with(".tf"),
             None if self == Target::Application => path == ".env",

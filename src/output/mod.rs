@@ -324,6 +324,66 @@ pub fn orphaned_environments(out: &Path, known: &[&str]) -> io::Result<Vec<Strin
     Ok(found)
 }
 
+/// Largest generated file read back (a record is a few hundred bytes).
+const MAX_READ_BACK: u64 = 64 * 1024;
+
+/// A file cachegen generated in `out/<environment>/`, read back: `None` when it is not there.
+/// Only a regular file is read (a link, FIFO or device in its place is an error, never
+/// followed or opened for long), and never more than a bounded size: the folder may come
+/// from anyone's pull request.
+pub fn read_generated(out: &Path, environment: &str, name: &str) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let path = out.join(environment).join(name);
+    for dir in [out.to_path_buf(), out.join(environment)] {
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(format!("`{}` is not a folder", dir.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() && m.len() <= MAX_READ_BACK => {}
+        Ok(m) if m.is_file() => return Err(format!("`{name}` is larger than it can be")),
+        Ok(_) => return Err(format!("`{name}` is not a regular file")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    }
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(&path)
+    };
+    #[cfg(not(unix))]
+    let file = fs::File::open(&path);
+    let file = file.map_err(|e| e.to_string())?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(format!("`{name}` is not a regular file"));
+    }
+    let mut text = String::new();
+    file.take(MAX_READ_BACK)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("`{name}`: {e}"))?;
+    Ok(Some(text))
+}
+
+/// The folders directly under `out` (not links), sorted: where environments were rendered.
+pub fn environment_folders(out: &Path) -> Vec<String> {
+    let mut found: Vec<String> = fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    found.sort();
+    found
+}
+
 pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

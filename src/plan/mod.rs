@@ -3,13 +3,14 @@
 //! Plan alone and never read YAML; rules read the Plan and ask the source tree where a
 //! setting was written.
 
+pub mod record;
 pub mod sizing;
 
 use crate::facts::{aws, azure, gcp};
 use crate::settings::{Platform, Values};
 use crate::spec::{
     AofFsync, AzureService, EngineKind, EvictionPolicy, GcpTier, MaintenanceWindow, RestartPolicy,
-    SavePoint, SecretRef, SnapshotWindow, Spec, Tier, TlsVersion, TopologyMode, units,
+    SavePoint, SecretRef, SnapshotWindow, Spec, Tier, TlsMode, TlsVersion, TopologyMode, units,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -37,7 +38,9 @@ pub struct Plan {
     pub targets: TargetsPlan,
     /// Rules waived for this spec, with their reasons.
     pub exceptions: Vec<Waiver>,
-    /// `policy.accept_replacement`: why this change may replace or delete resources.
+    /// `policy.accept_replacement`: why applying this change may destroy the live cache. It
+    /// lifts the deletion guards and the refusal of replacing changes, and passes `cachegen
+    /// impact` in production.
     pub accept_replacement: Option<String>,
     /// Every setting's value, as the settings table names it: what the spec writes, its
     /// tier's default, or what was derived above. Generic readers (redis.conf directives,
@@ -166,12 +169,68 @@ pub struct NetworkPlan {
 pub struct SecurityPlan {
     pub tls: bool,
     pub tls_min_version: TlsVersion,
+    /// `required`, or `preferred` (plain connections accepted too) while clients move to TLS.
+    pub tls_mode: TlsMode,
     pub auth: bool,
     /// Where the password comes from (when auth is on).
     pub password: Option<SecretRef>,
     pub encryption_at_rest: bool,
     /// Upper-case command names.
     pub disabled_commands: Vec<String>,
+    /// A new password is added next to the previous one instead of replacing it.
+    pub keep_previous_password: bool,
+}
+
+impl SecurityPlan {
+    /// TLS as a client sees it: off, preferred (plain accepted too) or required.
+    pub fn tls_state(&self) -> TlsState {
+        match (self.tls, self.tls_mode) {
+            (false, _) => TlsState::Off,
+            (true, TlsMode::Preferred) => TlsState::Preferred,
+            (true, TlsMode::Required) => TlsState::Required,
+        }
+    }
+}
+
+/// Whether and how a cache takes TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsState {
+    Off,
+    Preferred,
+    Required,
+}
+
+impl TlsState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsState::Off => "off",
+            TlsState::Preferred => "preferred",
+            TlsState::Required => "required",
+        }
+    }
+}
+
+/// How an ElastiCache replication group authenticates clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AwsAuth {
+    None,
+    /// The group's AUTH token.
+    Token,
+    /// An RBAC user group whose default user has the password (ElastiCache's only way to
+    /// refuse commands).
+    Rbac,
+}
+
+impl AwsAuth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AwsAuth::None => "none",
+            AwsAuth::Token => "token",
+            AwsAuth::Rbac => "rbac",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -230,6 +289,13 @@ pub struct AwsPlan {
     pub kms_key_arn: Option<String>,
     pub log_retention_days: u32,
     pub apply_immediately: bool,
+    /// How the replication group authenticates: no password, its AUTH token, or RBAC users
+    /// (with `disabled_commands`, unless `attach_rbac_users: false` holds it on its token).
+    pub auth: AwsAuth,
+    /// The RBAC user and user group exist (attached under `Rbac`; created and waiting under
+    /// `Token` with `attach_rbac_users: false`).
+    pub rbac_users: bool,
+    pub keep_auth_token: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -242,6 +308,8 @@ pub struct AzurePlan {
     /// for an unknown Managed Redis SKU) that holds `max_memory`; none when none does.
     pub recommended_sku: Option<&'static str>,
     pub zones: Vec<String>,
+    /// Clients may use the cache's access keys; false: Microsoft Entra ID only.
+    pub access_keys: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -263,6 +331,8 @@ pub struct GcpPlan {
     /// capacity, or cluster node type, that holds `max_memory`.
     pub recommended_memory_size_gb: Option<u32>,
     pub recommended_node_type: Option<&'static str>,
+    /// Read replicas on a STANDARD_HA instance (`READ_REPLICAS_ENABLED`).
+    pub read_replicas: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -437,10 +507,13 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
         SecurityPlan {
             tls: v.typed(&s::TLS_ENABLED),
             tls_min_version: v.typed(&s::TLS_MIN_VERSION),
+            tls_mode: v.typed(&s::TLS_MODE),
             auth,
             password,
             encryption_at_rest: v.typed(&s::ENCRYPTION_AT_REST),
             disabled_commands,
+            keep_previous_password: v.typed::<crate::spec::AuthRotation>(&s::AUTH_ROTATION)
+                == crate::spec::AuthRotation::Overlap,
         }
     };
 
@@ -472,14 +545,26 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
     let resource_name = format!("{}-{}", spec.name, spec.environment);
 
     let targets = TargetsPlan {
-        aws: spec.targets.aws.as_ref().map(|a| AwsPlan {
-            region: a.region.clone(),
-            node_type: a.node_type.clone(),
-            recommended_node_type: aws::smallest_node_for(memory.max_memory_bytes, engine.kind)
-                .map(|n| n.name),
-            kms_key_arn: a.kms_key_arn.clone(),
-            log_retention_days: v.typed(&s::AWS_LOG_RETENTION_DAYS),
-            apply_immediately: v.typed(&s::AWS_APPLY_IMMEDIATELY),
+        aws: spec.targets.aws.as_ref().map(|a| {
+            let keep_auth_token = !v.typed::<bool>(&s::AWS_ATTACH_RBAC_USERS);
+            let wants_users = security.auth && !security.disabled_commands.is_empty();
+            let auth = match (security.auth, wants_users, keep_auth_token) {
+                (false, _, _) => AwsAuth::None,
+                (true, true, false) => AwsAuth::Rbac,
+                (true, _, _) => AwsAuth::Token,
+            };
+            AwsPlan {
+                region: a.region.clone(),
+                node_type: a.node_type.clone(),
+                recommended_node_type: aws::smallest_node_for(memory.max_memory_bytes, engine.kind)
+                    .map(|n| n.name),
+                kms_key_arn: a.kms_key_arn.clone(),
+                log_retention_days: v.typed(&s::AWS_LOG_RETENTION_DAYS),
+                apply_immediately: v.typed(&s::AWS_APPLY_IMMEDIATELY),
+                auth,
+                rbac_users: wants_users,
+                keep_auth_token,
+            }
         }),
         azure: spec.targets.azure.as_ref().map(|a| AzurePlan {
             service: a.service,
@@ -503,6 +588,16 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 .map(|s| s.name),
             },
             zones: v.typed(&s::AZURE_ZONES),
+            access_keys: {
+                // Azure Cache for Redis keeps its keys unless told otherwise; Azure Managed
+                // Redis has no password without them, so they follow authentication.
+                let keys = match a.service {
+                    AzureService::Cache => a.access_keys.unwrap_or(true),
+                    AzureService::Managed => a.access_keys.unwrap_or(true) && security.auth,
+                };
+                v.set(&s::AZURE_ACCESS_KEYS, keys);
+                keys
+            },
         }),
         gcp: spec.targets.gcp.as_ref().map(|g| {
             let tier = g
@@ -513,8 +608,11 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                     GcpTier::Basic
                 });
             let headroom = gcp::instance_headroom(persistence.snapshots.enabled, topology.replicas);
+            let read_replicas = !topology.is_cluster()
+                && tier == GcpTier::StandardHa
+                && g.read_replicas.unwrap_or(topology.replicas > 1);
             // Read replicas need a larger instance than the smallest Memorystore offers.
-            let min_gb = if topology.replicas > 1 {
+            let min_gb = if read_replicas {
                 gcp::READ_REPLICAS_MIN_GB
             } else {
                 gcp::INSTANCE_MIN_GB
@@ -542,6 +640,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
             v.set(&s::GCP_TIER, tier);
             v.set(&s::GCP_MEMORY_SIZE_GB, memory_size_gb);
             v.set(&s::GCP_NODE_TYPE, &node_type);
+            v.set(&s::GCP_READ_REPLICAS, read_replicas);
             GcpPlan {
                 region: g.region.clone(),
                 tier,
@@ -551,6 +650,7 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 headroom,
                 recommended_memory_size_gb,
                 recommended_node_type,
+                read_replicas,
             }
         }),
         compose: spec.targets.compose.as_ref().map(|c| {

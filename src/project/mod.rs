@@ -38,11 +38,11 @@ pub struct ProjectFile {
 pub struct Providers {
     /// `required_version` of Terraform (default `>= 1.5`).
     pub terraform: Option<String>,
-    /// hashicorp/aws (default `>= 5.100, < 7.0`).
+    /// hashicorp/aws (default `>= 5.100, < 6.0`).
     pub aws: Option<String>,
     /// hashicorp/azurerm (default `>= 4.55, < 5.0`).
     pub azurerm: Option<String>,
-    /// hashicorp/google (default `>= 6.50, < 8.0`).
+    /// hashicorp/google (default `>= 6.50, < 7.0`).
     pub google: Option<String>,
 }
 

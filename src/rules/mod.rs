@@ -16,6 +16,7 @@ pub mod spec;
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::LoadedSpec;
+use crate::plan::record::Record;
 use crate::plan::{Plan, Waived};
 use crate::settings::{Capabilities, Platform};
 use crate::spec::{Spec, Tier};
@@ -29,6 +30,9 @@ pub struct Context<'a> {
     pub plan: &'a Plan,
     pub loaded: &'a LoadedSpec,
     pub capabilities: &'a Capabilities,
+    /// What the environment was last rendered with (`generated/<env>/rendered.toml`), for the
+    /// rules that judge a change rather than a spec; `None` on a first rendering.
+    pub previous: Option<&'a Record>,
 }
 
 /// A rule's family: its folder, and which platform's files its waivers concern.
@@ -155,6 +159,9 @@ pub struct Examples {
     pub tier: Tier,
     pub failing: &'static str,
     pub passing: &'static str,
+    /// For a rule about a change: what the spec was last rendered with, merged over the same
+    /// base (the failing and passing examples are the next spec).
+    pub previous: Option<&'static str>,
 }
 
 pub struct Rule {

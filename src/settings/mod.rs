@@ -19,7 +19,7 @@ mod values;
 
 pub use change::{Effect, Judgment, OnChange};
 pub use table::*;
-pub use values::Values;
+pub use values::{Values, conf_quote};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

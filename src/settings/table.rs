@@ -630,6 +630,11 @@ pub static AOF_REWRITE_MIN_SIZE: Setting = Setting {
 };
 
 // Maintenance.
+const VENDOR_UPDATES: Takes = FixedAt {
+    value: Bool(true),
+    agree: Some("{vendor} applies updates itself"),
+    otherwise: "{vendor} applies updates itself; they cannot be turned off",
+};
 pub static MAINTENANCE_WINDOW: Setting = Setting {
     change: PerPlatform {
         compose: none("nobody patches a self-hosted container"),
@@ -653,21 +658,9 @@ pub static AUTO_MINOR_VERSION_UPGRADE: Setting = Setting {
             "nobody patches a self-hosted container; the image tag decides the version",
         ),
         aws: Target,
-        azure_cache: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
-        azure_managed: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
-        gcp: FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} applies updates itself"),
-            otherwise: "{vendor} applies updates itself; they cannot be turned off",
-        },
+        azure_cache: VENDOR_UPDATES,
+        azure_managed: VENDOR_UPDATES,
+        gcp: VENDOR_UPDATES,
     },
     ..server("maintenance.auto_minor_version_upgrade", Fixed(Bool(true)))
 };
@@ -783,6 +776,32 @@ pub static TLS_MIN_VERSION: Setting = Setting {
     },
     ..server("security.tls.min_version", Fixed(Str("1.2")))
 };
+pub static TLS_MODE: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "ElastiCache moves between `preferred` and `required` online (`transit_encryption_mode`); once `required`, clients without TLS are refused",
+        ),
+    ),
+    applies: When::TlsOn,
+    takes: PerPlatform {
+        compose: TLS_REQUIRED_ONLY,
+        aws: Target,
+        azure_cache: TLS_REQUIRED_ONLY,
+        azure_managed: TLS_REQUIRED_ONLY,
+        gcp: TLS_REQUIRED_ONLY,
+    },
+    ..server("security.tls.mode", Fixed(Str("required")))
+};
+const TLS_REQUIRED_ONLY: Takes = FixedAt {
+    value: Str("required"),
+    agree: None,
+    otherwise: "{service} with TLS on serves TLS only; there is no mode that also accepts plain connections on the same port",
+};
 const MANAGED_TLS_MINIMUM: Takes = FixedAt {
     value: Str("1.2"),
     agree: Some("{service} accepts TLS 1.2 and later"),
@@ -819,6 +838,45 @@ pub static PASSWORD: Setting = Setting {
         Derived("`{ env: REDIS_PASSWORD }` when authentication is on"),
     )
 };
+pub static AUTH_ROTATION: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "how the next token change is made (`auth_token_update_strategy`): by itself it changes nothing on the group",
+        ),
+    ),
+    aliases: &["auth_token_update_strategy"],
+    takes: PerPlatform {
+        compose: FixedAt {
+            value: Str("replace"),
+            agree: None,
+            otherwise: "redis.conf has one `requirepass`: a new password replaces the old one when the server restarts",
+        },
+        aws: Target,
+        azure_cache: SERVICE_KEYS,
+        azure_managed: SERVICE_KEYS,
+        gcp: FixedAt {
+            value: Str("replace"),
+            agree: None,
+            otherwise: "Memorystore generates the AUTH string itself; a new one replaces the old",
+        },
+    },
+    ..server("security.auth.rotation", Fixed(Str("replace")))
+};
+const SERVICE_KEYS: Takes = FixedAt {
+    value: Str("replace"),
+    agree: None,
+    otherwise: "{service} has two access keys of its own: regenerate one while clients use the other",
+};
+const VENDOR_ENCRYPTION: Takes = FixedAt {
+    value: Bool(true),
+    agree: Some("{vendor} encrypts data at rest with keys it manages"),
+    otherwise: "{vendor} always encrypts data at rest",
+};
 pub static ENCRYPTION_AT_REST: Setting = Setting {
     change: changes(
         none("the data volume's encryption is the host's"),
@@ -829,20 +887,7 @@ pub static ENCRYPTION_AT_REST: Setting = Setting {
         none("Azure always encrypts data at rest"),
         none("Google always encrypts data at rest"),
     ),
-    takes: takes(
-        Target,
-        Target,
-        FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} encrypts data at rest with keys it manages"),
-            otherwise: "{vendor} always encrypts data at rest",
-        },
-        FixedAt {
-            value: Bool(true),
-            agree: Some("{vendor} encrypts data at rest with keys it manages"),
-            otherwise: "{vendor} always encrypts data at rest",
-        },
-    ),
+    takes: takes(Target, Target, VENDOR_ENCRYPTION, VENDOR_ENCRYPTION),
     ..server(
         "security.encryption_at_rest",
         PerTier {
@@ -1197,6 +1242,19 @@ pub static AWS_APPLY_IMMEDIATELY: Setting = Setting {
         },
     )
 };
+pub static AWS_ATTACH_RBAC_USERS: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "attaches the RBAC user group to the replication group or leaves it detached (`user_group_ids`); whether ElastiCache takes it in one step is judged from the rendered diff",
+        ),
+    ),
+    ..option("targets.aws.attach_rbac_users", Fixed(Bool(true)))
+};
 pub static AZURE_SERVICE: Setting = Setting {
     change: only(
         false,
@@ -1262,6 +1320,24 @@ pub static AZURE_ZONES: Setting = Setting {
     ),
     ..option("targets.azure.zones", Fixed(List(&[])))
 };
+pub static AZURE_ACCESS_KEYS: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Update,
+            "key authentication is turned on or off in place; once off, clients that still use an access key are refused",
+        ),
+    ),
+    ..option(
+        "targets.azure.access_keys",
+        Derived(
+            "`true` (Azure Managed Redis: while authentication is on; without keys it has no password)",
+        ),
+    )
+};
 pub static GCP_REGION: Setting = Setting {
     change: only(
         false,
@@ -1324,6 +1400,22 @@ pub static GCP_NODE_TYPE: Setting = Setting {
         ),
     )
 };
+pub static GCP_READ_REPLICAS: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Update,
+            "read replicas are turned on in place (an instance created without a reserved secondary range is replaced: the rendered diff says so)",
+        ),
+    ),
+    ..option(
+        "targets.gcp.read_replicas",
+        Derived("`true` on a STANDARD_HA instance with more than one replica"),
+    )
+};
 pub static COMPOSE_IMAGE: Setting = Setting {
     change: only(true, false, false, false, COMPOSE_RECREATE),
     ..option(
@@ -1375,9 +1467,18 @@ pub static EXCEPTIONS: Setting = Setting {
     ..row("policy.exceptions", Kind::Policy, Fixed(Json("[]")))
 };
 pub static ACCEPT_REPLACEMENT: Setting = Setting {
-    change: everywhere(none(
-        "an acknowledgment for `cachegen impact`: it is written into the generated files' headers only",
-    )),
+    change: {
+        const GUARDS: OnChange = always(
+            E::Update,
+            "an acknowledgment, written into the generated files' headers; in production it lifts the deletion guards (`prevent_destroy`, deletion protection), which changes nothing the cache serves",
+        );
+        changes(
+            none("an acknowledgment: written into the generated files' headers only"),
+            GUARDS,
+            GUARDS,
+            GUARDS,
+        )
+    },
     ..row("policy.accept_replacement", Kind::Policy, Default::None)
 };
 
@@ -1423,8 +1524,10 @@ pub static SETTINGS: &[&Setting] = &[
     &TCP_KEEPALIVE,
     &TLS_ENABLED,
     &TLS_MIN_VERSION,
+    &TLS_MODE,
     &AUTH_ENABLED,
     &PASSWORD,
+    &AUTH_ROTATION,
     &ENCRYPTION_AT_REST,
     &DISABLED_COMMANDS,
     &DATABASES,
@@ -1449,15 +1552,18 @@ pub static SETTINGS: &[&Setting] = &[
     &AWS_KMS_KEY_ARN,
     &AWS_LOG_RETENTION_DAYS,
     &AWS_APPLY_IMMEDIATELY,
+    &AWS_ATTACH_RBAC_USERS,
     &AZURE_SERVICE,
     &AZURE_LOCATION,
     &AZURE_RESOURCE_GROUP,
     &AZURE_SKU,
     &AZURE_ZONES,
+    &AZURE_ACCESS_KEYS,
     &GCP_REGION,
     &GCP_TIER,
     &GCP_MEMORY_SIZE_GB,
     &GCP_NODE_TYPE,
+    &GCP_READ_REPLICAS,
     &COMPOSE_IMAGE,
     &COMPOSE_CONTAINER_NAME,
     &COMPOSE_HOST_PORT,

@@ -375,6 +375,28 @@ pub struct Tls {
     /// Oldest TLS version accepted: `"1.2"` or `"1.3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<TlsVersion>,
+    /// `required` (only TLS connections) or `preferred` (TLS and plain connections both
+    /// accepted): the step between TLS off and required on a cache that exists, so that
+    /// clients can move over. ElastiCache takes `preferred` only on the way between off and
+    /// required; once every client uses TLS, remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<TlsMode>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    Required,
+    Preferred,
+}
+
+impl TlsMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Required => "required",
+            TlsMode::Preferred => "preferred",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -404,6 +426,20 @@ pub struct Auth {
     /// `{ aws_secret: NAME_OR_ARN }`, `{ azure_key_vault_secret: ID }` or `{ gcp_secret: NAME }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<SecretRef>,
+    /// What a new password does to the previous one: `replace` (the new one is the only one) or
+    /// `overlap` (both work, and, when authentication is turned on for a cache that exists,
+    /// connecting without a password still works), so that clients can move over. Set `overlap`
+    /// in the change that rotates the password, and remove it once clients use the new one
+    /// (ElastiCache AUTH token: `ROTATE`, then `SET`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<AuthRotation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthRotation {
+    Replace,
+    Overlap,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -538,6 +574,12 @@ pub struct AwsTarget {
     /// Apply changes at once instead of in the maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_immediately: Option<bool>,
+    /// `false`: create the RBAC user and user group (for `disabled_commands`) but leave the
+    /// replication group as it authenticates now. The first step from an AUTH token to RBAC
+    /// users: hashicorp/aws 5.x cannot attach a user group and delete the token in one call, so
+    /// the next step is an AWS CLI call (`cachegen validate` prints it); then remove this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attach_rbac_users: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -560,6 +602,11 @@ pub struct AzureTarget {
     /// Managed Redis takes none: with replicas it is zone-redundant by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+    /// Clients may authenticate with the cache's access keys. `false`: Microsoft Entra ID only,
+    /// as Azure recommends (clients get a token for an identity that has an access policy on the
+    /// cache; no key to leak or rotate). Authentication off needs no keys either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_keys: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -586,6 +633,11 @@ pub struct GcpTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^REDIS_[A-Z0-9_]+$"))]
     pub node_type: Option<String>,
+    /// Read replicas on a STANDARD_HA instance (`READ_REPLICAS_ENABLED`, a read endpoint over
+    /// the replicas). Memorystore cannot turn them off once they are on: an instance that had
+    /// more than one replica keeps `read_replicas: true` when it goes down to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_replicas: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -659,11 +711,12 @@ pub struct Policy {
     /// Rules waived for this spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<Vec<Exception>>,
-    /// Why this change may replace or delete the cache's resources: the reviewed statement
-    /// that lets `cachegen impact` pass a change that destroys data in tier production (for
-    /// example a rename, or a new KMS key). It is written into the generated files' headers.
-    /// It acknowledges only the change that adds it: remove it in a later change (impact
-    /// warns while it stays, and a statement the base already had acknowledges nothing new).
+    /// A reviewed statement that applying this change may destroy the live cache, with why: a
+    /// change that replaces it (its data and endpoint are lost, e.g. a rename or a new KMS
+    /// key), or its removal. It lifts the production deletion guards and `cachegen validate`'s
+    /// refusal of replacing changes, lets `cachegen impact` pass the change in tier
+    /// production, and is written into the generated files' headers. It acknowledges only the
+    /// change that adds it: remove it after the apply (impact warns while it stays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 10, max = 500))]
     pub accept_replacement: Option<String>,

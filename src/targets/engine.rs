@@ -185,39 +185,17 @@ fn yaml(v: Value) -> Result<String, Error> {
     }
 }
 
-/// A redis.conf argument: bare when it is a plain token, else double-quoted with escapes
-/// (Redis's `sdssplitargs` rules). Empty strings are `""`.
+/// A redis.conf argument, spelled as the settings table spells directive values (bare when a
+/// plain token, else double-quoted with escapes).
 fn conf(v: Value) -> Result<String, Error> {
-    let s = match v.kind() {
-        ValueKind::String => v.as_str().unwrap_or_default().to_string(),
-        ValueKind::Number => return Ok(v.to_string()),
-        k => {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("`conf` cannot write a {k}"),
-            ));
-        }
-    };
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@,*+".contains(c));
-    if plain {
-        return Ok(s);
+    match v.kind() {
+        ValueKind::String => Ok(crate::settings::conf_quote(v.as_str().unwrap_or_default())),
+        ValueKind::Number => Ok(v.to_string()),
+        k => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`conf` cannot write a {k}"),
+        )),
     }
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    Ok(out)
 }
 
 /// A `.env` value that dotenv parsers and POSIX `sh` read the same way: bare when plain,

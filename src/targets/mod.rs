@@ -136,8 +136,31 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         waivers: &waivers,
         ..*input
     })?);
+    if let Some(record) = crate::plan::record::Record::of(input.plan) {
+        files.push(record_file(input, &record));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// `rendered.toml`: what the environment was rendered with, for the next `validate` to judge a
+/// change against.
+fn record_file(input: &RenderInput, record: &crate::plan::record::Record) -> OutFile {
+    let body = format!(
+        "# What this environment was rendered with: the settings that decide what a later change\n# does to the live cache. `cachegen validate` compares the next spec with it, to refuse a\n# change that would replace the cache or fail at apply (README: \"Day two\").\n{}",
+        record.to_toml()
+    );
+    OutFile {
+        path: crate::plan::record::FILE_NAME.to_string(),
+        contents: with_header(
+            "#",
+            &RenderInput {
+                waivers: &[],
+                ..*input
+            },
+            body,
+        ),
+    }
 }
 
 /// Text for a one-line comment: control characters (a newline in a folder name, a carriage
@@ -168,11 +191,11 @@ pub fn with_header(comment: &str, input: &RenderInput, body: String) -> String {
         ));
     }
     // Kept in every file, so that the generated diff shows the acknowledgment to whoever
-    // reviews it, and `cachegen impact` reads it from the rendering as well as the spec.
-    if let Some(reason) = &input.plan.accept_replacement {
+    // reviews it.
+    if let Some(why) = &input.plan.accept_replacement {
         h.push_str(&format!(
-            "{comment} Replacement accepted (policy.accept_replacement): {}\n",
-            one_line(reason)
+            "{comment} Replacement accepted (policy.accept_replacement; the deletion guards are off): {}\n",
+            one_line(why)
         ));
     }
     match body.strip_prefix("#!") {

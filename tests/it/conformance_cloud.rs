@@ -235,7 +235,7 @@ fn versions_tf_follows_the_project_settings() {
         let default = if provider == "azurerm" {
             ">= 4.55, < 5.0"
         } else {
-            ">= 6.50, < 8.0"
+            ">= 6.50, < 7.0"
         };
         assert!(
             versions.contains(&format!("source  = \"hashicorp/{provider}\""))

@@ -330,16 +330,16 @@ fn a_hostile_folder_name_cannot_break_a_generated_file() {
             let body = hcl::parse(&text)
                 .unwrap_or_else(|e| panic!("{}: not HCL: {e}\n{text}", f.display()));
             if f.ends_with("terraform/aws/main.tf") {
-                // The path reaches the parameter group's description as a literal: the quote,
-                // `${` and `%{` escaped, so Terraform interpolates nothing from it.
+                // The path reaches the replication group's description as a literal: the
+                // quote, `${` and `%{` escaped, so Terraform interpolates nothing from it.
                 let group = body
                     .blocks()
                     .find(|b| {
                         b.labels
                             .first()
-                            .is_some_and(|l| l.as_str() == "aws_elasticache_parameter_group")
+                            .is_some_and(|l| l.as_str() == "aws_elasticache_replication_group")
                     })
-                    .expect("a parameter group");
+                    .expect("a replication group");
                 let description = group
                     .body
                     .attributes()

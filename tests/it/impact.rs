@@ -131,7 +131,7 @@ fn effect_of(env: &Value, target: &str, resource: &str) -> Option<String> {
 }
 
 /// The acceptance: the shipped repository against its own HEAD says "no changes" and exits 0
-/// (its speed is measured by `benches/impact.rs`).
+/// (its speed is measured by `scripts/bench-impact.sh`).
 #[test]
 fn the_shipped_repository_against_its_own_head_has_no_changes() {
     if !root().join(".git").exists() {
@@ -213,7 +213,7 @@ fn renaming_a_production_cache_replaces_it_and_fails_until_acknowledged() {
     let main_tf = repo.read("generated/production/terraform/aws/main.tf");
     assert!(
         main_tf.contains(
-            "# Replacement accepted (policy.accept_replacement): The cache moves to the orders team"
+            "# Replacement accepted (policy.accept_replacement; the deletion guards are off): The cache moves to the orders team"
         ),
         "{main_tf}"
     );
@@ -274,6 +274,15 @@ fn bumping_memory_on_staging_restarts_the_container() {
 fn a_template_change_alone_is_found_in_the_generated_files() {
     let repo = Repo::new("template");
     let builtin = std::fs::read_to_string(root().join("templates/aws/main.tf.j2")).unwrap();
+    for line in [
+        "deletion_window_in_days = 30",
+        "transit_encryption_mode = {{ tls_mode | tf }}",
+    ] {
+        assert!(
+            builtin.contains(line),
+            "the AWS template no longer has `{line}`"
+        );
+    }
     repo.write(
         "templates/aws/main.tf.j2",
         &builtin
@@ -282,7 +291,7 @@ fn a_template_change_alone_is_found_in_the_generated_files() {
                 "deletion_window_in_days = 7",
             )
             .replace(
-                "transit_encryption_mode = \"required\"",
+                "transit_encryption_mode = {{ tls_mode | tf }}",
                 "transit_encryption_mode = \"preferred\"",
             ),
     );

@@ -3,7 +3,8 @@
 //! way `extends` merges.
 
 use crate::common::*;
-use cachegen::pipeline::{Outcome, check_spec};
+use cachegen::pipeline::{Outcome, check_spec_after};
+use cachegen::plan::record::Record;
 use cachegen::rules::catalog::{RULES, example_base};
 
 /// The human diagnostics of one rule for an example, as `cachegen validate` prints them.
@@ -17,10 +18,32 @@ fn human_for(dir: &std::path::Path, code_: &str) -> String {
         .join("\n\n")
 }
 
+/// Render `previous` (merged over `base`) into `dir/generated`, as the environment's last
+/// rendering, for a rule about a change; returns the record it wrote.
+fn render_previous(dir: &std::path::Path, base: &str, previous: &str) -> Result<Record, String> {
+    std::fs::write(dir.join("base.yaml"), base).unwrap();
+    std::fs::write(
+        dir.join("cache.yaml"),
+        format!("extends: base.yaml\n{previous}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir, &["render", "cache.yaml"]);
+    if code(&o) != 0 {
+        return Err(format!(
+            "the previous example does not render: {}",
+            output_text(&o)
+        ));
+    }
+    let text = std::fs::read_to_string(dir.join("generated/example/rendered.toml"))
+        .map_err(|e| format!("no record was written: {e}"))?;
+    Record::parse(&text)
+}
+
 fn codes_for(
     dir: &std::path::Path,
     base: &str,
     overlay: &str,
+    previous: Option<&Record>,
 ) -> Result<Vec<&'static str>, String> {
     std::fs::write(dir.join("base.yaml"), base).unwrap();
     std::fs::write(
@@ -29,7 +52,8 @@ fn codes_for(
     )
     .unwrap();
     let project = cachegen::project::discover(dir).unwrap();
-    match check_spec(&project, &dir.join("cache.yaml")) {
+    let lookup = |_: &cachegen::plan::Plan| Ok(previous.cloned());
+    match check_spec_after(&project, &dir.join("cache.yaml"), &lookup) {
         Outcome::Checked(c) => Ok(c.diagnostics.iter().map(|d| d.code).collect()),
         other => Err(format!(
             "{:?}",
@@ -48,7 +72,21 @@ fn every_rule_has_a_failing_and_a_passing_example() {
     let mut problems = Vec::new();
     for rule in RULES {
         let base = example_base(rule.examples.tier);
-        match codes_for(tmp.path(), base, rule.examples.failing) {
+        let _ = std::fs::remove_dir_all(tmp.path().join("generated"));
+        let previous = match rule
+            .examples
+            .previous
+            .map(|p| render_previous(tmp.path(), base, p))
+        {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => {
+                problems.push(format!("{}: {e}", rule.code));
+                continue;
+            }
+            None => None,
+        };
+        let previous = previous.as_ref();
+        match codes_for(tmp.path(), base, rule.examples.failing, previous) {
             Ok(codes) if codes.contains(&rule.code) => {
                 let text = human_for(tmp.path(), rule.code);
                 golden().bind(|| insta::assert_snapshot!(format!("rule@{}", rule.code), text));
@@ -62,7 +100,7 @@ fn every_rule_has_a_failing_and_a_passing_example() {
                 rule.code
             )),
         }
-        match codes_for(tmp.path(), base, rule.examples.passing) {
+        match codes_for(tmp.path(), base, rule.examples.passing, previous) {
             Ok(codes) if !codes.contains(&rule.code) => {}
             Ok(_) => problems.push(format!("{}: the passing example triggers it", rule.code)),
             Err(e) => problems.push(format!(
@@ -82,7 +120,7 @@ fn every_base_spec_is_clean() {
         cachegen::spec::Tier::Staging,
         cachegen::spec::Tier::Production,
     ] {
-        let codes = codes_for(tmp.path(), example_base(tier), "").unwrap();
+        let codes = codes_for(tmp.path(), example_base(tier), "", None).unwrap();
         assert!(codes.is_empty(), "{tier:?} base: {codes:?}");
     }
 }

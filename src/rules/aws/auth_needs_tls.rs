@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "security: { tls: { enabled: false }, auth: { enabled: true, password: { env: REDIS_PASSWORD } } }\ntargets: { compose: null, aws: { region: us-east-1, node_type: cache.t4g.small } }",
         passing: "security: { tls: { enabled: true }, auth: { enabled: true, password: { env: REDIS_PASSWORD } } }\ntargets: { compose: null, aws: { region: us-east-1, node_type: cache.t4g.small } }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "topology: { mode: cluster, shards: 100, replicas: 5 }\ntargets: { aws: { region: us-east-1, node_type: cache.t4g.medium } }",
         passing: "topology: { mode: cluster, shards: 10, replicas: 2 }\ntargets: { aws: { region: us-east-1, node_type: cache.t4g.medium } }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "topology: { mode: cluster, shards: 3, replicas: 1, automatic_failover: false }\ntargets: { aws: { region: us-east-1, node_type: cache.t4g.medium } }",
         passing: "topology: { mode: cluster, shards: 3, replicas: 1, automatic_failover: true }\ntargets: { aws: { region: us-east-1, node_type: cache.t4g.medium } }",

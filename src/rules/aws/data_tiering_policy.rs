@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "memory: { max_memory: 16gb, eviction_policy: allkeys-lfu }\ntargets: { aws: { region: us-east-1, node_type: cache.r6gd.xlarge } }",
         passing: "memory: { max_memory: 16gb, eviction_policy: allkeys-lru }\ntargets: { aws: { region: us-east-1, node_type: cache.r6gd.xlarge } }",

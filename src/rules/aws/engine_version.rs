@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "engine: { kind: redis, version: \"7.2\" }",
         passing: "engine: { kind: valkey, version: \"7.2\" }",

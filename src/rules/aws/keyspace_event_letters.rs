@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "server: { keyspace_events: \"Exn\" }",
         passing: "server: { keyspace_events: \"Ex\" }",

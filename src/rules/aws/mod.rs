@@ -1,12 +1,17 @@
 //! Rules for the AWS ElastiCache target (CG2xxx): what ElastiCache accepts, from the provider's
 //! validation and AWS's documentation.
 
+pub mod auth_change_fails;
+pub mod auth_change_window;
 pub mod auth_needs_tls;
 pub mod cluster_limits;
+pub mod cluster_mode_change;
 pub mod cluster_needs_failover;
 pub mod data_tiering_policy;
 pub mod engine_version;
+pub mod family_change_deferred;
 pub mod keyspace_event_letters;
+pub mod kms_key_arn;
 pub mod memory_fits_node;
 pub mod node_type_known;
 pub mod node_type_previous_generation;
@@ -15,6 +20,8 @@ pub mod replication_group_id;
 pub mod secret_source;
 pub mod snapshot_retention;
 pub mod timeout_range;
+pub mod tls_transition;
+pub mod transition_in_progress;
 pub mod unhonoured_setting;
 pub mod window_length;
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "targets: { aws: { region: us-east-1, node_type: cache.r7g.larg } }",
         passing: "targets: { aws: { region: us-east-1, node_type: cache.r7g.large } }",

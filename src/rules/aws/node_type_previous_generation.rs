@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     },
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "targets: { aws: { region: us-east-1, node_type: cache.r4.xlarge } }",
         passing: "targets: { aws: { region: us-east-1, node_type: cache.r7g.xlarge } }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "engine: { kind: redis, version: \"7.1\" }\ntargets: { aws: { region: us-east-1, node_type: cache.r8g.large } }",
         passing: "engine: { kind: valkey, version: \"8.0\" }\ntargets: { aws: { region: us-east-1, node_type: cache.r8g.large } }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "name: hospitality-platform-session-cache\nenvironment: production",
         passing: "name: hospitality-sessions\nenvironment: production",

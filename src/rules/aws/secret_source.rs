@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "security: { auth: { password: { gcp_secret: redis-password } } }",
         passing: "security: { auth: { password: { aws_secret: example/redis/auth } } }",

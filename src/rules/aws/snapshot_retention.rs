@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "persistence: { snapshots: { retention_days: 90, window: \"03:00-05:00\" } }",
         passing: "persistence: { snapshots: { retention_days: 35, window: \"03:00-05:00\" } }",

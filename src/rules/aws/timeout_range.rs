@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "network: { idle_timeout_seconds: 10, allowed_cidrs: [\"10.0.0.0/16\"] }",
         passing: "network: { idle_timeout_seconds: 20, allowed_cidrs: [\"10.0.0.0/16\"] }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "persistence: { aof: { enabled: true } }",
         passing: "persistence: { aof: { enabled: false } }",

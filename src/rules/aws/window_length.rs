@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "maintenance: { window: \"sun:05:00-sun:05:30\" }",
         passing: "maintenance: { window: \"sun:05:00-sun:07:00\" }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!("memory: { max_memory: 12gb }\n", premium_target!()),
         passing: concat!("memory: { max_memory: 11gb }\n", premium_target!()),

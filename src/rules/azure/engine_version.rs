@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!("engine: { version: \"7.2\" }\n", premium_target!()),
         passing: concat!("engine: { version: \"7.2\" }\n", managed_target!()),

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "targets: { aws: null, azure: { service: managed, location: eastus, resource_group: rg, sku: Balanced_B10, zones: [\"1\", \"2\"] } }",
         passing: managed_target!(),

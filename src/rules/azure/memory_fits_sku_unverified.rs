@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!("memory: { max_memory: 16gb }\n", managed_target!()),
         passing: concat!("memory: { max_memory: 10gb }\n", managed_target!()),

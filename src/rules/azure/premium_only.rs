@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!(
             "persistence: { snapshots: { enabled: false }, aof: { enabled: true } }\n",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "targets: { aws: null, azure: { service: cache, location: eastus, resource_group: rg, sku: Premium_P6 } }",
         passing: "targets: { aws: null, azure: { service: cache, location: eastus, resource_group: rg, sku: Premium_P5 } }",

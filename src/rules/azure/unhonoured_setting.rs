@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!(
             "persistence: null\nmaintenance: null\nnetwork: null\nsecurity: null\nserver: { keyspace_events: Ex }\n",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Staging,
         failing: "security: { tls: { enabled: false } }\ntopology: { mode: cluster, shards: 3, replicas: 1 }\ntargets: { aws: null, gcp: { region: us-central1 } }",
         passing: "security: { tls: { enabled: true } }\ntopology: { mode: cluster, shards: 3, replicas: 1 }\ntargets: { aws: null, gcp: { region: us-central1 } }",

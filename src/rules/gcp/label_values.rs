@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!("labels: { team: Platform }\n", instance_target!()),
         passing: concat!("labels: { team: platform }\n", instance_target!()),

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "memory: { max_memory: 2gb }\ntargets: { aws: null, gcp: { region: us-central1, tier: STANDARD_HA, memory_size_gb: 20 } }",
         passing: "memory: { max_memory: 4gb }\ntargets: { aws: null, gcp: { region: us-central1, tier: STANDARD_HA, memory_size_gb: 20 } }",

@@ -22,6 +22,7 @@ pub mod maxmemory_gb_floor;
 pub mod memory_size;
 pub mod name;
 pub mod read_replica_limits;
+pub mod read_replicas_stay_on;
 pub mod replicas_need_standard_ha;
 pub mod shared_core_in_production;
 pub mod unhonoured_setting;

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "targets: { aws: null, gcp: { region: us-central1, tier: BASIC } }",
         passing: "targets: { aws: null, gcp: { region: us-central1, tier: STANDARD_HA } }",

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     },
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!(
             cluster_topology!(),

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: concat!(
             "persistence: { snapshots: { retention_days: null, window: null } }\nnetwork: null\nsecurity: { auth: { password: { gcp_secret: redis-auth } } }\n",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "security: { encryption_at_rest: false }",
         passing: "security: { encryption_at_rest: true }",

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     },
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "engine: { kind: redis, version: \"6.2\" }",
         passing: "engine: { kind: redis, version: \"7.0\" }",

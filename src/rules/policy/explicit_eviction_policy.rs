@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "memory: { eviction_policy: null }",
         passing: "memory: { eviction_policy: allkeys-lru }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "maintenance: { window: null }",
         passing: "maintenance: { window: \"sun:05:00-sun:07:00\" }",

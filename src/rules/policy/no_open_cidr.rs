@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     },
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "network: { allowed_cidrs: [\"0.0.0.0/0\"] }",
         passing: "network: { allowed_cidrs: [\"10.0.0.0/16\"] }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "network: { public_access: true, allowed_cidrs: [\"10.0.0.0/16\"] }",
         passing: "network: { public_access: false, allowed_cidrs: [\"10.0.0.0/16\"] }",

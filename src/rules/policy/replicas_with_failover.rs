@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "topology: { mode: standalone }",
         passing: "topology: { mode: replicated, replicas: 1, automatic_failover: true, multi_zone: true }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_AND_STAGING_ERROR,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "security: { tls: { enabled: false } }",
         passing: "security: { tls: { enabled: true } }",

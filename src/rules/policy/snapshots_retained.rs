@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: PRODUCTION_ERROR_STAGING_WARNING,
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Production,
         failing: "persistence: { snapshots: { retention_days: 0 } }",
         passing: "persistence: { snapshots: { retention_days: 7 } }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "topology: { mode: cluster, shards: 2, replicas: 1 }",
         passing: "topology: { mode: cluster, shards: 3, replicas: 1 }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "memory: { max_memory: 2gb }\npersistence: { snapshots: { enabled: true } }\ntargets: { compose: { mem_limit: 2gb } }",
         passing: "memory: { max_memory: 2gb }\npersistence: { snapshots: { enabled: true } }\ntargets: { compose: { mem_limit: 3gb } }",

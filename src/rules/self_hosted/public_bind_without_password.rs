@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "network: { public_access: true }\nsecurity: { auth: { enabled: false } }",
         passing: "network: { public_access: false }\nsecurity: { auth: { enabled: false } }",

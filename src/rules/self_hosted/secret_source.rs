@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "security: { auth: { password: { aws_secret: dev/redis } } }",
         passing: "security: { auth: { password: { env: REDIS_PASSWORD } } }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "maintenance: { window: \"sun:05:00-sun:07:00\" }",
         passing: "maintenance: {}",

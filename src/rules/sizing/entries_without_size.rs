@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "workload: { entries: 1000000 }",
         passing: "workload: { entries: 1000000, avg_entry_bytes: 512 }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "memory: { max_memory: 2gb }\nworkload: { organizations: 1000000 }",
         passing: "memory: { max_memory: 16gb }\nworkload: { organizations: 1000000 }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "memory: { max_memory: 64gb }\nworkload: { organizations: 8000000 }",
         passing: "topology: { mode: cluster, shards: 3, replicas: 1 }\nmemory: { max_memory: 16gb }\nworkload: { organizations: 8000000 }",

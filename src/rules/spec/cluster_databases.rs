@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "topology: { mode: cluster, shards: 3, replicas: 1 }\nserver: { databases: 16 }",
         passing: "topology: { mode: cluster, shards: 3, replicas: 1 }\nserver: { databases: 1 }",

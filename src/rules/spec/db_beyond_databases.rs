@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "server: { databases: 4 }\nclient: { db: 4 }",
         passing: "server: { databases: 4 }\nclient: { db: 3 }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "network: { allowed_cidrs: [\"10.0.0.0/33\"] }",
         passing: "network: { allowed_cidrs: [\"10.0.0.0/16\"] }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "server: { io_threads_do_reads: true }",
         passing: "server: { io_threads: 4, io_threads_do_reads: true }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "memory: { max_memory: 99999999999999gb }",
         passing: "memory: { max_memory: 2gb }",

@@ -1,6 +1,7 @@
 //! Rules every spec obeys, whatever its targets: coherent topology, valid networks and
 //! commands, sizes Redis reads the way the author meant.
 
+pub mod change_replaces_cache;
 pub mod cluster_bus_port;
 pub mod cluster_databases;
 pub mod cluster_db_nonzero;

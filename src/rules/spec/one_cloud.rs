@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "targets: { aws: { region: us-east-1, node_type: cache.t4g.medium }, gcp: { region: us-central1 } }",
         passing: "targets: { aws: { region: us-east-1, node_type: cache.t4g.medium } }",

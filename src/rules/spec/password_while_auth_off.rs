@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "security: { auth: { enabled: false, password: { env: REDIS_PASSWORD } } }",
         passing: "security: { auth: { enabled: true, password: { env: REDIS_PASSWORD } } }",

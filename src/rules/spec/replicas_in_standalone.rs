@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "topology: { mode: standalone, replicas: 1 }",
         passing: "topology: { mode: replicated, replicas: 1 }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "server: { client_output_buffer_limits: { pubsub: \"8mb 32mb 60\" } }",
         passing: "server: { client_output_buffer_limits: { pubsub: \"32mb 8mb 60\" } }",

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Error),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "security: { disabled_commands: [FLUSHAL] }",
         passing: "security: { disabled_commands: [FLUSHALL] }",

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Tiers::all(Severity::Warning),
     check,
     examples: Examples {
+        previous: None,
         tier: Tier::Development,
         failing: "persistence: { snapshots: { window: \"04:00-06:00\" } }\nmaintenance: { window: \"sun:05:00-sun:07:00\" }",
         passing: "persistence: { snapshots: { window: \"03:00-05:00\" } }\nmaintenance: { window: \"sun:05:00-sun:07:00\" }",

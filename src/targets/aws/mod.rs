@@ -141,9 +141,19 @@ fn support(setting: &Setting, plan: &Plan) -> Option<Support> {
                 mapped("ElastiCache lives in private subnets of the VPC (`subnet_ids`)")
             }
         }
-        "security.tls.enabled" => {
-            mapped("`transit_encryption_enabled` with `transit_encryption_mode = \"required\"`")
-        }
+        "security.tls.enabled" => mapped("`transit_encryption_enabled`"),
+        "security.tls.mode" => mapped("`transit_encryption_mode` (`preferred` or `required`)"),
+        "security.auth.rotation" => match plan.targets.aws.as_ref().map(|a| a.auth) {
+            Some(crate::plan::AwsAuth::Token) => mapped(
+                "`auth_token_update_strategy`: ROTATE while true (the previous token stays valid), SET otherwise",
+            ),
+            Some(crate::plan::AwsAuth::Rbac) if plan.security.keep_previous_password => {
+                unsupported(
+                    "the RBAC user's password list holds the current password only; change it when every client has the new one",
+                )
+            }
+            _ => not_applicable("no AUTH token"),
+        },
         "security.auth.enabled" => mapped(if plan.security.disabled_commands.is_empty() {
             "`auth_token` of the replication group"
         } else {

@@ -22,7 +22,11 @@ struct Parameter {
 
 #[derive(Serialize)]
 struct Ingress {
+    /// Named after the CIDR, so that adding, removing or reordering CIDRs leaves the other
+    /// rules alone.
     resource: String,
+    /// The name an earlier cachegen gave it (its position), for a `moved` block.
+    positional: String,
     cidr: String,
     /// `cidr_ipv4` or `cidr_ipv6`.
     attribute: &'static str,
@@ -33,6 +37,11 @@ struct Ingress {
 struct Auth {
     /// `token` (the group's AUTH token) or `rbac` (a default user in a user group).
     mode: &'static str,
+    /// The RBAC user and user group are rendered (attached under `rbac`; waiting next to the
+    /// token with `attach_rbac_users: false`).
+    users: bool,
+    /// `auth_token_update_strategy` of a token: ROTATE keeps the previous token valid.
+    strategy: &'static str,
     /// The HCL expression of the password.
     password: String,
     /// The secret's name for the Secrets Manager data source (when read from there).
@@ -54,8 +63,16 @@ struct Ctx<'a> {
     data_tiering: bool,
     cluster: bool,
     parameters: Vec<Parameter>,
-    create_kms_key: bool,
+    /// The key that encrypts the data: a customer key (`kms_key_arn`), or the one created here.
+    customer_kms_key: bool,
     kms_key: String,
+    tls_mode: &'static str,
+    /// Production without `policy.accept_replacement`: Terraform refuses to destroy the cache
+    /// and its key.
+    guard: bool,
+    /// The final snapshot's name: the cache's name and a digest of what a replacement changes,
+    /// so that the final snapshot of one cache never collides with another's.
+    final_snapshot: String,
     ingress: Vec<Ingress>,
     auth: Option<Auth>,
     log_retention_days: u32,
@@ -79,7 +96,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         .security
         .password
         .as_ref()
-        .filter(|_| plan.security.auth)
+        .filter(|_| target.auth != crate::plan::AwsAuth::None)
         .map(|secret| {
             let (password, secret_id, env) = match secret {
                 SecretRef::AwsSecret(id) => (
@@ -96,10 +113,12 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
                 ),
             };
             Auth {
-                mode: if plan.security.disabled_commands.is_empty() {
-                    "token"
+                mode: target.auth.as_str(),
+                users: target.rbac_users,
+                strategy: if plan.security.keep_previous_password {
+                    "ROTATE"
                 } else {
-                    "rbac"
+                    "SET"
                 },
                 password,
                 secret_id,
@@ -118,27 +137,15 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         data_tiering: node.is_some_and(|n| n.data_tiering),
         cluster,
         parameters: parameters(plan),
-        create_kms_key: target.kms_key_arn.is_none(),
+        customer_kms_key: target.kms_key_arn.is_some(),
         kms_key: match &target.kms_key_arn {
             Some(arn) => crate::targets::engine::hcl_string(arn),
             None => "aws_kms_key.redis.arn".into(),
         },
-        ingress: plan
-            .network
-            .allowed_cidrs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Ingress {
-                resource: format!("redis_{i}"),
-                cidr: c.clone(),
-                attribute: if c.contains(':') {
-                    "cidr_ipv6"
-                } else {
-                    "cidr_ipv4"
-                },
-                description: format!("Redis clients in {c} (network.allowed_cidrs[{i}])"),
-            })
-            .collect(),
+        tls_mode: plan.security.tls_mode.as_str(),
+        guard: plan.tier == crate::spec::Tier::Production && plan.accept_replacement.is_none(),
+        final_snapshot: format!("{name}-final-{}", replacement_digest(plan, target)),
+        ingress: ingress(&plan.network.allowed_cidrs),
         auth,
         log_retention_days: target.log_retention_days,
         apply_immediately: target.apply_immediately,
@@ -158,6 +165,70 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         super::TERRAFORM_DIR,
         files,
     ))
+}
+
+/// One rule per distinct network, named after it; its position names the `moved` block that
+/// carries a rule over from the positional names of earlier cachegen versions.
+fn ingress(cidrs: &[String]) -> Vec<Ingress> {
+    let mut seen = std::collections::BTreeSet::new();
+    cidrs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let resource = cidr_key(c);
+            seen.insert(resource.clone()).then(|| Ingress {
+                resource,
+                positional: format!("redis_{i}"),
+                cidr: c.clone(),
+                attribute: if c.contains(':') {
+                    "cidr_ipv6"
+                } else {
+                    "cidr_ipv4"
+                },
+                description: format!("Redis clients in {c}"),
+            })
+        })
+        .collect()
+}
+
+/// A resource name for a CIDR: the canonical address and prefix, with `_` for what a name
+/// cannot hold (`10.0.0.0/16` is `cidr_10_0_0_0_16`).
+fn cidr_key(cidr: &str) -> String {
+    let (addr, prefix) = cidr.split_once('/').unwrap_or((cidr, ""));
+    let addr = addr
+        .parse::<std::net::IpAddr>()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| addr.to_string());
+    let mut key = String::from("cidr_");
+    key.extend(format!("{addr}_{prefix}").chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
+    key
+}
+
+/// Eight hex digits that change with every argument whose change replaces the replication
+/// group (engine and version, port, key, encryption at rest): each incarnation of a cache gets
+/// its own final snapshot name.
+fn replacement_digest(plan: &Plan, target: &crate::plan::AwsPlan) -> String {
+    let text = format!(
+        "{}|{}|{}|{}|{}",
+        plan.engine.kind.as_str(),
+        plan.engine.version,
+        plan.network.port,
+        target.kms_key_arn.as_deref().unwrap_or("created"),
+        plan.security.encryption_at_rest
+    );
+    // FNV-1a: stable across versions and machines, which is all a name needs.
+    let mut h: u32 = 0x811c9dc5;
+    for b in text.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x01000193);
+    }
+    format!("{h:08x}")
 }
 
 /// The RBAC access string of the default user: every key and channel, every command but the

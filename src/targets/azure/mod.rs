@@ -32,6 +32,11 @@ fn service_of(plan: &Plan) -> Option<AzureService> {
     plan.targets.azure.as_ref().map(|a| a.service)
 }
 
+/// Whether clients authenticate with the cache's access keys (else Microsoft Entra ID).
+fn keys_on(plan: &Plan) -> bool {
+    plan.targets.azure.as_ref().is_some_and(|a| a.access_keys)
+}
+
 /// How the application reaches either service: the port the service fixes, and the primary
 /// access key from a sensitive output (or an Entra ID token when the keys are off).
 fn endpoint(plan: &Plan, port: u16, keys_on: bool) -> Endpoint {
@@ -81,8 +86,7 @@ impl Backend for AzureCache {
         } else {
             azure::CACHE_PORT
         };
-        // Azure Cache for Redis keeps its access keys on always.
-        endpoint(plan, port, true)
+        endpoint(plan, port, keys_on(plan))
     }
 
     fn render(&self, input: &RenderInput) -> Result<Vec<OutFile>, String> {
@@ -116,7 +120,7 @@ impl Backend for AzureManaged {
     }
 
     fn endpoint(&self, plan: &Plan) -> Endpoint {
-        endpoint(plan, azure::MANAGED_PORT, plan.security.auth)
+        endpoint(plan, azure::MANAGED_PORT, keys_on(plan))
     }
 
     fn render(&self, input: &RenderInput) -> Result<Vec<OutFile>, String> {

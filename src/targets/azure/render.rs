@@ -42,6 +42,8 @@ struct Cache {
     ignore_changes: Vec<&'static str>,
     /// The output attribute clients connect to: `ssl_port` or `port`.
     port_attribute: &'static str,
+    /// Access keys on; off: Microsoft Entra ID only.
+    access_keys: bool,
 }
 
 #[derive(Serialize)]
@@ -82,6 +84,8 @@ struct Ctx<'a> {
     firewall: Vec<FirewallRule>,
     /// Whether the primary access key is exported (access keys on).
     password_output: bool,
+    /// Production without `policy.accept_replacement`: Terraform refuses to destroy the cache.
+    guard: bool,
 }
 
 /// Every file of the Azure target. Empty when the spec has no `targets.azure`.
@@ -128,10 +132,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
             )
         }
     };
-    let password_output = match &managed {
-        Some(m) => m.access_keys,
-        None => true,
-    };
+    let password_output = target.access_keys;
     let firewall = if !private && target.service == AzureService::Cache {
         firewall_rules(&plan.network.allowed_cidrs)
     } else {
@@ -151,6 +152,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         managed,
         firewall,
         password_output,
+        guard: plan.tier == crate::spec::Tier::Production && plan.accept_replacement.is_none(),
     };
     let files = crate::targets::terraform::module(
         input,
@@ -223,6 +225,7 @@ fn cache_ctx(plan: &Plan, target: &AzurePlan) -> Result<Cache, String> {
         } else {
             "port"
         },
+        access_keys: target.access_keys,
     })
 }
 
@@ -245,7 +248,7 @@ fn managed_ctx(plan: &Plan, target: &AzurePlan) -> Result<Managed, String> {
         } else {
             "Plaintext"
         },
-        access_keys: plan.security.auth,
+        access_keys: target.access_keys,
         rdb_frequency: rdb
             .then(|| {
                 plan.persistence

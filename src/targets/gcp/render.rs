@@ -28,9 +28,12 @@ struct Instance {
     memory_size_gb: u32,
     redis_version: &'static str,
     transit_encryption_mode: &'static str,
-    /// `READ_REPLICAS_ENABLED` with `replica_count`, or none (STANDARD_HA's single replica,
-    /// or BASIC).
-    read_replicas: Option<u32>,
+    /// STANDARD_HA: whether read replicas are on (`READ_REPLICAS_ENABLED`, with a read
+    /// endpoint); `None` for BASIC, which has no replica.
+    read_replicas: Option<bool>,
+    /// STANDARD_HA: replicas, always written so that fewer replicas is a change Terraform sees
+    /// (the argument is Optional+Computed: left out, a running replica stays).
+    replica_count: Option<u32>,
     rdb_snapshot_period: Option<&'static str>,
     rdb_snapshot_start_time: Option<String>,
 }
@@ -102,7 +105,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
                 minutes: s.start % 60,
             })
         }),
-        production: plan.tier == crate::spec::Tier::Production,
+        production: plan.tier == crate::spec::Tier::Production && plan.accept_replacement.is_none(),
     };
     let files =
         crate::targets::terraform::module(input, "gcp", "google", &input.providers.google, &ctx)?;
@@ -133,7 +136,8 @@ fn instance_ctx(plan: &Plan, target: &GcpPlan) -> Result<Instance, String> {
         } else {
             "DISABLED"
         },
-        read_replicas: (standard && plan.topology.replicas > 1).then_some(plan.topology.replicas),
+        read_replicas: standard.then_some(target.read_replicas),
+        replica_count: standard.then_some(plan.topology.replicas.max(1)),
         rdb_snapshot_period: plan
             .persistence
             .snapshots

@@ -33,6 +33,12 @@ resource "azurerm_managed_redis" "redis" {
     eviction_policy                             = "AllKeysLRU"
     persistence_redis_database_backup_frequency = "1h"
   }
+
+  # Production: Terraform refuses to destroy or replace the cache (its data would be lost).
+  # To do it on purpose, see "Removing a production cache" in cachegen's README.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # The only way in: a private endpoint in the application's network, resolved through the

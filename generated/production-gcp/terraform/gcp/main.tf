@@ -30,8 +30,11 @@ resource "google_redis_instance" "redis" {
   transit_encryption_mode = "SERVER_AUTHENTICATION"
   read_replicas_mode      = "READ_REPLICAS_ENABLED"
   replica_count           = 2
-  redis_configs           = { "maxmemory-gb" = "16", "maxmemory-policy" = "allkeys-lru", "notify-keyspace-events" = "Ex" }
-  labels                  = local.labels
+  # Memorystore needs a range for the replicas when read replicas are turned on for an
+  # instance that exists; "auto" lets it choose one.
+  secondary_ip_range = "auto"
+  redis_configs      = { "maxmemory-gb" = "16", "maxmemory-policy" = "allkeys-lru", "notify-keyspace-events" = "Ex" }
+  labels             = local.labels
 
   persistence_config {
     persistence_mode        = "RDB"
@@ -53,7 +56,8 @@ resource "google_redis_instance" "redis" {
   }
 
   # Production: Terraform refuses to destroy the instance (google 6.x has no
-  # deletion_protection argument on instances).
+  # deletion_protection argument on instances). To remove it on purpose, see "Removing a
+  # production cache" in cachegen's README (policy.accept_replacement).
   lifecycle {
     prevent_destroy = true
   }

@@ -23,6 +23,12 @@ resource "aws_kms_key" "redis" {
   enable_key_rotation     = true
   deletion_window_in_days = 30
   tags                    = local.tags
+
+  # Production: destroying this key makes the cache's data and snapshots unreadable. To remove
+  # it on purpose, see "Removing a production cache" in cachegen's README.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "redis" {
@@ -51,7 +57,7 @@ resource "aws_kms_key_policy" "redis" {
         Resource  = "*"
         Condition = {
           ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${split(":", aws_kms_key.redis.arn)[1]}:logs:us-east-1:${split(":", aws_kms_key.redis.arn)[4]}:log-group:/aws/elasticache/${local.name}/*"
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${split(":", aws_kms_key.redis.arn)[1]}:logs:us-east-1:${split(":", aws_kms_key.redis.arn)[4]}:log-group:/aws/vendedlogs/elasticache/${local.name}/*"
           }
         }
       },
@@ -73,9 +79,10 @@ resource "aws_security_group" "redis" {
   tags        = local.tags
 }
 
-resource "aws_vpc_security_group_ingress_rule" "redis_0" {
+# One rule per CIDR, named after it: adding, removing or reordering CIDRs leaves the others alone.
+resource "aws_vpc_security_group_ingress_rule" "cidr_10_0_0_0_16" {
   security_group_id = aws_security_group.redis.id
-  description       = "Redis clients in 10.0.0.0/16 (network.allowed_cidrs[0])"
+  description       = "Redis clients in 10.0.0.0/16"
   cidr_ipv4         = "10.0.0.0/16"
   ip_protocol       = "tcp"
   from_port         = 6379
@@ -83,8 +90,16 @@ resource "aws_vpc_security_group_ingress_rule" "redis_0" {
   tags              = local.tags
 }
 
+# Earlier cachegen versions named the rules by their position in the list.
+moved {
+  from = aws_vpc_security_group_ingress_rule.redis_0
+  to   = aws_vpc_security_group_ingress_rule.cidr_10_0_0_0_16
+}
+
+# Under /aws/vendedlogs/: CloudWatch Logs then covers every cache's log delivery with one
+# resource-policy statement instead of one per log group (the policy's size is limited).
 resource "aws_cloudwatch_log_group" "slow_log" {
-  name              = "/aws/elasticache/${local.name}/slow-log"
+  name              = "/aws/vendedlogs/elasticache/${local.name}/slow-log"
   retention_in_days = 365
   kms_key_id        = aws_kms_key.redis.arn
   tags              = local.tags
@@ -93,7 +108,7 @@ resource "aws_cloudwatch_log_group" "slow_log" {
 }
 
 resource "aws_cloudwatch_log_group" "engine_log" {
-  name              = "/aws/elasticache/${local.name}/engine-log"
+  name              = "/aws/vendedlogs/elasticache/${local.name}/engine-log"
   retention_in_days = 365
   kms_key_id        = aws_kms_key.redis.arn
   tags              = local.tags
@@ -102,11 +117,12 @@ resource "aws_cloudwatch_log_group" "engine_log" {
 }
 
 # The family is in the name, so that an engine upgrade creates the new group before the old
-# one is destroyed (a group in use cannot be deleted).
+# one is destroyed (a group in use cannot be deleted). A description change would replace the
+# group under the same name, so it is ignored (earlier versions wrote the spec's path there).
 resource "aws_elasticache_parameter_group" "redis" {
   name        = "${local.name}-redis7"
   family      = "redis7"
-  description = format("%s: settings from %s", local.name, "environments/production/cache.yaml")
+  description = "${local.name}: redis7 parameters, managed by cachegen"
   tags        = local.tags
 
   parameter {
@@ -176,6 +192,7 @@ resource "aws_elasticache_parameter_group" "redis" {
 
   lifecycle {
     create_before_destroy = true
+    ignore_changes        = [description]
   }
 }
 
@@ -223,7 +240,7 @@ resource "aws_elasticache_replication_group" "redis" {
 
   snapshot_retention_limit   = 7
   snapshot_window            = "03:00-05:00"
-  final_snapshot_identifier  = "${local.name}-final"
+  final_snapshot_identifier  = "hospitality-redis-production-final-2019cbe5"
   maintenance_window         = "sun:05:00-sun:07:00"
   auto_minor_version_upgrade = true
   apply_immediately          = false
@@ -243,4 +260,14 @@ resource "aws_elasticache_replication_group" "redis" {
   }
 
   tags = local.tags
+
+  lifecycle {
+    # Production: Terraform refuses to destroy or replace the cache (its data would be lost).
+    # `cachegen validate` refuses such a change first; to make it on purpose, see "Removing a
+    # production cache" in cachegen's README (policy.accept_replacement).
+    prevent_destroy = true
+    # Without an AUTH token the update strategy means nothing, but hashicorp/aws 5.x sends a
+    # token update (with no token, which ElastiCache refuses) whenever it changes.
+    ignore_changes = [auth_token_update_strategy]
+  }
 }
