@@ -65,11 +65,17 @@ fn render(bencher: divan::Bencher, case: &str) {
     let engine = Engine::new(None).unwrap();
     let providers = project().providers;
     let waivers = cachegen::rules::waived(&c.context());
+    let accepted = cachegen::rules::accepted(
+        &c.context(),
+        &project().overrides,
+        &cachegen::targets::checkov::rules(),
+    );
     let input = RenderInput {
         plan: &c.plan,
         engine: &engine,
         providers: &providers,
         waivers: &waivers,
+        accepted: &accepted,
     };
     bencher.bench(|| {
         cachegen::targets::render_all(divan::black_box(&input))

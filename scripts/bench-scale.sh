@@ -4,7 +4,7 @@
 # for `validate`, `render` into an empty folder (every file written and flushed), `render`
 # over an up-to-date output (what CI runs), and `render --check`; peak memory of the fresh
 # render from GNU time; then the peers (checkov, terraform validate, docker-compose config) on
-# the shipped output, for the ratio the README states.
+# the shipped output, for the ratio docs/performance.md states.
 #
 #   scripts/bench-scale.sh              shipped, N = 10 100 1000 10000
 #   scripts/bench-scale.sh 100          one N (what .ci/run does)

@@ -216,16 +216,25 @@ fn duplicate_environments(outcomes: &mut [Outcome]) {
     }
 }
 
-/// Every `environments/*/cache.yaml` of a project, sorted.
+/// The names a spec file may have in an environment's folder.
+pub const SPEC_NAMES: [&str; 2] = ["cache.yaml", "cache.yml"];
+
+/// Every `environments/*/cache.yaml` (or `cache.yml`) of a project, sorted. A folder with both
+/// yields both; the caller refuses that.
 pub fn discover_specs(project: &Project) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&project.environments)? {
         let entry = entry?;
-        let candidate = entry.path().join("cache.yaml");
-        // Anything named cache.yaml is a spec: one that is a FIFO, a folder or a dangling
-        // link is reported (exit 2), never skipped in silence.
-        if entry.path().is_dir() && candidate.symlink_metadata().is_ok() {
-            out.push(candidate);
+        if !entry.path().is_dir() {
+            continue;
+        }
+        for name in SPEC_NAMES {
+            let candidate = entry.path().join(name);
+            // Anything named so is a spec: one that is a FIFO, a folder or a dangling link is
+            // reported (exit 2), never skipped in silence.
+            if candidate.symlink_metadata().is_ok() {
+                out.push(candidate);
+            }
         }
     }
     out.sort();

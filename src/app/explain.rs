@@ -26,7 +26,17 @@ impl Explained {
 
     /// The explanation as one JSON document.
     pub fn json(&self) -> String {
-        serde_json::to_string_pretty(&self.explanation).expect("JSON")
+        let mut doc = serde_json::Map::new();
+        doc.insert(
+            "format_version".into(),
+            crate::diagnostics::FORMAT_VERSION.into(),
+        );
+        if let serde_json::Value::Object(fields) =
+            serde_json::to_value(&self.explanation).expect("JSON")
+        {
+            doc.extend(fields);
+        }
+        serde_json::to_string_pretty(&doc).expect("JSON")
     }
 }
 
@@ -45,8 +55,8 @@ impl ExplainReport {
 pub fn explain(settings: &Settings, spec: &Path) -> Result<ExplainReport, Problem> {
     let checked = match pipeline::check_spec(&settings.project, spec) {
         pipeline::Outcome::Checked(c) => c,
-        pipeline::Outcome::Unreadable { failure, .. } => {
-            return Err(Problem::new(failure.message, failure.help));
+        pipeline::Outcome::Unreadable { failure, path } => {
+            return Err(Problem::new(failure.message, failure.help).about(&path));
         }
         pipeline::Outcome::Invalid { diagnostics, .. } => {
             return Ok(ExplainReport::Invalid(diagnostics));

@@ -13,7 +13,7 @@ pub mod schema;
 pub mod validate;
 pub mod verify;
 
-use crate::diagnostics::{self, Diagnostic, codes};
+use crate::diagnostics::{self, Diagnostic, Location, SourceFile, codes};
 use crate::project::Project;
 use std::path::PathBuf;
 
@@ -39,6 +39,8 @@ pub struct Problem {
     pub message: String,
     /// One line that says what to do about it.
     pub help: Option<String>,
+    /// The file it is about, when there is one (a spec that cannot be read).
+    pub file: Option<PathBuf>,
 }
 
 impl Problem {
@@ -46,7 +48,14 @@ impl Problem {
         Problem {
             message: message.into(),
             help: Some(help.into()),
+            file: None,
         }
+    }
+
+    /// The problem, about `file`.
+    pub fn about(mut self, file: &std::path::Path) -> Problem {
+        self.file = Some(file.to_path_buf());
+        self
     }
 
     /// A problem with nothing useful to add.
@@ -54,17 +63,23 @@ impl Problem {
         Problem {
             message: message.into(),
             help: None,
+            file: None,
         }
     }
 
     /// The problem as a CG0050 diagnostic, for the one document a machine-readable run prints:
     /// a tool that reads it must never take a run that did not happen for "0 errors".
+    /// It points at its file, when it has one; code scanning places it there.
     pub fn diagnostic(&self) -> Diagnostic {
-        let d = Diagnostic::error(codes::RUN_FAILED, self.message.clone());
-        match &self.help {
-            Some(h) => d.help(h.clone()),
-            None => d,
+        let mut d = Diagnostic::error(codes::RUN_FAILED, self.message.clone());
+        if let Some(h) = &self.help {
+            d = d.help(h.clone());
         }
+        if let Some(f) = &self.file {
+            let file = SourceFile::new(f.clone(), crate::load::display_path(f), String::new());
+            d = d.at(Location::file_start(&file));
+        }
+        d
     }
 }
 

@@ -4,8 +4,9 @@
 
 use super::validate::{self, Checks};
 use super::{Outcome, Problem, Settings};
-use crate::diagnostics::{Diagnostic, Severity, codes};
+use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile, codes};
 use crate::load::display_path;
+use crate::output::project_files::ProjectFile;
 use crate::pipeline::{self, Checked};
 use crate::project::ProviderVersions;
 use crate::targets::{self, Engine, OutFile};
@@ -55,6 +56,8 @@ pub enum Rendering {
 pub struct Written {
     /// Each environment written, in the order of the specs.
     pub environments: Vec<WrittenEnvironment>,
+    /// The editor schemas rewritten (they changed), as the user names them.
+    pub schemas: Vec<String>,
     /// A CG0051 warning per folder whose spec is gone (the folder is left in place).
     pub orphans: Vec<Diagnostic>,
 }
@@ -86,6 +89,10 @@ pub struct Comparison {
     /// A folder that could not be read: the comparison stopped there, after the diffs of the
     /// environments before it.
     pub failure: Option<Problem>,
+    /// The editor schemas that are not this cachegen's (stale or missing), as the user names
+    /// them; their diffs are in `schema_diffs`.
+    pub schemas: Vec<String>,
+    pub schema_diffs: String,
 }
 
 impl Comparison {
@@ -116,15 +123,36 @@ pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<Rend
     // Folders of environments that have no spec any more are judged only when every spec was
     // rendered: a run over some specs cannot tell a removed environment from one left out.
     let every_spec = specs.is_empty();
+    // The editor schemas are the project's, like the folders of removed environments: kept
+    // (and checked) by a run over every spec.
+    let schemas = if every_spec {
+        editor_schemas(settings)
+    } else {
+        None
+    };
     let rendering = match render_checked(settings, &checks) {
         Err(problem) => Rendering::NotRendered(problem),
         Ok(rendered) => match mode {
-            Mode::Write => match write(&settings.output, &output, &rendered, every_spec) {
+            Mode::Write => match write(&settings.output, &output, &rendered, every_spec)
+                .and_then(|w| write_schemas(w, schemas.as_ref()))
+            {
                 Ok(written) => Rendering::Written(written),
                 Err(problem) => Rendering::NotWritten(problem),
             },
             Mode::Check => {
-                Rendering::Compared(compare(&settings.output, &output, &rendered, every_spec))
+                let mut found = compare(
+                    &settings.output,
+                    &output,
+                    &settings.project.root,
+                    &rendered,
+                    every_spec,
+                );
+                if found.failure.is_none()
+                    && let Some(s) = &schemas
+                {
+                    compare_schemas(s, &mut found);
+                }
+                Rendering::Compared(found)
             }
         },
     };
@@ -141,6 +169,116 @@ pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<Rend
         rendering,
         outcome,
     })
+}
+
+/// The editor schemas a project keeps: the project root, and each file relative to it.
+struct Schemas {
+    root: PathBuf,
+    files: Vec<ProjectFile>,
+}
+
+/// The schemas of this cachegen, where the project keeps them (none without a `cachegen.toml`
+/// or with `schema = false`).
+fn editor_schemas(settings: &Settings) -> Option<Schemas> {
+    let project = &settings.project;
+    let folder = project.schema.as_ref()?;
+    let rel = folder
+        .strip_prefix(&project.root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| folder.clone());
+    Some(Schemas {
+        root: project.root.clone(),
+        files: vec![
+            ProjectFile {
+                path: rel.join(crate::spec::schema::SPEC_FILE),
+                contents: crate::spec::schema::text(),
+            },
+            ProjectFile {
+                path: rel.join(crate::spec::schema::PARTIAL_FILE),
+                contents: crate::spec::schema::partial_text(),
+            },
+        ],
+    })
+}
+
+fn write_schemas(mut written: Written, schemas: Option<&Schemas>) -> Result<Written, Problem> {
+    let Some(s) = schemas else {
+        return Ok(written);
+    };
+    match crate::output::project_files::write(&s.root, &s.files) {
+        Ok(files) => {
+            written.schemas = files
+                .iter()
+                .map(|f| display_path(&s.root.join(f)))
+                .collect();
+            Ok(written)
+        }
+        Err(e) => Err(Problem::new(
+            format!("cannot write the editor schemas: {e}"),
+            "`schema` in cachegen.toml names the folder (`schema = false` leaves the schemas to you); every environment was written",
+        )),
+    }
+}
+
+/// `--check`: each schema that is not this cachegen's, with a diff and a CG0051 at its first
+/// differing line.
+fn compare_schemas(s: &Schemas, found: &mut Comparison) {
+    let stale = match crate::output::project_files::stale(&s.root, &s.files) {
+        Ok(v) => v,
+        Err(e) => {
+            found.failure = Some(Problem::new(
+                format!("cannot read the editor schemas: {e}"),
+                "`schema` in cachegen.toml names the folder; `schema = false` leaves the schemas to you",
+            ));
+            return;
+        }
+    };
+    for (f, on_disk) in stale {
+        let path = s.root.join(&f.path);
+        let name = display_path(&path);
+        let help = "run `cachegen render` and commit the result (the schemas follow the cachegen version: `required_version` in cachegen.toml pins it)";
+        let d = match &on_disk {
+            Some(old) => {
+                let diff = similar::TextDiff::from_lines(old.as_str(), f.contents.as_str());
+                found.schema_diffs.push_str(
+                    &diff
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(
+                            &format!("{name} (on disk)"),
+                            &format!("{name} (cachegen {})", env!("CARGO_PKG_VERSION")),
+                        )
+                        .to_string(),
+                );
+                let stale = crate::output::Stale {
+                    name: name.clone(),
+                    path: path.clone(),
+                    on_disk: Some(old.clone()),
+                    line: crate::output::first_difference(old, &f.contents),
+                };
+                Diagnostic::error(
+                    codes::STALE_OUTPUT,
+                    format!(
+                        "`{name}` is not the schema of cachegen {}: editors check specs against it",
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                )
+                .at(at_line(&stale))
+            }
+            None => {
+                found
+                    .schema_diffs
+                    .push_str(&format!("missing: {name} (the schema editors read)\n"));
+                Diagnostic::error(
+                    codes::STALE_OUTPUT,
+                    format!("`{name}` is missing: editors read the schema from it"),
+                )
+                .at(file_start(&path))
+            }
+        };
+        found.stale.push(d.help(help));
+        found.schemas.push(name);
+    }
 }
 
 /// One environment rendered in memory.
@@ -167,22 +305,29 @@ fn render_checked(settings: &Settings, checks: &Checks) -> Result<Vec<Rendered>,
         })
         .collect();
     let providers = &settings.project.providers;
-    crate::parallel::map(&checked, 32, |c| render_one(c, &engine, providers))
-        .into_iter()
-        .collect()
+    let overrides = &settings.project.overrides;
+    crate::parallel::map(&checked, 32, |c| {
+        render_one(c, &engine, providers, overrides)
+    })
+    .into_iter()
+    .collect()
 }
 
 fn render_one(
     checked: &Checked,
     engine: &Engine,
     providers: &ProviderVersions,
+    overrides: &crate::rules::Overrides,
 ) -> Result<Rendered, Problem> {
-    let waivers = crate::rules::waived(&checked.context());
+    let cx = checked.context();
+    let waivers = crate::rules::waived(&cx);
+    let accepted = crate::rules::accepted(&cx, overrides, &targets::checkov::rules());
     let input = targets::RenderInput {
         plan: &checked.plan,
         engine,
         providers,
         waivers: &waivers,
+        accepted: &accepted,
     };
     let plan = &checked.plan;
     targets::render_all(&input)
@@ -212,7 +357,7 @@ fn orphaned(out: &Path, rendered: &[Rendered]) -> Result<Vec<String>, Problem> {
 
 /// CG0051 for the folder of an environment whose spec is gone: a warning when `render`
 /// leaves it, an error under `--check`.
-fn orphan(severity: Severity, shown_root: &str, env: &str) -> Diagnostic {
+fn orphan(severity: Severity, out: &Path, shown_root: &str, env: &str) -> Diagnostic {
     let until = if severity == Severity::Warning {
         " (render --check fails until it is gone)"
     } else {
@@ -226,6 +371,11 @@ fn orphan(severity: Severity, shown_root: &str, env: &str) -> Diagnostic {
     .help(format!(
         "delete `{shown_root}/{env}`{until}, or restore its spec"
     ))
+    // A finding needs a file: the folder's first generated one.
+    .at_opt(
+        crate::output::first_generated_file(&out.join(env))
+            .map(|rel| file_start(&out.join(env).join(rel))),
+    )
 }
 
 fn write(
@@ -270,6 +420,7 @@ fn write(
         Vec::new()
     };
     Ok(Written {
+        schemas: Vec::new(),
         environments: rendered
             .iter()
             .map(|r| WrittenEnvironment {
@@ -280,12 +431,43 @@ fn write(
             .collect(),
         orphans: orphans
             .iter()
-            .map(|env| orphan(Severity::Warning, shown_root, env))
+            .map(|env| orphan(Severity::Warning, out, shown_root, env))
             .collect(),
     })
 }
 
-fn compare(out: &Path, shown_root: &str, rendered: &[Rendered], every_spec: bool) -> Comparison {
+/// A stale file's first differing line, as a place code scanning can show.
+fn at_line(f: &crate::output::Stale) -> Location {
+    let text = f.on_disk.clone().unwrap_or_default();
+    let offset = text
+        .split_inclusive('\n')
+        .take(f.line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        .min(text.len());
+    let file = SourceFile::new(f.path.clone(), f.name.clone(), text);
+    let line_end = file.text()[offset..]
+        .find('\n')
+        .map_or(file.text().len(), |i| offset + i);
+    Location::from_span(&file, offset..line_end)
+}
+
+/// The start of a file, for a finding about the file as a whole.
+fn file_start(path: &Path) -> Location {
+    Location::file_start(&SourceFile::new(
+        path.to_path_buf(),
+        display_path(path),
+        String::new(),
+    ))
+}
+
+fn compare(
+    out: &Path,
+    shown_root: &str,
+    project_root: &Path,
+    rendered: &[Rendered],
+    every_spec: bool,
+) -> Comparison {
     let mut found = Comparison {
         environments: rendered.len(),
         ..Comparison::default()
@@ -295,8 +477,9 @@ fn compare(out: &Path, shown_root: &str, rendered: &[Rendered], every_spec: bool
         let drift = crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files);
         (shown, r.source.clone(), drift)
     });
-    let stale = |what: String| {
+    let stale = |what: String, at: Location| {
         Diagnostic::error(codes::STALE_OUTPUT, what)
+            .at(at)
             .help("run `cachegen render` and commit the result")
     };
     for (shown, source, drift) in drifts {
@@ -318,26 +501,34 @@ fn compare(out: &Path, shown_root: &str, rendered: &[Rendered], every_spec: bool
         found.extra += d.extra.len();
         found.diffs.push(d.report);
         for f in &d.changed {
-            found
-                .stale
-                .push(stale(format!("`{f}` differs from what {source} renders")));
+            found.stale.push(stale(
+                format!("`{}` differs from what {source} renders", f.name),
+                at_line(f),
+            ));
         }
+        // A missing file is not in the repository: the finding points at the spec that
+        // renders it.
+        let spec = file_start(&project_root.join(&source));
         for f in &d.missing {
-            found
-                .stale
-                .push(stale(format!("`{f}` is missing; {source} renders it")));
+            found.stale.push(stale(
+                format!("`{}` is missing; {source} renders it", f.name),
+                spec.clone(),
+            ));
         }
         for f in &d.extra {
-            found
-                .stale
-                .push(stale(format!("`{f}` is no longer produced by {source}")));
+            found.stale.push(stale(
+                format!("`{}` is no longer produced by {source}", f.name),
+                file_start(&f.path),
+            ));
         }
     }
     if every_spec {
         match orphaned(out, rendered) {
             Ok(orphans) => {
                 for env in orphans {
-                    found.stale.push(orphan(Severity::Error, shown_root, &env));
+                    found
+                        .stale
+                        .push(orphan(Severity::Error, out, shown_root, &env));
                     found.orphans.push(env);
                 }
             }

@@ -2,19 +2,96 @@
 //! one of them in full, with a failing and a passing example for a rule.
 
 use super::Problem;
-use crate::diagnostics::{RuleInfo, Severity, codes};
+use crate::diagnostics::{SarifRule, Severity, codes};
 use crate::rules::{Tiers, catalog};
 use std::fmt::Write;
 
-/// The rules as SARIF describes them (`tool.driver.rules`).
-pub fn sarif_rules() -> Vec<RuleInfo> {
+/// Every code as SARIF describes it (`tool.driver.rules`): its help in plain text (what
+/// `cachegen rules CODE` prints) and in Markdown (what code scanning shows beside an alert),
+/// and tags: `cachegen`, its family, and `security` for the tier policy.
+pub fn sarif_rules() -> Vec<SarifRule> {
     catalog::rule_infos()
+        .into_iter()
+        .map(|info| {
+            let rule = catalog::rule(info.code);
+            let mut tags = vec!["cachegen"];
+            match rule {
+                Some(r) => {
+                    tags.push(r.family.as_str());
+                    if r.family == crate::rules::Family::Policy {
+                        tags.push("security");
+                    }
+                }
+                None if info.code.starts_with("CG80") => tags.push("drift"),
+                None => tags.push("input"),
+            }
+            SarifRule {
+                info,
+                help_text: format!(
+                    "{}\n`cachegen rules {}` prints this help.\n",
+                    describe(info.code).unwrap_or_default().trim_end(),
+                    info.code
+                ),
+                help_markdown: markdown(info.code).unwrap_or_default(),
+                tags,
+            }
+        })
+        .collect()
+}
+
+/// Where the rules are documented, for SARIF's `helpUri`: `docs/rules.md` of the version that
+/// runs, in cachegen's repository (`repository` in Cargo.toml). Without a repository there is
+/// no address to give, and the log carries the help itself (`help.markdown`).
+pub fn help_uri() -> Option<String> {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repo.is_empty()).then(|| format!("{repo}/blob/v{}/docs/rules.md", env!("CARGO_PKG_VERSION")))
+}
+
+/// One code in Markdown: what `describe` says, as code scanning shows it beside an alert.
+pub fn markdown(code: &str) -> Result<String, Problem> {
+    let code = code.to_ascii_uppercase();
+    let mut s = String::new();
+    if let Some(r) = catalog::rule(&code) {
+        let _ = writeln!(s, "**{}** `{}` ({} rule)\n", r.summary, r.name, r.family);
+        let _ = writeln!(s, "{}\n", r.rationale);
+        let _ = writeln!(s, "Severity: {}.\n", tiers_text(&r.severity));
+        let _ = writeln!(
+            s,
+            "Fails (tier {}):\n\n```yaml\n{}\n```\n",
+            r.examples.tier.as_str(),
+            r.examples.failing
+        );
+        let _ = writeln!(s, "Passes:\n\n```yaml\n{}\n```\n", r.examples.passing);
+        let _ = writeln!(
+            s,
+            "To accept it for one spec, waive it with the reason (kept in the generated files):\n\n```yaml\npolicy:\n  exceptions:\n    - {{ rule: {}, reason: \"...\" }}\n```\n\nTo change its severity for the whole project: `{} = \"error\"` (or `warning`, `note`, `off`) under `[rules]` in cachegen.toml.",
+            r.code, r.code
+        );
+    } else if let Some(c) = codes::INPUT.iter().find(|c| c.code == code) {
+        let _ = writeln!(s, "**{}** `{}` (input)\n", c.summary, c.name);
+        if c.rationale != c.summary {
+            let _ = writeln!(s, "{}\n", c.rationale);
+        }
+        let _ = writeln!(
+            s,
+            "Input problems stop a spec before its rules run; they cannot be waived."
+        );
+    } else if let Some(c) = codes::DRIFT.iter().find(|c| c.code == code) {
+        let _ = writeln!(
+            s,
+            "**{}** `{}` (drift, reported by `cachegen verify`)\n\n{}\n\nDrift is fixed on the server (or by changing the spec); it cannot be waived.",
+            c.summary, c.name, c.rationale
+        );
+    } else {
+        return Err(Problem::bare(format!("no rule `{code}`")));
+    }
+    Ok(s)
 }
 
 /// Every rule as data: code, name, family, summary, rationale, severity per tier.
 pub fn catalog_json() -> serde_json::Value {
     let tier = |s: Option<Severity>| s.map(Severity::as_str);
-    catalog::RULES
+    let rules: Vec<serde_json::Value> = catalog::RULES
         .iter()
         .map(|r| {
             serde_json::json!({
@@ -27,7 +104,11 @@ pub fn catalog_json() -> serde_json::Value {
                 },
             })
         })
-        .collect()
+        .collect();
+    serde_json::json!({
+        "format_version": crate::diagnostics::FORMAT_VERSION,
+        "rules": rules,
+    })
 }
 
 /// Every code for people: input and drift codes, then the rules by family with a severity

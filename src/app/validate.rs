@@ -39,8 +39,8 @@ pub fn validate(settings: &Settings, specs: &[PathBuf]) -> Result<Checks, Proble
     let unreadable: Vec<Problem> = outcomes
         .iter()
         .filter_map(|o| match o {
-            SpecOutcome::Unreadable { failure, .. } => {
-                Some(Problem::new(&failure.message, &failure.help))
+            SpecOutcome::Unreadable { failure, path } => {
+                Some(Problem::new(&failure.message, &failure.help).about(path))
             }
             _ => None,
         })
@@ -116,7 +116,20 @@ fn spec_paths(settings: &Settings, specs: &[PathBuf]) -> Result<Vec<PathBuf>, Pr
     }
     let environments = display_path(&settings.project.environments);
     match pipeline::discover_specs(&settings.project) {
-        Ok(v) if !v.is_empty() => Ok(v),
+        Ok(v) if !v.is_empty() => {
+            // One folder is one environment: two spellings of its spec would be two specs.
+            if let Some(w) = v.windows(2).find(|w| w[0].parent() == w[1].parent()) {
+                return Err(Problem::new(
+                    format!(
+                        "`{}` holds both cache.yaml and cache.yml",
+                        display_path(w[0].parent().unwrap_or(&w[0]))
+                    ),
+                    "keep one of them: an environment's folder holds one spec",
+                )
+                .about(&w[1]));
+            }
+            Ok(v)
+        }
         Ok(_) => Err(Problem::new(
             format!("no specs found: `{environments}` has no <environment>/cache.yaml"),
             "pass spec files explicitly, or run `cachegen init` to start a project",

@@ -59,8 +59,8 @@ pub fn verify(settings: &Settings, spec: &Path, server: &Server) -> Result<Verif
     };
     let checked = match pipeline::check_spec(&settings.project, spec) {
         pipeline::Outcome::Checked(c) => c,
-        pipeline::Outcome::Unreadable { failure, .. } => {
-            return Err(Problem::new(failure.message, failure.help));
+        pipeline::Outcome::Unreadable { failure, path } => {
+            return Err(Problem::new(failure.message, failure.help).about(&path));
         }
         pipeline::Outcome::Invalid { diagnostics, .. } => {
             return Ok(VerifyReport::Invalid(diagnostics));

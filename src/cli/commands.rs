@@ -37,9 +37,31 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
                 for f in &created.files {
                     eprintln!("created {f}");
                 }
+                let at = if created.project_dir == "." {
+                    String::new()
+                } else {
+                    format!(
+                        " (from the repository root: `cachegen -C {} ...`)",
+                        created.project_dir
+                    )
+                };
+                eprintln!("next:");
                 eprintln!(
-                    "next: export REDIS_PASSWORD=..., then `cachegen validate` and `cachegen render`"
+                    "  1. add your environments under environments/ (your editor checks each spec against schema/){at}"
                 );
+                eprintln!(
+                    "  2. `cachegen render`, which validates, then writes generated/<environment>/"
+                );
+                eprintln!(
+                    "  3. commit everything above and generated/: CI ({}) runs `cachegen render --check`",
+                    created.workflow
+                );
+                if created.needs_git_url {
+                    eprintln!(
+                        "  4. set CACHEGEN_GIT in {} to the Git URL your team installs cachegen from",
+                        created.workflow
+                    );
+                }
             }
             Outcome::Clean
         }
@@ -98,12 +120,12 @@ pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -
             p.problem_after(&diags, specs, problem);
         }
         Rendering::Written(written) => {
+            // What was written, then every finding with one summary that counts them all
+            // (a folder left behind is a warning too).
             if p.human() {
-                p.diagnostics(&diags, specs);
                 print_written(p, root, written);
-            } else {
-                p.diagnostics(&[diags, written.orphans.clone()].concat(), specs);
             }
+            p.diagnostics(&[diags, written.orphans.clone()].concat(), specs);
         }
         Rendering::Compared(found) => {
             if p.human() {
@@ -119,7 +141,7 @@ pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -
     report.outcome()
 }
 
-/// What was written, and the folders left behind by removed specs, on stderr.
+/// What was written, on stderr.
 fn print_written(p: &Printer, root: &str, written: &Written) {
     if p.quiet {
         return;
@@ -132,9 +154,8 @@ fn print_written(p: &Printer, root: &str, written: &Written) {
             env.environment, env.files, env.source
         );
     }
-    drop(err);
-    for orphan in &written.orphans {
-        p.one(orphan);
+    for schema in &written.schemas {
+        let _ = writeln!(err, "wrote {schema} (the schema editors read)");
     }
 }
 
@@ -150,6 +171,7 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
     for diff in &found.diffs {
         let _ = diffs.write_all(diff.as_bytes());
     }
+    let _ = diffs.write_all(found.schema_diffs.as_bytes());
     if let Some(problem) = &found.failure {
         return Err(problem);
     }
@@ -161,14 +183,24 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
     }
     drop(diffs);
     let envs = found.stale_environments();
-    if envs == 0 {
+    if !found.schemas.is_empty() {
+        eprintln!(
+            "error: the editor schemas are not this cachegen's ({}): {}",
+            env!("CARGO_PKG_VERSION"),
+            found.schemas.join(", ")
+        );
+        if envs == 0 {
+            eprintln!("help: run `cachegen render` and commit the result");
+        }
+    }
+    if envs == 0 && found.schemas.is_empty() {
         if !p.quiet && p.human() {
             eprintln!(
                 "generated files are up to date ({} environments)",
                 found.environments
             );
         }
-    } else {
+    } else if envs > 0 {
         eprintln!(
             "error: generated files are stale: {} changed, {} missing, {} extra in {envs} environment{}",
             found.changed,
@@ -176,7 +208,16 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
             found.extra_with_orphans(),
             if envs == 1 { "" } else { "s" }
         );
-        eprintln!("help: run `cachegen render` and commit the result");
+        // `render` leaves the folder of a removed environment alone (it may hold Terraform
+        // state): deleting it is the team's step, and the help says so.
+        if !found.diffs.is_empty() {
+            eprintln!("help: run `cachegen render` and commit the result");
+        }
+        for env in &found.orphans {
+            eprintln!(
+                "help: `{root}/{env}` belongs to an environment whose spec is gone: destroy what it provisioned, then delete the folder and commit (render never deletes it)"
+            );
+        }
     }
     Ok(())
 }
@@ -255,9 +296,18 @@ pub fn impact(p: &Printer, settings: &Settings, source: &app::impact::BaseSource
         Format::Sarif => {
             let diags = crate::impact::report::diagnostics(report);
             let rules = app::rules::sarif_rules();
+            let help_uri = app::rules::help_uri();
+            let (repository, run_file) = p.project();
+            let run = crate::diagnostics::SarifRun {
+                rules: &rules,
+                source_root: repository,
+                run_file,
+                help_uri: help_uri.as_deref(),
+                successful: true,
+            };
             let _ = std::io::stdout()
                 .lock()
-                .write_all(crate::diagnostics::render_sarif(&diags, &rules).as_bytes());
+                .write_all(crate::diagnostics::render_sarif(&diags, &run).as_bytes());
             if !p.quiet {
                 eprintln!("{}", report.verdict());
             }

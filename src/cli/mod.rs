@@ -22,12 +22,13 @@ Examples:
   cachegen validate environments/staging/cache.yaml --format json
   cachegen render                            write generated/<environment>/ for every spec
   cachegen render --check                    in CI: fail with a diff when generated files are stale
+  cachegen -C infra/cache validate           a project in a folder of a monorepo, from its root
   cachegen explain environments/production/cache.yaml
   cachegen rules CG1003                      what a rule checks, and why
   cachegen impact --format markdown          what this branch does to live caches, as a pull-request comment
   cachegen verify environments/staging/cache.yaml --url rediss://cache.internal:6379 --tls-ca ca.crt
                                              compare a live Redis with its spec (password in REDIS_PASSWORD)
-  cachegen schema > schema/cache.schema.json";
+  cachegen schema                            the JSON Schema (render keeps schema/ up to date)";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -46,6 +47,9 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
+    /// Run as if cachegen was started in DIR (a project inside a monorepo, from its root).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
     /// Diagnostics format: human (stderr), json or sarif (stdout); markdown (stdout) for
     /// `impact`'s pull-request comment.
     #[arg(long, value_enum, global = true, default_value = "human")]
@@ -172,6 +176,16 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Outcome {
     let p = Printer::new(&cli.global);
+    // `-C` first, as git and make do: every path after it, on the command line or found, is
+    // then relative to DIR.
+    if let Some(dir) = &cli.global.directory
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        return p.problem(&crate::app::Problem::new(
+            format!("-C {}: {e}", dir.display()),
+            "give -C the folder of the project (the one with cachegen.toml)",
+        ));
+    }
     let flags = Flags {
         deny_warnings: cli.global.deny_warnings.then_some(true),
         ..Flags::default()
@@ -190,14 +204,14 @@ fn run(cli: Cli) -> Outcome {
                 Some(d) => crate::app::impact::BaseSource::Dir(d),
                 None => crate::app::impact::BaseSource::Git(base),
             };
-            in_project(&p, flags, |s| commands::impact(&p, s, &source))
+            in_project(&p, flags, &[], |s| commands::impact(&p, s, &source))
         }
         Command::Schema => commands::schema(),
         Command::Rules { code } => commands::rules(&p, code.as_deref()),
         Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Validate { specs, out } => {
             let flags = Flags { out, ..flags };
-            in_project(&p, flags, |s| commands::validate(&p, s, &specs))
+            in_project(&p, flags, &specs, |s| commands::validate(&p, s, &specs))
         }
         Command::Render {
             specs,
@@ -211,29 +225,45 @@ fn run(cli: Cli) -> Outcome {
                 ..flags
             };
             let mode = if check { Mode::Check } else { Mode::Write };
-            in_project(&p, flags, |s| commands::render(&p, s, &specs, mode))
+            in_project(&p, flags, &specs, |s| commands::render(&p, s, &specs, mode))
         }
-        Command::Explain { spec } => in_project(&p, flags, |s| commands::explain(&p, s, &spec)),
+        Command::Explain { spec } => in_project(&p, flags, std::slice::from_ref(&spec), |s| {
+            commands::explain(&p, s, &spec)
+        }),
         Command::Verify {
             spec,
             url,
             password_env,
             tls_ca,
             timeout_ms,
-        } => in_project(&p, flags, |s| {
-            match settings::server(&url, password_env.as_deref(), tls_ca.as_deref(), timeout_ms) {
+        } => in_project(
+            &p,
+            flags,
+            std::slice::from_ref(&spec),
+            |s| match settings::server(&url, password_env.as_deref(), tls_ca.as_deref(), timeout_ms)
+            {
                 Ok(server) => commands::verify(&p, s, &spec, &server),
                 Err(problem) => p.problem(&problem),
-            }
-        }),
+            },
+        ),
     }
 }
 
-/// Run `work` with the settings of the project around the working folder; without them (the
-/// folder or `cachegen.toml` cannot be read), print why and end the run.
-fn in_project(p: &Printer, flags: Flags, work: impl FnOnce(&Settings) -> Outcome) -> Outcome {
-    match settings::load(flags) {
-        Ok(s) => work(&s),
+/// Run `work` with the settings of the project the run is about: the one that holds the specs
+/// named on the command line, else the one around the working folder. Without them (the
+/// folder or `cachegen.toml` cannot be read, or the pinned version is another), print why
+/// and end the run.
+fn in_project(
+    p: &Printer,
+    flags: Flags,
+    specs: &[PathBuf],
+    work: impl FnOnce(&Settings) -> Outcome,
+) -> Outcome {
+    match settings::load(flags, specs) {
+        Ok(s) => {
+            p.set_project(&s.project.repository, &s.project.root);
+            work(&s)
+        }
         Err(NoSettings::WorkingFolder(problem)) => p.problem(&problem),
         Err(NoSettings::ProjectFile(diags)) => {
             p.diagnostics(&diags, 0);

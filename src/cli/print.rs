@@ -3,8 +3,10 @@
 
 use super::{ColorChoice, Format, GlobalArgs};
 use crate::app::{self, Outcome, Problem};
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Diagnostic, Severity, codes};
+use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// How this run prints, from the global flags.
 pub struct Printer {
@@ -12,6 +14,9 @@ pub struct Printer {
     /// Only errors and drift: no summaries, no progress.
     pub quiet: bool,
     color: bool,
+    /// The project's git repository (SARIF's `%SRCROOT%`) and its `cachegen.toml`, once the
+    /// run knows its project.
+    project: OnceCell<(PathBuf, PathBuf)>,
 }
 
 impl Printer {
@@ -28,7 +33,30 @@ impl Printer {
             format: global.format,
             quiet: global.quiet,
             color,
+            project: OnceCell::new(),
         }
+    }
+
+    /// The run's project: SARIF paths are relative to its repository, and a finding about the
+    /// run as a whole points at its `cachegen.toml`.
+    pub fn set_project(&self, repository: &Path, root: &Path) {
+        let _ = self.project.set((
+            repository.to_path_buf(),
+            root.join(crate::project::FILE_NAME),
+        ));
+    }
+
+    /// The repository and project file of the run; before a project is known, those around
+    /// the working folder.
+    pub(super) fn project(&self) -> &(PathBuf, PathBuf) {
+        self.project.get_or_init(|| {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let root = crate::project::find(&cwd)
+                .and_then(|f| f.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| cwd.clone());
+            let repository = crate::project::repository_root(&root).unwrap_or_else(|| root.clone());
+            (repository, root.join(crate::project::FILE_NAME))
+        })
     }
 
     pub fn human(&self) -> bool {
@@ -65,9 +93,18 @@ impl Printer {
             }
             Format::Sarif => {
                 let rules = app::rules::sarif_rules();
+                let help_uri = app::rules::help_uri();
+                let (repository, run_file) = self.project();
+                let run = diagnostics::SarifRun {
+                    rules: &rules,
+                    source_root: repository,
+                    run_file,
+                    help_uri: help_uri.as_deref(),
+                    successful: !diags.iter().any(|d| d.code == codes::RUN_FAILED),
+                };
                 let _ = std::io::stdout()
                     .lock()
-                    .write_all(diagnostics::render_sarif(diags, &rules).as_bytes());
+                    .write_all(diagnostics::render_sarif(diags, &run).as_bytes());
             }
             // A pull-request comment that says the run failed, so that a CI job that posts
             // stdout never posts an empty or stale report. The messages are cachegen's own
@@ -88,13 +125,6 @@ impl Printer {
                 let _ = std::io::stdout().lock().write_all(text.as_bytes());
             }
         }
-    }
-
-    /// One diagnostic in human form on stderr, without a summary line.
-    pub fn one(&self, d: &Diagnostic) {
-        let _ = std::io::stderr()
-            .lock()
-            .write_all(diagnostics::render_human(std::slice::from_ref(d), self.color).as_bytes());
     }
 
     /// A problem that stopped the run. See [`Printer::problem_after`].

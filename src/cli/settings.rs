@@ -27,16 +27,61 @@ pub enum NoSettings {
     ProjectFile(Vec<Diagnostic>),
 }
 
-/// The settings of a run started in the working folder: its project (`cachegen.toml` found
-/// by walking up) with the flags over it.
-pub fn load(flags: Flags) -> Result<Settings, NoSettings> {
+/// The settings of a run: its project with the flags over it. The project is the one that
+/// holds the specs named on the command line (`cachegen.toml` found by walking up from each
+/// spec's folder, as Cargo finds a manifest), so that a hook run from a monorepo's root gets
+/// the settings of the project it checks; with no spec named, or none inside a project, the
+/// one around the working folder.
+pub fn load(flags: Flags, specs: &[PathBuf]) -> Result<Settings, NoSettings> {
     let cwd = std::env::current_dir().map_err(|e| {
         NoSettings::WorkingFolder(Problem::bare(format!(
             "cannot read the working folder: {e}"
         )))
     })?;
-    let project = project::discover(&cwd).map_err(NoSettings::ProjectFile)?;
+    let project = match project_file_of(&cwd, specs).map_err(NoSettings::WorkingFolder)? {
+        Some(file) => project::load(&file),
+        None => project::discover(&cwd),
+    }
+    .map_err(NoSettings::ProjectFile)?;
     Ok(resolve(flags, project))
+}
+
+/// The one `cachegen.toml` that the named specs belong to. Specs of two projects (or of a
+/// project and none) in one run are refused: their settings may disagree.
+fn project_file_of(cwd: &Path, specs: &[PathBuf]) -> Result<Option<PathBuf>, Problem> {
+    // Each spec's project file, as found and as it resolves (two spellings of one file are
+    // one project).
+    let mut found: Option<Option<(PathBuf, PathBuf)>> = None;
+    for spec in specs {
+        let abs = crate::load::normalize(&cwd.join(spec));
+        let file = abs.parent().and_then(project::find).map(|f| {
+            let real = std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+            (f, real)
+        });
+        let same = |a: &Option<(PathBuf, PathBuf)>, b: &Option<(PathBuf, PathBuf)>| {
+            a.as_ref().map(|x| &x.1) == b.as_ref().map(|x| &x.1)
+        };
+        match &found {
+            None => found = Some(file),
+            Some(first) if same(first, &file) => {}
+            Some(first) => {
+                let name = |f: &Option<(PathBuf, PathBuf)>| match f {
+                    Some((f, _)) => format!("`{}`", crate::load::display_path(f)),
+                    None => "no cachegen.toml".to_string(),
+                };
+                return Err(Problem::new(
+                    format!(
+                        "the specs belong to different projects: {} and {} (at `{}`)",
+                        name(first),
+                        name(&file),
+                        crate::load::display_path(spec)
+                    ),
+                    "run cachegen once per project, e.g. `cachegen -C infra/cache validate`",
+                ));
+            }
+        }
+    }
+    Ok(found.flatten().map(|(f, _)| f))
 }
 
 /// Flags over `cachegen.toml` over defaults. Paths from a flag are as given (relative to the

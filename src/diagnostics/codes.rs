@@ -38,6 +38,7 @@ codes! {
     UNKNOWN_EXCEPTION = "CG0031";
     DUPLICATE_ENVIRONMENT = "CG0040";
     PROJECT_SETTINGS = "CG0041";
+    CACHEGEN_VERSION_MISMATCH = "CG0042";
     RUN_FAILED = "CG0050";
     STALE_OUTPUT = "CG0051";
     RECORD_UNREADABLE = "CG0060";
@@ -82,6 +83,7 @@ codes! {
     AWS_KEYSPACE_EVENT_LETTERS = "CG2014";
     AWS_DATA_TIERING_POLICY = "CG2015";
     AWS_AUTH_NEEDS_TLS = "CG2016";
+    AWS_LOG_RETENTION = "CG2017";
     AWS_TLS_TRANSITION = "CG2040";
     AWS_AUTH_CHANGE_FAILS = "CG2041";
     AWS_AUTH_CHANGE_WINDOW = "CG2042";
@@ -297,6 +299,13 @@ pub static INPUT: &[RuleInfo] = &[
         name: "project-settings",
         summary: "cachegen.toml has an unknown key or a wrong value.",
         rationale: "cachegen.toml has an unknown key or a wrong value.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: CACHEGEN_VERSION_MISMATCH,
+        name: "cachegen-version-mismatch",
+        summary: "This cachegen's version does not match `required_version` in cachegen.toml (exit 2).",
+        rationale: "Two cachegen versions may render different bytes from the same spec; a project pins the version its committed output comes from, so that `render --check` fails only on real changes.",
         default_severity: Severity::Error,
     },
     RuleInfo {
@@ -517,7 +526,7 @@ pub static IMPACT: &[RuleInfo] = &[
 mod tests {
     use super::*;
 
-    /// The hundreds say what kind of code it is: `cachegen rules` and the README group them so.
+    /// The hundreds say what kind of code it is: `cachegen rules` and docs/rules.md group them so.
     #[test]
     fn input_codes_are_cg00_and_drift_codes_cg80() {
         for c in INPUT {

@@ -1,6 +1,10 @@
 use super::{Diagnostic, Location, count};
 use serde_json::{Value, json};
 
+/// The version of every JSON document cachegen prints (`format_version`, its first key). It
+/// changes only when a field is removed or changes meaning; new fields keep it.
+pub const FORMAT_VERSION: u32 = 1;
+
 fn location_json(l: &Location) -> Value {
     let (end_line, end_column) = l.file.line_col(l.span.end.max(l.span.start));
     json!({
@@ -32,6 +36,7 @@ pub fn render_json(diags: &[Diagnostic]) -> String {
         .collect();
     let c = count(diags);
     let doc = json!({
+        "format_version": FORMAT_VERSION,
         "diagnostics": items,
         "summary": { "errors": c.errors, "warnings": c.warnings, "notes": c.notes },
     });

@@ -9,8 +9,8 @@ mod sarif;
 mod source;
 
 pub use human::{render_human, summary};
-pub use json::render_json;
-pub use sarif::{RuleInfo, render_sarif};
+pub use json::{FORMAT_VERSION, render_json};
+pub use sarif::{FINGERPRINT_KEY, RuleInfo, SarifRule, SarifRun, artifact_location, render_sarif};
 pub use source::{Location, SourceFile};
 
 use std::cmp::Ordering;

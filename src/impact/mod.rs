@@ -550,6 +550,8 @@ fn render(plan: &Plan, side: &Side, waivers: &[Waived]) -> Result<Vec<OutFile>, 
         engine: side.engine,
         providers: side.providers,
         waivers,
+        // checkov's skip comments: comments, which change no resource or argument.
+        accepted: &[],
     })
 }
 

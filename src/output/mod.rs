@@ -8,9 +8,10 @@
 //! how their files survive the swap.
 
 mod check;
+pub mod project_files;
 pub mod team;
 
-pub use check::{Drift, check_env};
+pub use check::{Drift, Stale, check_env, first_difference};
 pub use team::is_generated;
 
 use crate::targets::OutFile;
@@ -382,6 +383,15 @@ pub fn environment_folders(out: &Path) -> Vec<String> {
         .collect();
     found.sort();
     found
+}
+
+/// The first file cachegen generated in `dir` (sorted), relative to it: what a finding about
+/// the whole folder points at.
+pub fn first_generated_file(dir: &Path) -> Option<String> {
+    list_files(dir)
+        .ok()?
+        .into_iter()
+        .find(|rel| is_generated(&dir.join(rel)))
 }
 
 pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {

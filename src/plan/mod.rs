@@ -69,6 +69,17 @@ impl Waived {
     }
 }
 
+/// A rule whose finding cachegen accepted for a spec without a waiver: the rule does not
+/// apply in the spec's tier, is below an error there, or the project's `[rules]` lowered it.
+/// Targets carry it, with waivers, into what downstream scanners read (checkov's skip
+/// comments), so that the scanner and cachegen agree.
+#[derive(Clone, Debug, Serialize)]
+pub struct Accepted {
+    pub rule: &'static str,
+    /// Why, in one sentence: the rule, the decision and the finding.
+    pub why: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Waiver {
     pub rule: String,

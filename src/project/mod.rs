@@ -3,14 +3,20 @@
 //! (`output`, `templates`, `deny_warnings`) are kept as the file says them; the command line
 //! layers its flags over them, and the defaults under them, in one place (`cli::settings`).
 
+pub mod version;
+
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile};
 use crate::rules::Overrides;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use version::{Requirement, Version};
 
 pub const FILE_NAME: &str = "cachegen.toml";
+
+/// Where the editor schemas live when `schema` does not say, relative to the project root.
+pub const DEFAULT_SCHEMA_FOLDER: &str = "schema";
 
 /// Where `render` writes when neither `--out` nor `output` says, relative to the project root.
 pub const DEFAULT_OUTPUT: &str = "generated";
@@ -31,6 +37,20 @@ pub struct ProjectFile {
     pub rules: Option<BTreeMap<String, String>>,
     /// Version constraints written into `versions.tf`.
     pub providers: Option<Providers>,
+    /// The cachegen versions this project accepts, as Cargo writes a requirement
+    /// (`=0.1.0`); any other version refuses to run.
+    pub required_version: Option<toml::Spanned<String>>,
+    /// Folder of the JSON Schemas editors read (default `schema`), kept up to date by
+    /// `render` and compared by `render --check`; `false` leaves schemas to the team.
+    pub schema: Option<SchemaFolder>,
+}
+
+/// `schema = "folder"` or `schema = false`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SchemaFolder {
+    Folder(String),
+    Kept(bool),
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
@@ -65,6 +85,13 @@ pub struct Project {
     pub templates: Option<PathBuf>,
     /// `deny_warnings`, when the file sets it.
     pub deny_warnings: Option<bool>,
+    /// The folder whose schemas `render` keeps up to date: only in a project with a
+    /// `cachegen.toml` (a folder without one has no known root to put them in), unless the
+    /// file says `schema = false`.
+    pub schema: Option<PathBuf>,
+    /// The root of the git repository that holds the project (where code scanning resolves
+    /// paths from), or the project root outside git.
+    pub repository: PathBuf,
 }
 
 /// Find `cachegen.toml` from `start` upwards.
@@ -104,7 +131,14 @@ fn defaults(root: PathBuf, has_file: bool, f: ProjectFile) -> Project {
             providers.google = v;
         }
     }
+    let schema = match (&f.schema, has_file) {
+        (_, false) | (Some(SchemaFolder::Kept(false)), _) => None,
+        (Some(SchemaFolder::Folder(dir)), true) => Some(root.join(dir)),
+        (None | Some(SchemaFolder::Kept(true)), true) => Some(root.join(DEFAULT_SCHEMA_FOLDER)),
+    };
     Project {
+        repository: repository_root(&root).unwrap_or_else(|| root.clone()),
+        schema,
         environments: root.join(f.environments.as_deref().unwrap_or("environments")),
         output: f.output.map(|o| root.join(o)),
         templates: f.templates.map(|t| root.join(t)),
@@ -138,9 +172,9 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
                 .unwrap_or_else(|| Location::file_start(&file));
             let msg = e.message().trim().to_string();
             let help = if msg.contains("unknown field") {
-                "known keys: environments, output, templates, deny_warnings, [rules], [providers] (terraform, aws, azurerm, google)"
+                "known keys: environments, output, templates, deny_warnings, required_version, schema, [rules], [providers] (terraform, aws, azurerm, google)"
             } else {
-                "see the README's \"Project settings\" section for every key"
+                "see docs/command-line.md, \"Project settings\", for every key"
             };
             return Err(vec![
                 Diagnostic::error(codes::PROJECT_SETTINGS, format!("cachegen.toml: {msg}"))
@@ -150,8 +184,15 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
         }
     };
     let rules = parsed.rules.clone().unwrap_or_default();
+    let required = parsed.required_version.clone();
     let mut project = defaults(root, true, parsed);
     let mut diags = Vec::new();
+    if let Some(req) = required {
+        let at = Location::from_span(&file, req.span());
+        if let Err(d) = check_version(req.get_ref(), Version::current()) {
+            diags.push(d.at(at));
+        }
+    }
     for (code, level) in rules {
         let known = crate::rules::catalog::rule(&code).is_some();
         let value = if level == "off" {
@@ -186,6 +227,42 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
     } else {
         Err(diags)
     }
+}
+
+/// `required_version` against the running cachegen: a requirement that does not parse is a
+/// mistake in the file, one that does not match refuses the run (both exit 2).
+pub fn check_version(required: &str, running: Version) -> Result<(), Diagnostic> {
+    let req = Requirement::parse(required).map_err(|why| {
+        Diagnostic::error(
+            codes::PROJECT_SETTINGS,
+            format!("cachegen.toml: `required_version`: {why}"),
+        )
+        .help("write the version this project's output comes from, e.g. `required_version = \"=0.1.0\"`")
+    })?;
+    if req.matches(running) {
+        return Ok(());
+    }
+    let install = match req.exact() {
+        Some(v) => format!(
+            "install cachegen {v} (`cargo install --locked --git <cachegen repository> --tag v{v} cachegen`)"
+        ),
+        None => format!("install a cachegen version that matches `{req}`"),
+    };
+    Err(Diagnostic::error(
+        codes::CACHEGEN_VERSION_MISMATCH,
+        format!("this project requires cachegen `{req}` (`required_version` in cachegen.toml), and this is cachegen {running}"),
+    )
+    .help(format!("{install}, or change `required_version` and render again, committing what changes")))
+}
+
+/// The root of the git repository that holds `start`: the nearest folder with a `.git` entry
+/// (a folder, or the file of a worktree or submodule), as git finds it.
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    start
+        .ancestors()
+        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .map(Path::to_path_buf)
 }
 
 fn locate_key(file: &std::sync::Arc<SourceFile>, key: &str) -> Location {

@@ -50,6 +50,7 @@ pub static RULES: &[&Rule] = &[
     &aws::family_change_deferred::RULE,
     &aws::kms_key_arn::RULE,
     &aws::transition_in_progress::RULE,
+    &aws::log_retention::RULE,
     &azure::unhonoured_setting::RULE,
     &azure::sku::RULE,
     &azure::engine_version::RULE,

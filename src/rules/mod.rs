@@ -17,7 +17,7 @@ pub mod spec;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::load::LoadedSpec;
 use crate::plan::record::Record;
-use crate::plan::{Plan, Waived};
+use crate::plan::{Accepted, Plan, Waived};
 use crate::settings::{Capabilities, Platform};
 use crate::spec::{Spec, Tier};
 use std::collections::BTreeMap;
@@ -100,6 +100,11 @@ pub struct Finding {
     pub message: String,
     pub help: String,
     pub related: Vec<(String, Location)>,
+    /// A protection the listed platform can never give, which the spec did not ask for (it
+    /// came with the tier): a warning at most, naming the residual risk, so that a spec that
+    /// follows the platform guide validates without waivers. `[rules]` in cachegen.toml can
+    /// make it an error again.
+    pub platform_limit: bool,
 }
 
 impl Finding {
@@ -109,7 +114,14 @@ impl Finding {
             message: message.into(),
             help: help.into(),
             related: Vec::new(),
+            platform_limit: false,
         }
+    }
+
+    /// See [`Finding::platform_limit`].
+    pub fn platform_limit(mut self) -> Finding {
+        self.platform_limit = true;
+        self
     }
 
     pub fn related(mut self, message: impl Into<String>, location: Location) -> Finding {
@@ -186,8 +198,9 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut used = vec![false; cx.plan.exceptions.len()];
     for rule in catalog::RULES {
-        let severity = match overrides.get(rule.code) {
-            Some(o) => *o,
+        let overridden = overrides.get(rule.code).copied();
+        let severity = match overridden {
+            Some(o) => o,
             None => rule.severity.get(cx.plan.tier),
         };
         let Some(severity) = severity else { continue };
@@ -196,6 +209,13 @@ pub fn check(cx: &Context, overrides: &Overrides) -> Vec<Diagnostic> {
                 used[i] = true;
                 continue;
             }
+            // The project's own severity wins; the tier's stops at a warning for a limit of
+            // the platform that the spec did not ask to be protected against.
+            let severity = if f.platform_limit && overridden.is_none() {
+                severity.min(Severity::Warning)
+            } else {
+                severity
+            };
             let mut d = Diagnostic::new(rule.code, severity, f.message)
                 .at(f.location)
                 .help(f.help);
@@ -256,6 +276,47 @@ pub fn waived(cx: &Context) -> Vec<Waived> {
                 platforms: rule.family.platforms(),
             });
         }
+    }
+    out
+}
+
+/// The findings of `rules` (codes) that cachegen lets through for this spec without a waiver:
+/// the rule is off or below an error in the tier, or the project's `[rules]` says so. A
+/// waived rule carries its own reason (`waived`); an error would have stopped the render.
+pub fn accepted(cx: &Context, overrides: &Overrides, rules: &[&str]) -> Vec<Accepted> {
+    let tier = cx.plan.tier.as_str();
+    let mut out = Vec::new();
+    for rule in catalog::RULES.iter().filter(|r| rules.contains(&r.code)) {
+        if cx.plan.exceptions.iter().any(|e| e.rule == rule.code) {
+            continue;
+        }
+        let findings = (rule.check)(cx);
+        let Some(f) = findings.first() else { continue };
+        let overridden = overrides.get(rule.code).copied();
+        let severity = match overridden {
+            Some(o) => o,
+            None => rule.severity.get(cx.plan.tier).map(|s| {
+                if f.platform_limit {
+                    s.min(Severity::Warning)
+                } else {
+                    s
+                }
+            }),
+        };
+        let decision = match (overridden, severity) {
+            (_, Some(Severity::Error)) => continue,
+            (Some(None), _) => "is off in cachegen.toml".to_string(),
+            (Some(Some(s)), _) => format!("is a {s} in cachegen.toml"),
+            (None, None) => format!("does not apply in tier {tier}"),
+            (None, Some(s)) => format!("is a {s} in tier {tier}"),
+        };
+        out.push(Accepted {
+            rule: rule.code,
+            why: format!(
+                "cachegen {} ({}) {decision}: {}",
+                rule.code, rule.name, f.message
+            ),
+        });
     }
     out
 }

@@ -6,8 +6,8 @@
 //! platform does with it.
 //!
 //! From the table come: the `default` of every setting in the JSON Schema (so editors and the
-//! README show it), the resolved value of every setting in the plan (so no default is written
-//! twice), the redis.conf values, the ElastiCache parameter group, the Memorystore and Azure
+//! spec reference in docs/spec.md show it), the resolved value of every setting in the plan (so
+//! no default is written twice), the redis.conf values, the ElastiCache parameter group, the Memorystore and Azure
 //! `redis_configs`, verify's `CONFIG GET` comparisons, `explain`'s list of settings, and the
 //! capability matrix (with the targets' own answers where a platform's treatment depends on
 //! the plan). Tests check that every leaf of the schema is a row (or is under one), that every
@@ -49,7 +49,7 @@ impl Tier {
 /// One setting of `cache.yaml`.
 #[derive(Debug)]
 pub struct Setting {
-    /// Where it lives in the spec, dotted as the schema and the README name it:
+    /// Where it lives in the spec, dotted as the schema and docs/spec.md name it:
     /// `memory.eviction_samples`. A list's items are part of the list's row.
     pub path: &'static str,
     pub kind: Kind,

@@ -13,12 +13,20 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// Where the schema is published in a project, relative to an environment's `cache.yaml`.
+/// The schema of a spec, as a project keeps it for editors (`<schema folder>/SPEC_FILE`).
+pub const SPEC_FILE: &str = "cache.schema.json";
+/// The schema of a partial spec: a base that specs `extend`.
+pub const PARTIAL_FILE: &str = "cache.partial.schema.json";
+
+/// The modeline of an environment's `cache.yaml` in the standard layout.
 pub const MODELINE: &str = "# yaml-language-server: $schema=../../schema/cache.schema.json";
+/// The modeline of a base next to the environments' folders (`environments/base.yaml`).
+pub const BASE_MODELINE: &str =
+    "# yaml-language-server: $schema=../schema/cache.partial.schema.json";
 
 /// The schema document, generated from `Spec`, with each setting's default from the settings
 /// table: `default` where it is one value; `x-default-per-tier` and a sentence in the
-/// description where it depends on the tier or is derived. Editors and the README show them.
+/// description where it depends on the tier or is derived. Editors and docs/spec.md show them.
 pub fn generate() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Spec>();
@@ -74,11 +82,140 @@ fn add_defaults(schema: &mut Value) {
     }
 }
 
-/// The schema as `cachegen schema` prints it and `schema/cache.schema.json` holds it.
+/// The schema as `cachegen schema` prints it and `schema/cache.schema.json` holds it: what an
+/// editor reads through a spec's modeline. See [`editor_documents`].
 pub fn text() -> String {
-    let mut s = serde_json::to_string_pretty(&generate()).expect("a schema is JSON");
+    pretty(&editor_documents().0)
+}
+
+/// The schema of a partial spec, as `schema/cache.partial.schema.json` holds it.
+pub fn partial_text() -> String {
+    pretty(&editor_documents().1)
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("a schema is JSON");
     s.push('\n');
     s
+}
+
+/// The two documents editors read, each file as it is written, before `extends` is merged:
+///
+/// - the spec schema: a file without `extends` is a whole spec (every required key); a file
+///   with `extends` is validated as a partial spec, since its base fills in the rest;
+/// - the partial schema, for bases: the same keys and values, none required, and `null`
+///   allowed wherever a spec may remove a base's value.
+///
+/// A partial spec keeps what must be whole: a secret reference and the items of a list
+/// (save points, exceptions) replace the base's, so their keys stay required.
+pub fn editor_documents() -> (Value, Value) {
+    let mut full = generate();
+    let root = full.as_object_mut().expect("the schema is an object");
+    let dialect = root.remove("$schema").unwrap_or(Value::Null);
+    let mut defs = match root.remove("$defs") {
+        Some(Value::Object(d)) => d,
+        _ => serde_json::Map::new(),
+    };
+    root.remove("title");
+    defs.insert("Spec".into(), Value::Object(root.clone()));
+    partial_defs(&mut defs);
+    let editor = serde_json::json!({
+        "$schema": dialect,
+        "title": "cachegen spec (cache.yaml)",
+        "description": "One environment's Redis cache, as cachegen validates and renders it. A file with `extends` is a partial spec: its base fills in the rest.",
+        "if": { "required": ["extends"] },
+        "then": { "$ref": "#/$defs/PartialSpec" },
+        "else": { "$ref": "#/$defs/Spec" },
+        "$defs": defs.clone(),
+    });
+    let partial = serde_json::json!({
+        "$schema": dialect,
+        "title": "cachegen partial spec (a base that specs extend)",
+        "description": "Part of a cache.yaml that specs `extend`: any key of a spec, none required; `null` removes a base's value.",
+        "$ref": "#/$defs/PartialSpec",
+        "$defs": defs,
+    });
+    (editor, partial)
+}
+
+/// Keywords that annotate a property rather than constrain it: they stay on the property when
+/// its constraints move into an `anyOf` with `null`.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "default",
+    "x-default-per-tier",
+    "title",
+    "examples",
+];
+
+/// `Partial<Name>` for every mapping a spec merges key by key with its base: the definitions
+/// reached from `Spec` through properties (not through list items or secret references), with
+/// no key required and `null` allowed for every key.
+fn partial_defs(defs: &mut serde_json::Map<String, Value>) {
+    let target = |v: &Value| {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .map(str::to_string)
+    };
+    let mut merged = std::collections::BTreeSet::new();
+    let mut queue = vec!["Spec".to_string()];
+    while let Some(name) = queue.pop() {
+        if !merged.insert(name.clone()) {
+            continue;
+        }
+        if let Some(props) = defs[&name].get("properties").and_then(Value::as_object) {
+            for p in props.values() {
+                if let Some(t) = target(p)
+                    && defs.get(&t).is_some_and(|d| d.get("properties").is_some())
+                {
+                    queue.push(t);
+                }
+            }
+        }
+    }
+    for name in &merged {
+        let mut d = defs[name].clone();
+        let obj = d.as_object_mut().expect("a definition is an object");
+        obj.remove("required");
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for p in props.values_mut() {
+                let Value::Object(constraints) = std::mem::take(p) else {
+                    continue;
+                };
+                let mut wrapper = serde_json::Map::new();
+                let mut inner = serde_json::Map::new();
+                for (k, v) in constraints {
+                    if ANNOTATIONS.contains(&k.as_str()) {
+                        wrapper.insert(k, v);
+                    } else if k == "$ref" {
+                        let t = v
+                            .as_str()
+                            .and_then(|r| r.strip_prefix("#/$defs/"))
+                            .unwrap_or("");
+                        let r = if merged.contains(t) {
+                            Value::String(format!("#/$defs/Partial{t}"))
+                        } else {
+                            v
+                        };
+                        inner.insert(k, r);
+                    } else {
+                        inner.insert(k, v);
+                    }
+                }
+                // A map of free keys (`labels`) merges too: `null` removes one of the base's.
+                if let Some(ap @ Value::Object(_)) = inner.get_mut("additionalProperties") {
+                    *ap = serde_json::json!({ "anyOf": [ap.clone(), { "type": "null" }] });
+                }
+                wrapper.insert(
+                    "anyOf".into(),
+                    serde_json::json!([inner, { "type": "null" }]),
+                );
+                *p = Value::Object(wrapper);
+            }
+        }
+        defs.insert(format!("Partial{name}"), d);
+    }
 }
 
 /// Doc comments are wrapped at 100 columns; editors wrap themselves, so join the lines.
@@ -142,15 +279,30 @@ struct Compiled {
     validator: jsonschema::Validator,
 }
 
-/// The committed `schema/cache.schema.json`, which a test keeps equal to `generate()`:
-/// parsing it costs a fraction of generating it from the types in every process.
+/// The committed `schema/cache.schema.json`, which a test keeps equal to `text()`: parsing
+/// it costs a fraction of generating it from the types in every process.
 const COMMITTED: &str = include_str!("../../schema/cache.schema.json");
+
+/// What a merged spec (its `extends` applied) is validated against: the whole spec,
+/// `$defs/Spec` of the committed document.
+fn merged_spec_schema(mut committed: Value) -> Value {
+    let root = committed
+        .as_object_mut()
+        .expect("the committed schema is an object");
+    for k in ["if", "then", "else", "title", "description"] {
+        root.remove(k);
+    }
+    root.insert("$ref".into(), Value::String("#/$defs/Spec".into()));
+    committed
+}
 
 /// Compiled once per process and shared by every spec of a run.
 fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| {
-        let schema: Value = serde_json::from_str(COMMITTED).expect("the committed schema is JSON");
+        let schema: Value = merged_spec_schema(
+            serde_json::from_str(COMMITTED).expect("the committed schema is JSON"),
+        );
         // The spec's patterns are plain regular expressions: the linear-time `regex` engine
         // compiles them faster than the default backtracking one, and cannot blow up.
         let validator = jsonschema::draft202012::options()
@@ -659,6 +811,40 @@ fn diagnose(
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
             if secret_context =>
         {
+            // One known kind of reference: the kind is right, its value is not; say what the
+            // value must look like rather than list the kinds again.
+            // The value stays masked: a malformed reference may be a pasted secret.
+            if let Some((kind, value)) = node
+                .and_then(Node::as_map)
+                .filter(|m| m.len() == 1)
+                .and_then(|m| m.iter().next())
+                .filter(|(k, _)| secrets::REFERENCE_KINDS.contains(&k.as_str()))
+            {
+                let expected = match kind.as_str() {
+                    "env" => {
+                        "an environment variable name: letters, digits and `_`, not starting with a digit, e.g. `REDIS_PASSWORD`"
+                    }
+                    "aws_secret" => {
+                        "a Secrets Manager secret name or ARN: letters, digits and `/_+=.@:-`, e.g. `hospitality/redis/auth-token`"
+                    }
+                    "azure_key_vault_secret" => {
+                        "a Key Vault secret ID: `https://VAULT.vault.azure.net/secrets/NAME[/VERSION]`"
+                    }
+                    _ => {
+                        "a Secret Manager secret name or ID: letters, digits and `/_.-`, e.g. `projects/P/secrets/NAME`"
+                    }
+                };
+                return vec![
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{field}.{kind}` must be {expected}"),
+                    )
+                    .at(value.loc.clone())
+                    .help(format!(
+                        "name where the secret comes from, e.g. `{field}: {{ env: REDIS_PASSWORD }}`; the value itself never belongs in a spec"
+                    )),
+                ];
+            }
             vec![
                 Diagnostic::error(
                     codes::INVALID_VALUE,

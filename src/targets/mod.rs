@@ -13,6 +13,7 @@
 pub mod aws;
 pub mod azure;
 pub mod capability;
+pub mod checkov;
 pub mod compose;
 pub mod dotenv;
 pub mod engine;
@@ -22,7 +23,7 @@ pub mod terraform;
 pub use engine::Engine;
 pub use terraform::ProviderVersions;
 
-use crate::plan::{Plan, Waived};
+use crate::plan::{Accepted, Plan, Waived};
 use crate::settings::{Platform, Setting, Support};
 
 /// A generated file, relative to `generated/<environment>/`.
@@ -40,6 +41,9 @@ pub struct RenderInput<'a> {
     pub providers: &'a ProviderVersions,
     /// Rules waived for this spec, written into the headers of the files they concern.
     pub waivers: &'a [Waived],
+    /// Findings cachegen let through without a waiver (the tier's or the project's
+    /// decision), for the skip comments of downstream scanners (`checkov`).
+    pub accepted: &'a [Accepted],
 }
 
 /// How the application reaches the cache: what `.env` says.

@@ -177,7 +177,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "targets",
         ],
     ),
-    ("scaffold", &["diagnostics", "load", "spec"]),
+    ("scaffold", &["diagnostics", "load", "project", "spec"]),
     (
         "app",
         &[

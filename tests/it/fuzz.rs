@@ -127,11 +127,16 @@ fn print_all(diags: &[Diagnostic]) -> Result<(), TestCaseError> {
         json["diagnostics"].as_array().map(Vec::len),
         Some(diags.len())
     );
-    let sarif: Value = serde_json::from_str(&diagnostics::render_sarif(
-        diags,
-        &cachegen::rules::catalog::rule_infos(),
-    ))
-    .map_err(|e| TestCaseError::fail(format!("SARIF output does not parse: {e}")))?;
+    let rules = cachegen::app::rules::sarif_rules();
+    let run = diagnostics::SarifRun {
+        rules: &rules,
+        source_root: std::path::Path::new("."),
+        run_file: std::path::Path::new("cachegen.toml"),
+        help_uri: None,
+        successful: true,
+    };
+    let sarif: Value = serde_json::from_str(&diagnostics::render_sarif(diags, &run))
+        .map_err(|e| TestCaseError::fail(format!("SARIF output does not parse: {e}")))?;
     prop_assert_eq!(&sarif["version"], "2.1.0");
     Ok(())
 }
@@ -763,11 +768,17 @@ fn render_from_scratch(
         return Ok(None);
     }
     let waivers = cachegen::rules::waived(&c.context());
+    let accepted = cachegen::rules::accepted(
+        &c.context(),
+        &project.overrides,
+        &cachegen::targets::checkov::rules(),
+    );
     let input = cachegen::targets::RenderInput {
         plan: &c.plan,
         engine,
         providers: &project.providers,
         waivers: &waivers,
+        accepted: &accepted,
     };
     let files = cachegen::targets::render_all(&input)
         .map_err(|e| TestCaseError::fail(format!("a clean spec failed to render: {e}")))?;

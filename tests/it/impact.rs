@@ -620,8 +620,14 @@ fn a_hostile_base_is_read_without_following_links() {
 /// The CI example (what `cachegen init` writes) runs impact on pull requests with the base's
 /// history, posts the Markdown as one comment found again by its marker, uploads the SARIF,
 /// and fails the check with impact's exit code.
+/// The workflow `cachegen init` writes runs `cachegen impact` on pull requests: with the base
+/// branch's history, every action pinned, the comment posted or updated and the SARIF uploaded
+/// (not from a fork), and the check failing as impact exits. Its shell steps run here in a
+/// repository whose `origin/main` is the base; GitHub's API is a stand-in `gh` that answers
+/// the comment listing through the real jq with the step's own filter, and records the call
+/// that would post.
 #[test]
-fn the_ci_example_comments_and_uploads_the_impact() {
+fn the_ci_workflow_comments_and_uploads_the_impact() {
     let text =
         std::fs::read_to_string(root().join("examples/github-actions/cachegen.yml")).unwrap();
     let doc: Value = serde_saphyr::from_str(&text).unwrap();
@@ -630,37 +636,159 @@ fn the_ci_example_comments_and_uploads_the_impact() {
     assert_eq!(job["permissions"]["pull-requests"], "write");
     assert_eq!(job["permissions"]["security-events"], "write");
     let steps = job["steps"].as_array().unwrap();
-    let step = |pred: &dyn Fn(&Value) -> bool| {
+    for s in steps {
+        if let Some(uses) = s["uses"].as_str() {
+            let (_, rev) = uses.split_once('@').unwrap();
+            assert!(
+                rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{uses}: pin actions by commit"
+            );
+        }
+    }
+    let named = |part: &str| {
         steps
             .iter()
-            .find(|s| pred(s))
-            .unwrap_or_else(|| panic!("no such step in {job:#}"))
+            .find(|s| s["name"].as_str().is_some_and(|n| n.contains(part)))
+            .unwrap_or_else(|| panic!("no step named `{part}` in {job:#}"))
     };
-    let checkout = step(&|s| {
-        s["uses"]
+    let checkout = &steps[0];
+    assert!(
+        checkout["uses"]
             .as_str()
-            .is_some_and(|u| u.starts_with("actions/checkout"))
-    });
+            .unwrap()
+            .starts_with("actions/checkout@")
+    );
     assert_eq!(checkout["with"]["fetch-depth"], 0);
-    let run = step(&|s| s["id"] == "impact")["run"].as_str().unwrap();
-    assert!(run.contains("cachegen impact --base \"origin/${GITHUB_BASE_REF}\" --format markdown > cachegen-impact.md"));
-    assert!(run.contains("--format sarif > cachegen-impact.sarif"));
-    let comment = step(&|s| {
-        s["uses"]
+    assert_eq!(checkout["with"]["persist-credentials"], false);
+    let upload = named("code scanning");
+    assert!(
+        upload["uses"]
             .as_str()
-            .is_some_and(|u| u.starts_with("actions/github-script"))
-    });
-    let script = comment["with"]["script"].as_str().unwrap();
-    assert!(script.contains(&format!("'{}'", cachegen::impact::report::COMMENT_MARKER)));
-    assert!(script.contains("updateComment") && script.contains("createComment"));
-    let upload = step(&|s| {
-        s["uses"]
-            .as_str()
-            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))
-    });
+            .unwrap()
+            .starts_with("github/codeql-action/upload-sarif@")
+    );
     assert_eq!(upload["with"]["sarif_file"], "cachegen-impact.sarif");
-    let last = steps.last().unwrap()["run"].as_str().unwrap();
-    assert_eq!(last, "exit \"${{ steps.impact.outputs.exit }}\"");
+    assert_eq!(upload["with"]["category"], "cachegen-impact");
+    let comment = named("comment");
+    for s in [upload, comment] {
+        assert_eq!(s["if"], "!github.event.pull_request.head.repo.fork");
+    }
+    assert_eq!(
+        steps.last().unwrap()["run"],
+        "exit \"${{ steps.impact.outputs.exit }}\""
+    );
+
+    let Some(jq) = tool("jq") else {
+        return;
+    };
+    let repo = Repo::new("ci");
+    repo.git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    repo.edit(
+        "environments/production/cache.yaml",
+        "environment: production\n",
+        "environment: production\nname: orders-kv\n",
+    );
+    let work = TempDir::new("impact-ci-bin");
+    let bin_dir = work.path().join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    // The stand-in for GitHub's CLI: the listing goes through jq with the step's filter.
+    let gh = bin_dir.join("gh");
+    std::fs::write(
+        &gh,
+        format!(
+            r#"#!/bin/bash
+set -euo pipefail
+filter=""
+body=""
+prev=""
+for a in "$@"; do
+  [ "$prev" = "--jq" ] && filter="$a"
+  case "$a" in body=@*) body="${{a#body=@}}" ;; esac
+  prev="$a"
+done
+if [ -n "$filter" ]; then
+  "{jq}" -r "$filter" "$GH_COMMENTS"
+  exit 0
+fi
+printf '%s\n' "$*" >> "$GH_LOG"
+cp "$body" "$GH_LOG.body"
+"#,
+            jq = jq.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}:{}",
+        bin_dir.display(),
+        Path::new(bin()).parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let outputs = work.path().join("github-output");
+    let log = work.path().join("gh-log");
+    let comments = work.path().join("comments.json");
+    let key = comment["env"]["KEY"].as_str().unwrap().to_string();
+    assert_eq!(key, "<!-- cachegen-impact for . -->");
+    let run = |step: &Value| {
+        Command::new("bash")
+            .args(["-e", "-c", step["run"].as_str().unwrap()])
+            .current_dir(repo.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env_remove("CI")
+            .env("GITHUB_BASE_REF", "main")
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_STEP_SUMMARY", work.path().join("summary"))
+            .env("GITHUB_REPOSITORY", "orders/infra")
+            .env("PR", "7")
+            .env("KEY", &key)
+            .env("GH_COMMENTS", &comments)
+            .env("GH_LOG", &log)
+            .output()
+            .unwrap()
+    };
+    let o = run(named("Change impact"));
+    assert!(o.status.success(), "{}", output_text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&outputs).unwrap(),
+        "exit=1\n",
+        "the rename replaces production unacknowledged"
+    );
+    let md = repo.read("cachegen-impact.md");
+    assert!(
+        md.starts_with(cachegen::impact::report::COMMENT_MARKER),
+        "{md}"
+    );
+    let sarif: Value = serde_json::from_str(&repo.read("cachegen-impact.sarif")).unwrap();
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    // No comment of ours yet (someone quoting the key does not count): one is created.
+    let others = serde_json::json!([
+        { "id": 5, "user": { "login": "someone" }, "body": format!("{key}\nquoted") }
+    ]);
+    std::fs::write(&comments, others.to_string()).unwrap();
+    let o = run(comment);
+    assert!(o.status.success(), "{}", output_text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "api --method POST repos/orders/infra/issues/7/comments -F body=@cachegen-impact-comment.md\n"
+    );
+    let posted = std::fs::read_to_string(log.with_extension("body")).unwrap();
+    assert_eq!(posted, format!("{key}\n{md}"));
+    // Ours exists: it is updated in place.
+    std::fs::remove_file(&log).unwrap();
+    let ours = serde_json::json!([
+        { "id": 5, "user": { "login": "someone" }, "body": format!("{key}\nquoted") },
+        { "id": 42, "user": { "login": "github-actions[bot]" }, "body": format!("{key}\nold") }
+    ]);
+    std::fs::write(&comments, ours.to_string()).unwrap();
+    let o = run(comment);
+    assert!(o.status.success(), "{}", output_text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "api --method PATCH repos/orders/infra/issues/comments/42 -F body=@cachegen-impact-comment.md\n"
+    );
 }
 
 /// The codes `cachegen impact` reports are listed and described by `cachegen rules`, like

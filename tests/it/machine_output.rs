@@ -90,3 +90,32 @@ fn check_lists_each_stale_file_in_the_document() {
         );
     }
 }
+
+/// Every JSON document says which version of the format it is.
+#[test]
+fn every_json_document_carries_its_format_version() {
+    let tmp = TempDir::new("machine-version");
+    copy_project(tmp.path());
+    for args in [
+        vec!["validate"],
+        vec!["render", "--check"],
+        vec!["explain", "environments/staging/cache.yaml"],
+        vec!["rules"],
+        vec!["validate", "missing/cache.yaml"],
+    ] {
+        let mut all = vec!["--format", "json"];
+        all.extend(&args);
+        let o = run_in(tmp.path(), &all);
+        let v = document(&o);
+        assert_eq!(
+            v["format_version"],
+            cachegen::diagnostics::FORMAT_VERSION,
+            "{args:?}: {v}"
+        );
+        assert_eq!(
+            v.as_object().unwrap().keys().next().map(String::as_str),
+            Some("format_version"),
+            "{args:?}: first"
+        );
+    }
+}

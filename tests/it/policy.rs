@@ -211,21 +211,7 @@ fn explain_matrix_of_each_shipped_environment() {
 
 #[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
-    let mut schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/sarif/sarif-schema-2.1.0.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    // The published schema's `language` patterns (on `run` and `toolComponent`) have a stray
-    // `]` that strict regex checkers refuse; drop those two patterns (cachegen writes no
-    // `language`) and keep the rest.
-    for def in ["run", "toolComponent"] {
-        schema["definitions"][def]["properties"]["language"]
-            .as_object_mut()
-            .unwrap()
-            .remove("pattern");
-    }
-    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let validator = sarif_validator();
     let tmp = TempDir::new("sarif");
     write_spec(
         tmp.path(),
@@ -289,4 +275,101 @@ fn explain_shows_one_derived_size() {
         .map(|d| d["value"].as_str().unwrap())
         .collect();
     assert_eq!(sizes, ["5", "5"], "{}", stdout(&o));
+}
+
+/// The shipped production spec of `env` without its waivers, in a project of its own.
+fn without_waivers(dir: &Path, env: &str) -> String {
+    std::fs::create_dir_all(dir.join("environments").join(env)).unwrap();
+    std::fs::copy(
+        root().join("environments/base.yaml"),
+        dir.join("environments/base.yaml"),
+    )
+    .unwrap();
+    let text =
+        std::fs::read_to_string(root().join(format!("environments/{env}/cache.yaml"))).unwrap();
+    let spec = text.split("\npolicy:").next().unwrap().to_string() + "\n";
+    let path = format!("environments/{env}/cache.yaml");
+    std::fs::write(dir.join(&path), &spec).unwrap();
+    path
+}
+
+/// Production on Azure Managed Redis or Memorystore, as the platform guide's options write
+/// it, validates without waivers: what the service can never give (refusing commands, a
+/// snapshot history, a maintenance window) is a warning that names the residual risk. A
+/// setting the spec writes and the service cannot honour stays an error, and so does the
+/// warning when the project raises it.
+#[test]
+fn a_protection_the_platform_can_never_give_is_a_warning_naming_the_residual_risk() {
+    for (env, expected) in [
+        ("production-gcp", vec!["CG6005", "CG6011"]),
+        ("production-azure", vec!["CG6005", "CG6010", "CG6011"]),
+    ] {
+        let tmp = TempDir::new("policy-residual");
+        let spec = without_waivers(tmp.path(), env);
+        let o = run_in(tmp.path(), &["--format", "json", "validate", &spec]);
+        assert_eq!(code(&o), 0, "{env}: {}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let found: Vec<(&str, &str, &str)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap(),
+                    d["severity"].as_str().unwrap(),
+                    d["message"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found.iter().map(|f| f.0).collect::<Vec<_>>(),
+            expected,
+            "{env}: {found:#?}"
+        );
+        for (c, severity, message) in &found {
+            assert_eq!(*severity, "warning", "{env} {c}");
+            assert!(message.contains("Residual risk: "), "{env} {c}: {message}");
+        }
+
+        // The project can make them fatal again.
+        std::fs::write(
+            tmp.path().join("cachegen.toml"),
+            "[rules]\nCG6011 = \"error\"\n",
+        )
+        .unwrap();
+        let o = run_in(tmp.path(), &["--format", "json", "validate", &spec]);
+        assert_eq!(code(&o), 1, "{env}: {}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert!(
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "CG6011" && d["severity"] == "error"),
+            "{env}: {v}"
+        );
+        std::fs::remove_file(tmp.path().join("cachegen.toml")).unwrap();
+
+        // What the spec writes and the service cannot honour stays an error.
+        let path = tmp.path().join(&spec);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = "  encryption_at_rest: true\n";
+        assert!(text.contains(line), "{env}");
+        let written = text.replace(
+            line,
+            &format!("{line}  disabled_commands: [FLUSHALL, FLUSHDB, KEYS, DEBUG]\n"),
+        );
+        std::fs::write(&path, &written).unwrap();
+        let o = run_in(tmp.path(), &["--format", "json", "validate", &spec]);
+        assert_eq!(code(&o), 1, "{env}: {written}\n{}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert!(
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "CG6011" && d["severity"] == "error"),
+            "{env}: {v}"
+        );
+    }
 }

@@ -16,19 +16,29 @@ fn committed_schema_is_generated_from_the_types() {
     let o = run_in(&root(), &["schema"]);
     assert_eq!(code(&o), 0);
     assert_eq!(stdout(&o), generated, "`cachegen schema` prints the schema");
+    let partial = std::fs::read_to_string(root().join("schema/cache.partial.schema.json")).unwrap();
+    assert!(
+        partial == cachegen::spec::schema::partial_text(),
+        "schema/cache.partial.schema.json is stale: run `cargo run -- render`"
+    );
 }
 
 #[test]
 fn schema_is_valid_draft_2020_12() {
-    let schema: Value = serde_json::from_str(&cachegen::spec::schema::text()).unwrap();
-    assert_eq!(
-        schema["$schema"],
-        "https://json-schema.org/draft/2020-12/schema"
-    );
-    assert!(
-        jsonschema::meta::is_valid(&schema),
-        "the schema is valid against its meta-schema"
-    );
+    for text in [
+        cachegen::spec::schema::text(),
+        cachegen::spec::schema::partial_text(),
+    ] {
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert!(
+            jsonschema::meta::is_valid(&schema),
+            "the schema is valid against its meta-schema"
+        );
+    }
 }
 
 /// Walk every property of every object schema.

@@ -34,7 +34,7 @@ const SECTIONS: &[&str] = &[
 ];
 
 fn schema() -> Value {
-    serde_json::from_str(&cachegen::spec::schema::text()).unwrap()
+    cachegen::spec::schema::generate()
 }
 
 /// Every property path of the schema, following `$ref`s (list items as `list[].field`).

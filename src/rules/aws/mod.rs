@@ -12,6 +12,7 @@ pub mod engine_version;
 pub mod family_change_deferred;
 pub mod keyspace_event_letters;
 pub mod kms_key_arn;
+pub mod log_retention;
 pub mod memory_fits_node;
 pub mod node_type_known;
 pub mod node_type_previous_generation;

@@ -28,17 +28,36 @@ fn check(cx: &Context) -> Vec<Finding> {
         .filter(|c| !cx.plan.security.disabled_commands.iter().any(|d| d == c))
         .collect();
     if missing.is_empty() {
-        return match super::not_enforced(cx, &crate::settings::DISABLED_COMMANDS) {
-            Some((target, why)) => vec![Finding::new(
+        let Some((target, why)) = super::not_enforced(cx, &crate::settings::DISABLED_COMMANDS)
+        else {
+            return Vec::new();
+        };
+        // Written in the spec (or its base): the spec asks for what the target cannot do.
+        if cx.is_set("/security/disabled_commands") {
+            return vec![Finding::new(
                 cx.loc("/security/disabled_commands"),
                 format!(
                     "{} cannot be disabled on the {target} target: {why}",
                     DANGEROUS.join(", ")
                 ),
-                "move to a target that can refuse commands, or waive this rule with the reason the risk is accepted",
-            )],
-            None => Vec::new(),
-        };
+                "remove `security.disabled_commands` and accept the residual risk (a warning), move to a target that can refuse commands, or waive this rule with the reason the risk is accepted",
+            )];
+        }
+        // The tier's default on a service that can never refuse commands.
+        return vec![
+            Finding::new(
+                cx.loc("/security/disabled_commands"),
+                format!(
+                    "{} stay available on the {target} target: {why}. Residual risk: whoever holds the password can empty the cache (FLUSHALL, FLUSHDB) or stall it (KEYS)",
+                    DANGEROUS.join(", ")
+                ),
+                format!(
+                    "give the password only to the application's services; to make this fatal, set `{} = \"error\"` under `[rules]` in cachegen.toml",
+                    codes::DANGEROUS_COMMANDS_DISABLED
+                ),
+            )
+            .platform_limit(),
+        ];
     }
     vec![Finding::new(
         cx.loc("/security/disabled_commands"),

@@ -23,6 +23,22 @@ fn check(cx: &Context) -> Vec<Finding> {
     if cx.plan.maintenance.window.is_some() || !cx.plan.targets.has_cloud() {
         return Vec::new();
     }
+    // A service that takes no window (Azure Managed Redis) schedules its updates itself.
+    if let Some((target, why)) = super::not_enforced(cx, &crate::settings::MAINTENANCE_WINDOW) {
+        return vec![
+            Finding::new(
+                cx.loc("/maintenance/window"),
+                format!(
+                    "the {target} target takes no maintenance window: {why}. Residual risk: patching, and the failover it causes, can come at peak traffic"
+                ),
+                format!(
+                    "watch the provider's planned-maintenance notices; to make this fatal, set `{} = \"error\"` under `[rules]` in cachegen.toml",
+                    codes::MAINTENANCE_WINDOW
+                ),
+            )
+            .platform_limit(),
+        ];
+    }
     vec![Finding::new(
         cx.loc("/maintenance/window"),
         "no maintenance window",

@@ -35,12 +35,29 @@ fn check(cx: &Context) -> Vec<Finding> {
             "keep them at least one day: `retention_days: 7`",
         )];
     }
-    match super::not_enforced(cx, &crate::settings::SNAPSHOT_RETENTION_DAYS) {
-        Some((target, why)) => vec![Finding::new(
-            cx.loc("/persistence/snapshots"),
+    let Some((target, why)) = super::not_enforced(cx, &crate::settings::SNAPSHOT_RETENTION_DAYS)
+    else {
+        return Vec::new();
+    };
+    // Written in the spec (or its base): the spec asks for a history the target cannot keep.
+    if cx.is_set("/persistence/snapshots/retention_days") {
+        return vec![Finding::new(
+            cx.loc("/persistence/snapshots/retention_days"),
             format!("the {target} target keeps no snapshot history: {why}"),
-            "schedule exports of the snapshots outside cachegen, and waive this rule with where they are kept",
-        )],
-        None => Vec::new(),
+            "remove `retention_days` and accept the residual risk (a warning), schedule exports of the snapshots outside cachegen, or waive this rule with where they are kept",
+        )];
     }
+    vec![
+        Finding::new(
+            cx.loc("/persistence/snapshots"),
+            format!(
+                "the {target} target keeps no snapshot history: {why}. Residual risk: a bad write or a FLUSHALL that reaches the latest snapshot cannot be undone from a backup"
+            ),
+            format!(
+                "schedule exports of the snapshots outside cachegen if the data matters; to make this fatal, set `{} = \"error\"` under `[rules]` in cachegen.toml",
+                codes::SNAPSHOTS_RETAINED
+            ),
+        )
+        .platform_limit(),
+    ]
 }

@@ -11,7 +11,7 @@ use crate::facts::aws;
 use crate::plan::Plan;
 use crate::settings::Takes;
 use crate::spec::{ClientBufferLimit, SecretRef};
-use crate::targets::{OutFile, RenderInput};
+use crate::targets::{OutFile, RenderInput, checkov};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -80,6 +80,9 @@ struct Ctx<'a> {
     description: String,
     /// How the app reaches the cache: primary (replicated) or configuration (cluster) endpoint.
     host_expression: &'static str,
+    /// checkov skip comments (`<check>:<why>`) of the replication group and the log groups.
+    checkov_replication_group: Vec<String>,
+    checkov_log_group: Vec<String>,
 }
 
 /// Every file of the AWS target. `None` when the spec has no `targets.aws`.
@@ -159,6 +162,8 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         } else {
             "primary_endpoint_address"
         },
+        checkov_replication_group: checkov::skips(input, checkov::AWS_REPLICATION_GROUP),
+        checkov_log_group: checkov::skips(input, checkov::AWS_LOG_GROUP),
     };
     let files = crate::targets::terraform::module(input, "aws", "aws", &input.providers.aws, &ctx)?;
     Ok(crate::targets::terraform::under(

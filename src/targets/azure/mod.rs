@@ -511,7 +511,10 @@ fn managed_support(setting: &Setting, plan: &Plan) -> Option<Support> {
                     "Terraform cannot set a maintenance window on Azure Managed Redis; Azure schedules its updates",
                 )
             } else {
-                not_applicable("no window set; Azure schedules the updates of Azure Managed Redis")
+                // Unset, it is still a protection this service cannot give: the policy asks.
+                unsupported(
+                    "Azure Managed Redis takes no maintenance window; Azure schedules its updates",
+                )
             }
         }
         "network.port" => {

@@ -86,6 +86,8 @@ struct Ctx<'a> {
     password_output: bool,
     /// Production without `policy.accept_replacement`: Terraform refuses to destroy the cache.
     guard: bool,
+    /// checkov skip comments (`<check>:<why>`) of a cache.
+    checkov_cache: Vec<String>,
 }
 
 /// Every file of the Azure target. Empty when the spec has no `targets.azure`.
@@ -138,7 +140,15 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     } else {
         Vec::new()
     };
+    // CKV_AZURE_230 asks for a Standard or Premium SKU (a replica); a Basic cache fails it,
+    // whatever else CG6004 finds missing (failover, zones) on the others.
+    let basic = cache.as_ref().is_some_and(|c| c.sku_name == "Basic");
+    let checkov_cache = crate::targets::checkov::skips(input, crate::targets::checkov::AZURE_CACHE)
+        .into_iter()
+        .filter(|s| basic || !s.starts_with("CKV_AZURE_230:"))
+        .collect();
     let ctx = Ctx {
+        checkov_cache,
         plan,
         name: plan.resource_name.clone(),
         location: &target.location,

@@ -72,6 +72,8 @@ struct Ctx<'a> {
     redis_configs: BTreeMap<&'static str, String>,
     maintenance: Option<Window>,
     production: bool,
+    /// checkov skip comments (`<check>:<why>`) of the instance.
+    checkov_instance: Vec<String>,
 }
 
 /// Every file of the GCP target. Empty when the spec has no `targets.gcp`.
@@ -86,6 +88,10 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         (Some(instance_ctx(plan, target)?), None)
     };
     let ctx = Ctx {
+        checkov_instance: crate::targets::checkov::skips(
+            input,
+            crate::targets::checkov::GCP_INSTANCE,
+        ),
         plan,
         name: plan.resource_name.clone(),
         region: &target.region,

@@ -134,9 +134,11 @@ impl Drop for TempDir {
     }
 }
 
-/// Copy the shipped environments (and base) into `dir/environments`, with a cachegen.toml.
+/// Copy the shipped environments (and base) into `dir/environments`, with a cachegen.toml
+/// and the editor schemas it keeps.
 pub fn copy_project(dir: &Path) {
     copy_dir(&root().join("environments"), &dir.join("environments"));
+    copy_dir(&root().join("schema"), &dir.join("schema"));
     std::fs::copy(root().join("cachegen.toml"), dir.join("cachegen.toml")).unwrap();
 }
 
@@ -188,6 +190,8 @@ pub struct CheckovReport {
     pub failed: Vec<String>,
     pub passed: u64,
     pub skipped: u64,
+    /// Skipped checks, as `(file: CHECK_ID resource, the skip comment's reason)`.
+    pub skips: Vec<(String, String)>,
 }
 
 /// Run checkov (`--skip-download`, JSON) once over `dir`.
@@ -201,7 +205,6 @@ pub fn checkov(checkov: &Path, dir: &Path) -> CheckovReport {
             "--skip-download",
             "-o",
             "json",
-            "--quiet",
         ])
         .env("BC_SKIP_MAPPING", "TRUE")
         .output()
@@ -218,6 +221,7 @@ pub fn checkov(checkov: &Path, dir: &Path) -> CheckovReport {
         failed: Vec::new(),
         passed: 0,
         skipped: 0,
+        skips: Vec::new(),
     };
     for r in runs {
         if let Some(list) = r["results"]["failed_checks"].as_array() {
@@ -227,6 +231,22 @@ pub fn checkov(checkov: &Path, dir: &Path) -> CheckovReport {
                     c["file_path"].as_str().unwrap_or(""),
                     c["check_id"].as_str().unwrap_or(""),
                     c["resource"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        if let Some(list) = r["results"]["skipped_checks"].as_array() {
+            for c in list {
+                report.skips.push((
+                    format!(
+                        "{}: {} {}",
+                        c["file_path"].as_str().unwrap_or(""),
+                        c["check_id"].as_str().unwrap_or(""),
+                        c["resource"].as_str().unwrap_or("")
+                    ),
+                    c["check_result"]["suppress_comment"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
                 ));
             }
         }
@@ -414,4 +434,23 @@ pub fn json_codes(doc: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The vendored SARIF 2.1.0 schema (`tests/fixtures/sarif/`), compiled.
+pub fn sarif_validator() -> jsonschema::Validator {
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/sarif/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    // The published schema's `language` patterns (on `run` and `toolComponent`) have a stray
+    // `]` that strict regex checkers refuse; drop those two patterns (cachegen writes no
+    // `language`) and keep the rest.
+    for def in ["run", "toolComponent"] {
+        schema["definitions"][def]["properties"]["language"]
+            .as_object_mut()
+            .unwrap()
+            .remove("pattern");
+    }
+    jsonschema::draft7::new(&schema).unwrap()
 }
