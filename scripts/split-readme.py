@@ -47,6 +47,7 @@ SECTIONS = [
     ("The application's `.env`", "docs/outputs.md", 2),
     ("The team's files in `generated/`", "docs/outputs.md", 2),
     ("Terraform state", "docs/outputs.md", 2),
+    ("Day two: changing a cache that exists", "docs/day-two.md", 1),
     ("Command line", "docs/command-line.md", 1),
     ("Exit codes", "docs/command-line.md", 2),
     ("`render --check`", "docs/command-line.md", 2),

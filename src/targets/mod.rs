@@ -151,7 +151,7 @@ pub fn render_all(input: &RenderInput) -> Result<Vec<OutFile>, String> {
 /// change against.
 fn record_file(input: &RenderInput, record: &crate::plan::record::Record) -> OutFile {
     let body = format!(
-        "# What this environment was rendered with: the settings that decide what a later change\n# does to the live cache. `cachegen validate` compares the next spec with it, to refuse a\n# change that would replace the cache or fail at apply (README: \"Day two\").\n{}",
+        "# What this environment was rendered with: the settings that decide what a later change\n# does to the live cache. `cachegen validate` compares the next spec with it, to refuse a\n# change that would replace the cache or fail at apply (cachegen docs, \"Day two\").\n{}",
         record.to_toml()
     );
     OutFile {

@@ -13,6 +13,7 @@ use std::process::Command;
 
 const AZURE_FIXTURES: &[&str] = &[
     "cache-premium-cluster",
+    "cache-entra-id",
     "cache-standard-public",
     "managed-aof",
     "managed-development",

@@ -19,9 +19,9 @@ pub static RULE: Rule = Rule {
     check,
     examples: Examples {
         tier: Tier::Production,
+        previous: None,
         failing: "targets: { aws: { log_retention_days: 30 } }",
         passing: "targets: { aws: { log_retention_days: 365 } }",
-        previous: None,
     },
 };
 

@@ -88,7 +88,7 @@ fn replacements(previous: &Record, plan: &Plan) -> Vec<Replacement> {
                 previous.resource_name, plan.resource_name
             ),
             "keep `name` and `environment` as they are; to move to a new name, add the new environment next to this one, move the clients, then remove this one",
-            ("aws_elasticache_replication_group", "replication_group_id"),
+            name_fact(plan),
         );
     }
     if let (Some(old), Some(new)) = (&previous.aws, &plan.targets.aws) {
@@ -304,6 +304,24 @@ fn replacements(previous: &Record, plan: &Plan) -> Vec<Replacement> {
     out
 }
 
+/// The argument that names the cache on the spec's cloud.
+fn name_fact(plan: &Plan) -> (&'static str, &'static str) {
+    if let Some(azure) = &plan.targets.azure {
+        return match azure.service {
+            AzureService::Cache => ("azurerm_redis_cache", "name"),
+            AzureService::Managed => ("azurerm_managed_redis", "name"),
+        };
+    }
+    if plan.targets.gcp.is_some() {
+        return if plan.topology.is_cluster() {
+            ("google_redis_cluster", "name")
+        } else {
+            ("google_redis_instance", "name")
+        };
+    }
+    ("aws_elasticache_replication_group", "replication_group_id")
+}
+
 fn downgrade(previous: &Record, plan: &Plan) -> bool {
     (plan.engine.major, plan.engine.minor) < previous.engine_major_minor()
 }
@@ -350,6 +368,7 @@ fn cited_facts() -> Vec<(&'static str, &'static str)> {
         ("google_redis_instance", "transit_encryption_mode"),
         ("google_redis_instance", "tier"),
         ("google_redis_instance", "redis_version"),
+        ("google_redis_cluster", "name"),
         ("google_redis_cluster", "region"),
         ("google_redis_cluster", "transit_encryption_mode"),
         ("google_redis_cluster", "authorization_mode"),

@@ -69,6 +69,9 @@ pub enum Planned {
     /// The new spec rendered without the old rendering in place, so without the refusal: what
     /// Terraform would do if validate were skipped.
     Bypass,
+    /// As `bypass`, with the refusing rule waived in the spec (`policy.exceptions`): for a rule
+    /// that judges the spec alone, which no missing rendering turns off.
+    Waived,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +111,22 @@ pub fn acknowledged(text: &str) -> String {
     match text.find("\npolicy:\n") {
         Some(i) => format!("{}{ack}{}", &text[..i + 9], &text[i + 9..]),
         None => format!("{text}policy:\n{ack}"),
+    }
+}
+
+/// The text with `rule` waived (`policy.exceptions`).
+pub fn waived(text: &str, rule: &str) -> String {
+    let item = format!(
+        "    - rule: {rule}\n      reason: \"day-2 corpus: what Terraform does if the refusal is waived\"\n"
+    );
+    if let Some(i) = text.find("\n  exceptions:\n") {
+        let at = i + "\n  exceptions:\n".len();
+        format!("{}{item}{}", &text[..at], &text[at..])
+    } else if let Some(i) = text.find("\npolicy:\n") {
+        let at = i + "\npolicy:\n".len();
+        format!("{}  exceptions:\n{item}{}", &text[..at], &text[at..])
+    } else {
+        format!("{text}policy:\n  exceptions:\n{item}")
     }
 }
 
@@ -239,6 +258,15 @@ fn materialize(work: &Path, p: &PairFixture) -> (CorpusResult, Pair) {
             folder: new_spec.folder.clone(),
             text: acknowledged(&new_spec.text),
         },
+        Planned::Waived => SpecFile {
+            folder: new_spec.folder.clone(),
+            text: waived(
+                &new_spec.text,
+                p.refused
+                    .as_deref()
+                    .expect("a waived pair names the rule it waives"),
+            ),
+        },
         _ => new_spec.clone(),
     };
     let new_tf = match p.planned {
@@ -251,7 +279,8 @@ fn materialize(work: &Path, p: &PairFixture) -> (CorpusResult, Pair) {
             render(&dir, &[]);
             aws_folder(&dir.join("generated"), &planned_spec)
         }
-        Planned::Bypass => {
+        Planned::Bypass | Planned::Waived => {
+            write_project(&dir, &planned_spec);
             let out = work.join(format!("{}.bypass", p.name));
             render(&dir, &["--out", out.to_str().unwrap()]);
             aws_folder(&out, &planned_spec)

@@ -190,6 +190,24 @@ impl Terraform {
             &["init", "-input=false", "-no-color", "-backend=false"],
         )
         .unwrap_or_else(|e| panic!("terraform init from the mirror: {e}"));
+        // The corpus records what one provider version plans, the version the default
+        // constraint of versions.tf is capped at: another one in the mirror is not evidence.
+        let lock = std::fs::read_to_string(tf.shared.join(".terraform.lock.hcl")).unwrap();
+        let installed = lock
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix("version"))
+            .map(|v| {
+                v.trim_start_matches([' ', '='])
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let tested = cachegen::facts::terraform::tested("aws").unwrap().tested;
+        assert_eq!(
+            installed, tested,
+            "the mirror holds hashicorp/aws {installed}; the day-2 corpus and facts::terraform::TESTED are for {tested}: re-run the corpus with the new version and update both"
+        );
         Some(tf)
     }
 

@@ -7,6 +7,7 @@
 pub mod corpus;
 pub mod harness;
 mod other_clouds;
+mod record;
 
 use corpus::{CorpusResult, Planned, corpus_plans};
 use harness::{Action, PairPlan};
@@ -70,6 +71,15 @@ fn problems(r: &CorpusResult) -> Vec<String> {
                         "{a}: created before the old one is destroyed, under the same name: the two collide"
                     ));
                 }
+            }
+            // Each incarnation of a cache has its own final snapshot: the one the old group
+            // leaves behind must not block the next replacement or removal.
+            if let Some(rg) = resources.get(RG).filter(|x| x.action == Action::Replace)
+                && !rg.changed.iter().any(|k| k == "final_snapshot_identifier")
+            {
+                out.push(
+                    "the replication group is replaced under the same final snapshot name".into(),
+                );
             }
             // The acceptance: a production spec changed without an acknowledgment never
             // replaces or deletes the replication group.

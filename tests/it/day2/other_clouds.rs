@@ -471,3 +471,104 @@ fn azure_and_gcp_changes_get_the_verdict_of_the_providers_source() {
         failed.join("\n\n")
     );
 }
+
+/// The resources whose destruction loses the cache's data (or, for the key, makes the data and
+/// snapshots unreadable).
+const STATEFUL: &[&str] = &[
+    "aws_elasticache_replication_group",
+    "aws_kms_key",
+    "azurerm_redis_cache",
+    "azurerm_managed_redis",
+    "google_redis_instance",
+    "google_redis_cluster",
+];
+
+/// `(type.name, prevent_destroy)` of every stateful resource in the Terraform files under `dir`.
+fn guards(dir: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for cloud in ["aws", "azure", "gcp"] {
+        let Ok(text) = std::fs::read_to_string(dir.join("terraform").join(cloud).join("main.tf"))
+        else {
+            continue;
+        };
+        let body = hcl::parse(&text).unwrap_or_else(|e| panic!("not HCL: {e}\n{text}"));
+        for b in body
+            .blocks()
+            .filter(|b| b.identifier.as_str() == "resource")
+        {
+            let rtype = b.labels[0].as_str();
+            if !STATEFUL.contains(&rtype) {
+                continue;
+            }
+            let guarded = b
+                .body
+                .blocks()
+                .filter(|l| l.identifier.as_str() == "lifecycle")
+                .flat_map(|l| l.body.attributes())
+                .any(|a| {
+                    a.key.as_str() == "prevent_destroy" && a.expr == hcl::Expression::Bool(true)
+                });
+            out.push((format!("{rtype}.{}", b.labels[1].as_str()), guarded));
+        }
+    }
+    out
+}
+
+/// Every production stateful resource on every cloud carries `prevent_destroy`, and
+/// `policy.accept_replacement` (the reviewed statement that losing the cache is intended) lifts
+/// every guard.
+#[test]
+fn production_stateful_resources_are_guarded_on_every_cloud() {
+    let specs = [
+        ("environments/production/cache.yaml", "production"),
+        (
+            "environments/production-azure/cache.yaml",
+            "production-azure",
+        ),
+        ("environments/production-gcp/cache.yaml", "production-gcp"),
+        ("tests/fixtures/azure/cache-premium-cluster.yaml", "premium"),
+        ("tests/fixtures/gcp/cluster.yaml", "gcp-cluster"),
+    ];
+    let work = TempDir::new("day2-guards");
+    let mut problems = Vec::new();
+    for (source, folder) in specs {
+        let text = std::fs::read_to_string(root().join(source)).unwrap();
+        for accepted in [false, true] {
+            let spec = SpecFile {
+                folder: folder.to_string(),
+                text: if accepted {
+                    super::corpus::acknowledged(&text)
+                } else {
+                    text.clone()
+                },
+            };
+            let dir = work.path().join(format!("{folder}-{accepted}"));
+            write_project(&dir, &spec);
+            if let Err(e) = render(&dir, &[]) {
+                problems.push(format!("{source}: {e}"));
+                continue;
+            }
+            let out = dir
+                .join("generated")
+                .join(super::corpus::environment(&spec.text));
+            let found = guards(&out);
+            if found.is_empty() {
+                problems.push(format!("{source}: no stateful resource rendered"));
+            }
+            for (address, guarded) in found {
+                if guarded == accepted {
+                    problems.push(format!(
+                        "{source}: {address} {} prevent_destroy{}",
+                        if guarded { "has" } else { "lacks" },
+                        if accepted {
+                            " although the replacement is accepted"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -35,7 +35,7 @@ resource "azurerm_managed_redis" "redis" {
   }
 
   # Production: Terraform refuses to destroy or replace the cache (its data would be lost).
-  # To do it on purpose, see "Removing a production cache" in cachegen's README.
+  # To do it on purpose, see "Removing a production cache" in cachegen's day-two docs.
   lifecycle {
     prevent_destroy = true
   }

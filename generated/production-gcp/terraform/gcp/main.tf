@@ -57,7 +57,7 @@ resource "google_redis_instance" "redis" {
 
   # Production: Terraform refuses to destroy the instance (google 6.x has no
   # deletion_protection argument on instances). To remove it on purpose, see "Removing a
-  # production cache" in cachegen's README (policy.accept_replacement).
+  # production cache" in cachegen's day-two docs (policy.accept_replacement).
   lifecycle {
     prevent_destroy = true
   }

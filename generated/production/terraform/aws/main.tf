@@ -25,7 +25,7 @@ resource "aws_kms_key" "redis" {
   tags                    = local.tags
 
   # Production: destroying this key makes the cache's data and snapshots unreadable. To remove
-  # it on purpose, see "Removing a production cache" in cachegen's README.
+  # it on purpose, see "Removing a production cache" in cachegen's day-two docs.
   lifecycle {
     prevent_destroy = true
   }
@@ -264,7 +264,7 @@ resource "aws_elasticache_replication_group" "redis" {
   lifecycle {
     # Production: Terraform refuses to destroy or replace the cache (its data would be lost).
     # `cachegen validate` refuses such a change first; to make it on purpose, see "Removing a
-    # production cache" in cachegen's README (policy.accept_replacement).
+    # production cache" in cachegen's day-two docs (policy.accept_replacement).
     prevent_destroy = true
     # Without an AUTH token the update strategy means nothing, but hashicorp/aws 5.x sends a
     # token update (with no token, which ElastiCache refuses) whenever it changes.
