@@ -23,6 +23,7 @@ pub mod parallel;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
+pub mod project_fs;
 pub mod rules;
 pub mod scaffold;
 pub mod settings;

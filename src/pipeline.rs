@@ -7,6 +7,7 @@ use crate::load::{self, LoadError, LoadedSpec, ReadFailure};
 use crate::plan::record::Record;
 use crate::plan::{self, Plan};
 use crate::project::Project;
+use crate::project_fs::{self, Root};
 use crate::rules::{self, Context};
 use crate::settings::Capabilities;
 use crate::spec::{Spec, schema};
@@ -68,33 +69,70 @@ impl Outcome {
     }
 }
 
-/// The spec's path relative to the project root, with `/`, as generated headers name it.
-pub fn source_name(project: &Project, path: &Path) -> String {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    let root = std::fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
-    let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
-    abs.strip_prefix(&root)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| load::display_path(path))
+/// Where a spec is read from: the root of its project and its path there.
+pub struct SpecPlace {
+    pub root: Root,
+    pub rel: PathBuf,
+    /// Whether that root is the run's project (else the spec was named on the command line from
+    /// outside it, and its own project holds it).
+    pub in_project: bool,
 }
 
-/// What a spec may read: the project's root, when the spec is in the project (as written, before
-/// links are followed). A spec named on the command line from outside the project was chosen by
-/// whoever runs cachegen, and its bases are its own business.
-fn boundary(project: &Project, path: &Path) -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    let root = std::fs::canonicalize(&project.root).ok()?;
-    let abs = cwd.join(path);
-    let real_cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    let inside = load::normalize(&abs).starts_with(&root)
-        || load::normalize(&real_cwd.join(path)).starts_with(&root);
-    inside.then_some(root)
+/// Find the project a spec belongs to. A spec under the project's root (judged on its
+/// normalized path) is read from the project, through no link. A spec named on the command line
+/// from outside the project was chosen by whoever runs cachegen: links in that path are followed
+/// to its folder, and its project is the nearest folder above with a `cachegen.toml` (else its
+/// own folder); its bases must stay inside that one.
+pub fn locate_spec(project: &Project, path: &Path) -> Result<SpecPlace, ReadFailure> {
+    let failure = |e: project_fs::FsError| ReadFailure {
+        message: e.to_string(),
+        help: e.help().to_string(),
+        too_large: false,
+    };
+    let root = Root::open(&project.root).map_err(failure)?;
+    if let Some(rel) = root.relative(path) {
+        return Ok(SpecPlace {
+            root,
+            rel,
+            in_project: true,
+        });
+    }
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let folder = Root::open(folder).map_err(failure)?;
+    if let Ok(inside) = folder.path().strip_prefix(root.path()) {
+        return Ok(SpecPlace {
+            rel: inside.join(&name),
+            root,
+            in_project: true,
+        });
+    }
+    let own = crate::project::find(folder.path())
+        .and_then(|toml| toml.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| folder.path().to_path_buf());
+    let own_root = Root::open(&own).map_err(failure)?;
+    let rel = folder
+        .path()
+        .strip_prefix(own_root.path())
+        .map(|p| p.join(&name))
+        .unwrap_or(name);
+    Ok(SpecPlace {
+        root: own_root,
+        rel,
+        in_project: false,
+    })
+}
+
+/// The spec's path relative to the project root, with `/`, as generated headers name it.
+fn source_name(place: &SpecPlace, path: &Path) -> String {
+    if place.in_project {
+        place.rel.to_string_lossy().replace('\\', "/")
+    } else {
+        load::display_path(path)
+    }
 }
 
 /// Where the day-2 rules find what an environment was last rendered with: the record for a
@@ -114,7 +152,16 @@ pub fn check_spec(project: &Project, path: &Path) -> Outcome {
 /// Run one spec through every stage that judges it, the day-2 rules comparing it with what
 /// its environment was last rendered with.
 pub fn check_spec_after(project: &Project, path: &Path, previous: Previous) -> Outcome {
-    let loaded = match load::load_within(path, boundary(project, path).as_deref()) {
+    let place = match locate_spec(project, path) {
+        Ok(p) => p,
+        Err(failure) => {
+            return Outcome::Unreadable {
+                path: path.to_path_buf(),
+                failure,
+            };
+        }
+    };
+    let loaded = match load::load_in(&place.root, &place.rel) {
         Ok(l) => l,
         Err(LoadError::Unreadable(failure)) => {
             return Outcome::Unreadable {
@@ -145,7 +192,7 @@ pub fn check_spec_after(project: &Project, path: &Path, previous: Previous) -> O
             };
         }
     };
-    let plan = plan::resolve(&spec, &source_name(project, path));
+    let plan = plan::resolve(&spec, &source_name(&place, path));
     let capabilities = crate::targets::capability::matrix(&plan);
     let mut diagnostics = diagnostics;
     let previous = match previous(&plan) {
@@ -219,22 +266,35 @@ fn duplicate_environments(outcomes: &mut [Outcome]) {
 /// The names a spec file may have in an environment's folder.
 pub const SPEC_NAMES: [&str; 2] = ["cache.yaml", "cache.yml"];
 
-/// Every `environments/*/cache.yaml` (or `cache.yml`) of a project, sorted. A folder with both
-/// yields both; the caller refuses that.
-pub fn discover_specs(project: &Project) -> std::io::Result<Vec<PathBuf>> {
+/// Every `environments/*/cache.yaml` (or `cache.yml`) of a project, sorted; a folder with both
+/// yields both, and the caller refuses that. The folder of environments is listed through
+/// `project_fs`: it and its entries are judged without following a link. An environment folder
+/// that is a link is listed too (as its `cache.yaml`), so that reading its spec reports the
+/// link (exit 2) instead of skipping it in silence; so is a spec that is a FIFO, a folder or a
+/// link.
+pub fn discover_specs(project: &Project) -> Result<Vec<PathBuf>, project_fs::FsError> {
+    let root = Root::open(&project.root)?;
+    let Some(rel) = root.relative(&project.environments) else {
+        return Err(project_fs::FsError::outside(
+            project_fs::Op::List,
+            &project.environments,
+            root.path(),
+        ));
+    };
+    let folder = root.folder(&rel, false)?;
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(&project.environments)? {
-        let entry = entry?;
-        if !entry.path().is_dir() {
-            continue;
-        }
-        for name in SPEC_NAMES {
-            let candidate = entry.path().join(name);
-            // Anything named so is a spec: one that is a FIFO, a folder or a dangling link is
-            // reported (exit 2), never skipped in silence.
-            if candidate.symlink_metadata().is_ok() {
-                out.push(candidate);
+    for (name, kind) in folder.list(Path::new(""))? {
+        let env = Path::new(&name);
+        match kind {
+            project_fs::Kind::Dir => {
+                for spec in SPEC_NAMES {
+                    if folder.metadata(&env.join(spec))?.is_some() {
+                        out.push(project.environments.join(env).join(spec));
+                    }
+                }
             }
+            project_fs::Kind::Link => out.push(project.environments.join(env).join(SPEC_NAMES[0])),
+            _ => {}
         }
     }
     out.sort();

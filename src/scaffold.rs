@@ -7,6 +7,7 @@
 //! reads workflows only from `.github/workflows/` at the repository's root, so the workflow
 //! goes there, named after the project's folder, and runs in that folder.
 
+use crate::project_fs::{FsError, Root};
 use std::path::{Path, PathBuf};
 
 const SETTINGS: &str = include_str!("../templates/init/cachegen.toml");
@@ -14,11 +15,16 @@ const DEVELOPMENT: &str = include_str!("../templates/init/development.yaml");
 const WORKFLOW: &str = include_str!("../templates/init/github-workflow.yml");
 const GITIGNORE: &str = include_str!("../templates/init/gitignore");
 
+/// Largest `.gitignore` read to append to, in bytes.
+const MAX_GITIGNORE_BYTES: u64 = 1 << 20;
+
 #[derive(Debug)]
 pub enum InitError {
-    /// These files exist already; nothing was written.
+    /// These files exist already (as anything: a file, a folder, a link); nothing was written.
     Exists(Vec<PathBuf>),
-    Io(PathBuf, std::io::Error),
+    /// A path cannot be read or written safely (a link, a FIFO, a folder outside): nothing was
+    /// written unless `written` says otherwise.
+    Fs(FsError),
 }
 
 /// What `init` wrote.
@@ -108,10 +114,13 @@ pub fn settings() -> String {
     SETTINGS.replace("@VERSION@", env!("CARGO_PKG_VERSION"))
 }
 
-/// Scaffold `dir`.
+/// Scaffold `dir` (named on the command line; created when missing). Every file is written
+/// through `project_fs`: new files only, through no symbolic link (a cloned repository may hold
+/// a `.github` or `.gitignore` that is a link), and `.gitignore` is appended to only when it
+/// is a regular file. Everything is checked before anything is written.
 pub fn init(dir: &Path) -> Result<Initialized, InitError> {
-    std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
-    let real = std::fs::canonicalize(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
+    let project = Root::create(dir).map_err(InitError::Fs)?;
+    let real = project.path().to_path_buf();
     let repository = crate::project::repository_root(&real).unwrap_or_else(|| real.clone());
     let rel = real
         .strip_prefix(&repository)
@@ -119,56 +128,69 @@ pub fn init(dir: &Path) -> Result<Initialized, InitError> {
         .unwrap_or_default();
     let project_dir = if rel.is_empty() { ".".to_string() } else { rel };
     // The workflow is written where GitHub reads it, named relative to where init was asked.
+    // The repository root holds the folder the runner named: it is opened as a root of its
+    // own, and nothing below it is followed either.
     let up: PathBuf = Path::new(&project_dir)
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .map(|_| Path::new(".."))
         .collect();
     let workflow_rel = format!(".github/workflows/{}", workflow_file(&project_dir));
-    let schema = crate::spec::schema::text();
-    let partial = crate::spec::schema::partial_text();
-    let files: Vec<(PathBuf, String)> = vec![
-        (dir.join("cachegen.toml"), settings()),
+    let repo = Root::open(&repository).map_err(InitError::Fs)?;
+    let schema_dir = Path::new("schema");
+    // (root, path in it, path as the user names it, contents)
+    let files: Vec<(&Root, PathBuf, PathBuf, String)> = vec![
         (
+            &project,
+            "cachegen.toml".into(),
+            dir.join("cachegen.toml"),
+            settings(),
+        ),
+        (
+            &project,
+            "environments/development/cache.yaml".into(),
             dir.join("environments/development/cache.yaml"),
             DEVELOPMENT.to_string(),
         ),
         (
-            dir.join("schema").join(crate::spec::schema::SPEC_FILE),
-            schema,
+            &project,
+            schema_dir.join(crate::spec::schema::SPEC_FILE),
+            dir.join(schema_dir).join(crate::spec::schema::SPEC_FILE),
+            crate::spec::schema::text(),
         ),
         (
-            dir.join("schema").join(crate::spec::schema::PARTIAL_FILE),
-            partial,
+            &project,
+            schema_dir.join(crate::spec::schema::PARTIAL_FILE),
+            dir.join(schema_dir).join(crate::spec::schema::PARTIAL_FILE),
+            crate::spec::schema::partial_text(),
         ),
-        (dir.join(&up).join(&workflow_rel), workflow(&project_dir)),
+        (
+            &repo,
+            PathBuf::from(&workflow_rel),
+            dir.join(&up).join(&workflow_rel),
+            workflow(&project_dir),
+        ),
     ];
-    let existing: Vec<PathBuf> = files
-        .iter()
-        .map(|(p, _)| p.clone())
-        .filter(|p| std::fs::symlink_metadata(p).is_ok())
-        .collect();
+    let mut existing = Vec::new();
+    for (root, rel, shown, _) in &files {
+        if root.metadata(rel).map_err(InitError::Fs)?.is_some() {
+            existing.push(shown.clone());
+        }
+    }
     if !existing.is_empty() {
         return Err(InitError::Exists(existing));
     }
+    // .gitignore: a link or a FIFO is refused before anything is written.
+    let gitignore = Gitignore::read(&project)?;
     let mut written = Vec::new();
-    for (path, contents) in &files {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.to_path_buf(), e))?;
-        }
-        // create_new: a file (or link) that appeared since the check above is still not
-        // overwritten, nor followed.
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|e| InitError::Io(path.clone(), e))?;
-        std::io::Write::write_all(&mut f, contents.as_bytes())
-            .map_err(|e| InitError::Io(path.clone(), e))?;
-        written.push(path.clone());
+    for (root, rel, shown, contents) in &files {
+        // New files only: one that appeared since the check above is still not overwritten.
+        root.write_new(rel, contents.as_bytes())
+            .map_err(InitError::Fs)?;
+        written.push(shown.clone());
     }
-    if let Some(gi) = gitignore(dir)? {
-        written.push(gi);
+    if gitignore.update(&project)? {
+        written.push(dir.join(".gitignore"));
     }
     Ok(Initialized {
         files: written,
@@ -177,35 +199,55 @@ pub fn init(dir: &Path) -> Result<Initialized, InitError> {
     })
 }
 
-/// `.gitignore`: append the block of what is missing (with its comments), keep what is there.
-fn gitignore(dir: &Path) -> Result<Option<PathBuf>, InitError> {
-    let gi = dir.join(".gitignore");
-    if std::fs::symlink_metadata(&gi).is_ok_and(|m| !m.is_file()) {
-        return Err(InitError::Io(
-            gi,
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
-        ));
+/// The project's `.gitignore` as it is before `init`.
+struct Gitignore {
+    current: Option<String>,
+}
+
+impl Gitignore {
+    const NAME: &str = ".gitignore";
+
+    fn read(root: &Root) -> Result<Gitignore, InitError> {
+        let gi = Path::new(Self::NAME);
+        let current = match root.metadata(gi).map_err(InitError::Fs)? {
+            None => None,
+            Some(_) => {
+                let bytes = root.read(gi, MAX_GITIGNORE_BYTES).map_err(InitError::Fs)?;
+                Some(String::from_utf8_lossy(&bytes).into_owned())
+            }
+        };
+        Ok(Gitignore { current })
     }
-    let current = std::fs::read_to_string(&gi).unwrap_or_default();
-    let has = |l: &str| current.lines().any(|c| c.trim() == l.trim());
-    let missing = GITIGNORE
-        .lines()
-        .any(|l| !l.starts_with('#') && !l.trim().is_empty() && !has(l));
-    if !missing {
-        return Ok(None);
-    }
-    let mut text = current.clone();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
-    }
-    for l in GITIGNORE.lines() {
-        if l.starts_with('#') || l.trim().is_empty() || !has(l) {
-            text.push_str(l);
-            text.push('\n');
+
+    /// Append the block of what is missing (with its comments), keep what is there. Whether
+    /// anything was written.
+    fn update(&self, root: &Root) -> Result<bool, InitError> {
+        let current = self.current.as_deref().unwrap_or_default();
+        let has = |l: &str| current.lines().any(|c| c.trim() == l.trim());
+        let missing = GITIGNORE
+            .lines()
+            .any(|l| !l.starts_with('#') && !l.trim().is_empty() && !has(l));
+        if !missing {
+            return Ok(false);
         }
+        let mut add = String::new();
+        if !current.is_empty() && !current.ends_with('\n') {
+            add.push('\n');
+        }
+        for l in GITIGNORE.lines() {
+            if l.starts_with('#') || l.trim().is_empty() || !has(l) {
+                add.push_str(l);
+                add.push('\n');
+            }
+        }
+        let gi = Path::new(Self::NAME);
+        match self.current {
+            Some(_) => root.append(gi, add.as_bytes()),
+            None => root.write_new(gi, add.as_bytes()),
+        }
+        .map_err(InitError::Fs)?;
+        Ok(true)
     }
-    std::fs::write(&gi, text).map_err(|e| InitError::Io(gi.clone(), e))?;
-    Ok(Some(gi))
 }
 
 #[cfg(test)]

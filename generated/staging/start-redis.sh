@@ -5,10 +5,12 @@
 # Policy exception CG6003: The staging VM's disk is encrypted by its host; the compose stack cannot encrypt the volume itself.
 # Policy exception CG6005: Staging data is disposable: the latest dump.rdb is enough, no snapshot history is kept.
 # Starts redis-server for hospitality-redis-staging. Writes the ACL file of the default user
-# before Redis starts, from the password secret mounted by compose. The password never
-# appears in a generated file, an environment listing or a command line (printf is a shell
-# builtin), and the ACL file holds only its SHA-256. The paths can be overridden for tests;
-# the container uses the defaults.
+# before Redis starts, from the password file that the one-shot `redis-password` service
+# copied from the compose secret into the `redis-secret` volume (mounted read-only), so that
+# it is there again after a restart or a reboot. The password never appears in a generated
+# file, an environment listing or a command line (printf is a shell builtin), and the ACL
+# file (in memory) holds only its SHA-256. The paths can be overridden for tests; the
+# container uses the defaults.
 set -eu
 conf="${REDIS_CONF:-/usr/local/etc/redis/redis.conf}"
 acl_file="${REDIS_ACL_FILE:-/run/redis/users.acl}"

@@ -79,7 +79,7 @@ fn generated(
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
-        if !crate::output::team::has_header(text) {
+        if !crate::output::team::header_in(text.as_bytes()) {
             continue;
         }
         out.entry(env.to_string()).or_default().push(OutFile {
@@ -97,7 +97,15 @@ pub fn impact(settings: &Settings, source: &BaseSource) -> Result<ImpactReport, 
     if let Some(p) = head_checks.unreadable.first() {
         return Err(p.clone());
     }
-    let head_engine = Engine::new(settings.templates.as_deref()).map_err(|e| {
+    let head_overrides = match &settings.templates {
+        None => None,
+        Some(folder) => Some(
+            folder
+                .open(&settings.project, false)
+                .map_err(|e| Problem::new(format!("template overrides: {e}"), e.help()))?,
+        ),
+    };
+    let head_engine = Engine::new(head_overrides.as_ref()).map_err(|e| {
         Problem::new(
             e,
             "fix the template override, or remove it to use the built-in templates",
@@ -132,7 +140,20 @@ pub fn impact(settings: &Settings, source: &BaseSource) -> Result<ImpactReport, 
     };
     let base_outcomes = pipeline::check_all(&base_project, &base_specs, &pipeline::no_previous);
     let mut skipped = snap.skipped.clone();
-    let base_engine = match Engine::new(base_project.templates.as_deref()) {
+    // The base's override, read as one of the base's own folders: inside its copy, through no
+    // link, whatever its cachegen.toml says.
+    let base_overrides = base_project.templates.as_ref().map(|path| {
+        super::Folder {
+            path: path.clone(),
+            named_on_command_line: false,
+        }
+        .open(&base_project, false)
+        .map_err(|e| e.to_string())
+    });
+    let base_engine = match base_overrides
+        .transpose()
+        .and_then(|root| Engine::new(root.as_ref()))
+    {
         Ok(e) => Some(e),
         Err(e) => {
             skipped.push(format!(
@@ -161,7 +182,7 @@ pub fn impact(settings: &Settings, source: &BaseSource) -> Result<ImpactReport, 
         Ok(rel) => format!("{root_shown}{}", rel.to_string_lossy()),
         Err(_) => display_path(p),
     };
-    let output_shown = display_path(&settings.output);
+    let output_shown = display_path(&settings.output.path);
     let base_side = Side {
         specs: states(&base_outcomes, base_shown),
         engine: base_engine.as_ref().unwrap_or(&head_engine),

@@ -39,9 +39,6 @@ pub fn init(dir: &Path) -> Result<Created, Problem> {
                 "nothing was written; move them away or set the project up by hand",
             ))
         }
-        Err(InitError::Io(p, e)) => Err(Problem::bare(format!(
-            "cannot write `{}`: {e}",
-            display_path(&p)
-        ))),
+        Err(InitError::Fs(e)) => Err(Problem::new(e.to_string(), e.help())),
     }
 }

@@ -15,6 +15,7 @@ pub mod verify;
 
 use crate::diagnostics::{self, Diagnostic, Location, SourceFile, codes};
 use crate::project::Project;
+use crate::project_fs::{FsError, Op, Root};
 use std::path::PathBuf;
 
 /// The settings of one run, each decided once: command-line flags over `cachegen.toml` over
@@ -24,11 +25,39 @@ pub struct Settings {
     /// The project: its root, where the environments are, rule severities, provider versions.
     pub project: Project,
     /// Where `render` writes, one folder per environment.
-    pub output: PathBuf,
+    pub output: Folder,
     /// Templates that override the built-in ones (`<target>/<file>.j2`).
-    pub templates: Option<PathBuf>,
+    pub templates: Option<Folder>,
     /// Warnings fail the run, as errors do, and a spec with warnings is not rendered.
     pub deny_warnings: bool,
+}
+
+/// A folder a setting names, and who named it. A folder named on the command line (`--out`,
+/// `--templates`) was chosen by whoever runs cachegen and may be anywhere; one from
+/// `cachegen.toml` (or the default `generated`) comes with the repository, like any file of a
+/// pull request, and must be inside the project, reached through no symbolic link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folder {
+    pub path: PathBuf,
+    pub named_on_command_line: bool,
+}
+
+impl Folder {
+    /// The folder, open for `project_fs`; `create`: made when missing.
+    pub fn open(&self, project: &Project, create: bool) -> Result<Root, FsError> {
+        if self.named_on_command_line {
+            return if create {
+                Root::create(&self.path)
+            } else {
+                Root::open(&self.path)
+            };
+        }
+        let root = Root::open(&project.root)?;
+        match root.relative(&self.path) {
+            Some(rel) => root.folder(&rel, create),
+            None => Err(FsError::outside(Op::Open, &self.path, root.path())),
+        }
+    }
 }
 
 /// A problem that stops a command before its work is done: a usage mistake or an I/O failure

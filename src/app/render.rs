@@ -9,6 +9,7 @@ use crate::load::display_path;
 use crate::output::project_files::ProjectFile;
 use crate::pipeline::{self, Checked};
 use crate::project::ProviderVersions;
+use crate::project_fs::{FsError, Problem as FsProblem, Root};
 use crate::targets::{self, Engine, OutFile};
 use std::path::{Path, PathBuf};
 
@@ -60,6 +61,10 @@ pub struct Written {
     pub schemas: Vec<String>,
     /// A CG0051 warning per folder whose spec is gone (the folder is left in place).
     pub orphans: Vec<Diagnostic>,
+    /// Warnings about what the team keeps in the folders: files the consuming tool loads that
+    /// cachegen did not write (CG0053), old folders kept because a file in them could not be
+    /// placed (CG0054).
+    pub notices: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -84,6 +89,11 @@ pub struct Comparison {
     pub changed: usize,
     pub missing: usize,
     pub extra: usize,
+    /// Paths that hold what cachegen did not write where it writes (CG0052), or that the
+    /// consuming tool loads with the generated files (CG0053), over every environment.
+    pub not_generated: usize,
+    /// Entries of the output named like cachegen's temporaries that it cannot have made.
+    pub foreign_temporaries: Vec<String>,
     /// A CG0051 error per stale file and per orphaned folder.
     pub stale: Vec<Diagnostic>,
     /// A folder that could not be read: the comparison stopped there, after the diffs of the
@@ -101,6 +111,11 @@ impl Comparison {
         self.diffs.len() + self.orphans.len()
     }
 
+    /// Whether anything in the output differs from a fresh rendering.
+    pub fn is_stale(&self) -> bool {
+        self.stale_environments() > 0 || !self.foreign_temporaries.is_empty()
+    }
+
     /// Extra files, counting each orphaned folder as one.
     pub fn extra_with_orphans(&self) -> usize {
         self.extra + self.orphans.len()
@@ -111,7 +126,7 @@ impl Comparison {
 /// compare with it. `Err` only when the specs cannot even be listed.
 pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<RenderReport, Problem> {
     let checks = validate::validate(settings, specs)?;
-    let output = display_path(&settings.output);
+    let output = display_path(&settings.output.path);
     if checks.outcome() != Outcome::Clean {
         return Ok(RenderReport {
             outcome: checks.outcome(),
@@ -133,7 +148,7 @@ pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<Rend
     let rendering = match render_checked(settings, &checks) {
         Err(problem) => Rendering::NotRendered(problem),
         Ok(rendered) => match mode {
-            Mode::Write => match write(&settings.output, &output, &rendered, every_spec)
+            Mode::Write => match write(settings, &output, &rendered, every_spec)
                 .and_then(|w| write_schemas(w, schemas.as_ref()))
             {
                 Ok(written) => Rendering::Written(written),
@@ -141,7 +156,7 @@ pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<Rend
             },
             Mode::Check => {
                 let mut found = compare(
-                    &settings.output,
+                    settings,
                     &output,
                     &settings.project.root,
                     &rendered,
@@ -160,7 +175,10 @@ pub fn render(settings: &Settings, specs: &[PathBuf], mode: Mode) -> Result<Rend
         Rendering::Refused => checks.outcome(),
         Rendering::NotRendered(_) | Rendering::NotWritten(_) => Outcome::NotDone,
         Rendering::Compared(c) if c.failure.is_some() => Outcome::NotDone,
-        Rendering::Written(w) => Outcome::of(&w.orphans, settings.deny_warnings),
+        Rendering::Written(w) => Outcome::of(
+            &[&w.orphans[..], &w.notices[..]].concat(),
+            settings.deny_warnings,
+        ),
         Rendering::Compared(c) => Outcome::of(&c.stale, settings.deny_warnings),
     };
     Ok(RenderReport {
@@ -290,7 +308,15 @@ struct Rendered {
 
 /// Render every checked spec, spread over the cores when there are many.
 fn render_checked(settings: &Settings, checks: &Checks) -> Result<Vec<Rendered>, Problem> {
-    let engine = Engine::new(settings.templates.as_deref()).map_err(|e| {
+    let overrides = match &settings.templates {
+        None => None,
+        Some(folder) => Some(
+            folder
+                .open(&settings.project, false)
+                .map_err(|e| Problem::new(format!("template overrides: {e}"), e.help()))?,
+        ),
+    };
+    let engine = Engine::new(overrides.as_ref()).map_err(|e| {
         Problem::new(
             e,
             "fix the template override, or remove it to use the built-in templates",
@@ -345,19 +371,41 @@ fn render_one(
 }
 
 /// Folders under the output that cachegen wrote for an environment that has no spec any more.
-fn orphaned(out: &Path, rendered: &[Rendered]) -> Result<Vec<String>, Problem> {
+fn orphaned(out: &Root, rendered: &[Rendered]) -> Result<Vec<String>, Problem> {
     let known: Vec<&str> = rendered.iter().map(|r| r.environment.as_str()).collect();
-    crate::output::orphaned_environments(out, &known).map_err(|e| {
-        Problem::new(
-            format!("cannot list `{}`: {e}", display_path(out)),
-            "check the output folder's permissions",
-        )
-    })
+    crate::output::orphaned_environments(out, &known)
+        .map_err(|e| Problem::new(e.to_string(), "check the output folder's permissions"))
+}
+
+/// The output folder: `--out` as named, else inside the project (through no link).
+fn open_output(settings: &Settings, create: bool) -> Result<Root, FsError> {
+    settings.output.open(&settings.project, create)
+}
+
+fn output_problem(shown_root: &str, e: &FsError) -> Problem {
+    match e.problem() {
+        FsProblem::NotAFolder(_) => Problem::new(
+            format!("the output `{shown_root}` is not a folder"),
+            "choose another --out, or remove the file",
+        ),
+        _ => Problem::new(format!("the output `{shown_root}`: {e}"), e.help()),
+    }
+}
+
+/// CG0053 for what the consuming tool would load in a folder, with the severity of the run:
+/// a warning after `render` (the team's file stays), an error under `--check`.
+fn loaded_extra(severity: Severity, name: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::UNGENERATED_LOADED_FILE,
+        severity,
+        format!("`{name}` is {what}, and cachegen did not write it"),
+    )
+    .help("remove it, or move what it does into the spec; a pull request can add such a file to change what terraform or docker compose run without changing the spec")
 }
 
 /// CG0051 for the folder of an environment whose spec is gone: a warning when `render`
 /// leaves it, an error under `--check`.
-fn orphan(severity: Severity, out: &Path, shown_root: &str, env: &str) -> Diagnostic {
+fn orphan(severity: Severity, out: &Root, shown_root: &str, env: &str) -> Diagnostic {
     let until = if severity == Severity::Warning {
         " (render --check fails until it is gone)"
     } else {
@@ -373,23 +421,18 @@ fn orphan(severity: Severity, out: &Path, shown_root: &str, env: &str) -> Diagno
     ))
     // A finding needs a file: the folder's first generated one.
     .at_opt(
-        crate::output::first_generated_file(&out.join(env))
-            .map(|rel| file_start(&out.join(env).join(rel))),
+        crate::output::first_generated_file(out, env)
+            .map(|rel| file_start(&out.full(Path::new(env)).join(rel))),
     )
 }
 
 fn write(
-    out: &Path,
+    settings: &Settings,
     shown_root: &str,
     rendered: &[Rendered],
     every_spec: bool,
 ) -> Result<Written, Problem> {
-    if out.exists() && !out.is_dir() {
-        return Err(Problem::new(
-            format!("the output `{shown_root}` is not a folder"),
-            "choose another --out, or remove the file",
-        ));
-    }
+    let out = open_output(settings, true).map_err(|e| output_problem(shown_root, &e))?;
     let envs: Vec<crate::output::EnvFiles> = rendered
         .iter()
         .map(|r| crate::output::EnvFiles {
@@ -397,28 +440,73 @@ fn write(
             files: &r.files,
         })
         .collect();
-    if let Err(e) = crate::output::write_all(out, &envs) {
-        let help = if e.replaced.is_empty() {
-            "nothing was replaced: every environment's previous output is unchanged; check the folder's permissions and free space".to_string()
-        } else {
-            format!(
-                "already replaced: {}; every other environment's previous output is unchanged; check the folder's permissions and free space, then render again",
-                e.replaced.join(", ")
-            )
-        };
-        return Err(Problem::new(
-            format!("cannot write `{shown_root}/{}`: {}", e.environment, e.error),
-            help,
-        ));
-    }
+    let report = match crate::output::write_all(&out, &envs) {
+        Ok(r) => r,
+        Err(e) => {
+            let help = if e.replaced.is_empty() {
+                format!(
+                    "{}; nothing was replaced: every environment's previous output is unchanged",
+                    e.help
+                )
+            } else {
+                format!(
+                    "{}; already replaced: {}; every other environment's previous output is unchanged, render again",
+                    e.help,
+                    e.replaced.join(", ")
+                )
+            };
+            return Err(Problem::new(
+                format!(
+                    "cannot write `{shown_root}/{}`: {}",
+                    e.environment, e.message
+                ),
+                help,
+            ));
+        }
+    };
     // A removed environment's folder is left for the team to delete (it may hold Terraform
     // state or notes cachegen knows nothing of); `render --check` fails on it until then.
     // The output was written: a folder that cannot be listed now is no reason to fail.
     let orphans = if every_spec {
-        orphaned(out, rendered).unwrap_or_default()
+        orphaned(&out, rendered).unwrap_or_default()
     } else {
         Vec::new()
     };
+    let mut notices = Vec::new();
+    for k in &report.kept {
+        let files: Vec<String> = k
+            .files
+            .iter()
+            .map(|f| format!("`{}`", f.to_string_lossy()))
+            .collect();
+        notices.push(
+            Diagnostic::warning(
+                codes::TEAM_FILES_KEPT_ASIDE,
+                format!(
+                    "`{}` keeps files written while the render ran that cachegen could not place{}",
+                    display_path(&k.folder),
+                    if files.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", files.join(", "))
+                    }
+                ),
+            )
+            .help("cachegen generates a file at each of these paths now: move what you need out of the kept folder, then delete it"),
+        );
+    }
+    for r in rendered {
+        let Ok(dir) = out.folder(Path::new(&r.environment), false) else {
+            continue;
+        };
+        let Ok(entries) = dir.walk(Path::new("")) else {
+            continue;
+        };
+        for (rel, what) in crate::output::loaded_extras(&dir, &entries, &r.files) {
+            let name = format!("{shown_root}/{}/{}", r.environment, rel.to_string_lossy());
+            notices.push(loaded_extra(Severity::Warning, &name, &what));
+        }
+    }
     Ok(Written {
         schemas: Vec::new(),
         environments: rendered
@@ -431,8 +519,9 @@ fn write(
             .collect(),
         orphans: orphans
             .iter()
-            .map(|env| orphan(Severity::Warning, out, shown_root, env))
+            .map(|env| orphan(Severity::Warning, &out, shown_root, env))
             .collect(),
+        notices,
     })
 }
 
@@ -462,7 +551,7 @@ fn file_start(path: &Path) -> Location {
 }
 
 fn compare(
-    out: &Path,
+    settings: &Settings,
     shown_root: &str,
     project_root: &Path,
     rendered: &[Rendered],
@@ -472,9 +561,18 @@ fn compare(
         environments: rendered.len(),
         ..Comparison::default()
     };
+    let out = match open_output(settings, false) {
+        Ok(o) => Some(o),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => {
+            found.failure = Some(output_problem(shown_root, &e));
+            return found;
+        }
+    };
     let drifts = crate::parallel::map(rendered, 32, |r| {
         let shown = format!("{shown_root}/{}", r.environment);
-        let drift = crate::output::check_env(out, &r.environment, &shown, &r.source, &r.files);
+        let drift =
+            crate::output::check_env(out.as_ref(), &r.environment, &shown, &r.source, &r.files);
         (shown, r.source.clone(), drift)
     });
     let stale = |what: String, at: Location| {
@@ -487,8 +585,8 @@ fn compare(
             Ok(d) => d,
             Err(e) => {
                 found.failure = Some(Problem::new(
-                    format!("cannot read `{shown}`: {e}"),
-                    "check the output folder's permissions",
+                    format!("cannot check `{shown}`: {e}"),
+                    e.help(),
                 ));
                 return found;
             }
@@ -499,6 +597,7 @@ fn compare(
         found.changed += d.changed.len();
         found.missing += d.missing.len();
         found.extra += d.extra.len();
+        found.not_generated += d.foreign.len() + d.loaded.len();
         found.diffs.push(d.report);
         for f in &d.changed {
             found.stale.push(stale(
@@ -521,14 +620,48 @@ fn compare(
                 file_start(&f.path),
             ));
         }
+        for (f, what) in &d.foreign {
+            found.stale.push(
+                Diagnostic::error(
+                    codes::FOREIGN_OUTPUT_ENTRY,
+                    format!("`{f}` is {what}, where {source} renders a file; cachegen neither reads nor replaces it"),
+                )
+                .help("remove it, then run `cachegen render` and commit the result"),
+            );
+        }
+        for (f, what) in &d.loaded {
+            found.stale.push(loaded_extra(Severity::Error, f, what));
+        }
+    }
+    let Some(out) = out else {
+        return found;
+    };
+    match crate::output::foreign_temporaries(&out) {
+        Ok(list) => {
+            for (path, what) in list {
+                let name = display_path(&path);
+                found.stale.push(
+                    Diagnostic::error(
+                        codes::FOREIGN_OUTPUT_ENTRY,
+                        format!("`{name}` is {what} named like a cachegen temporary; cachegen never follows, moves or deletes it"),
+                    )
+                    .help("remove it: cachegen did not make it"),
+                );
+                found.foreign_temporaries.push(format!("{name} ({what})"));
+            }
+        }
+        Err(e) => {
+            found.failure = Some(Problem::new(e.to_string(), e.help()));
+            return found;
+        }
     }
     if every_spec {
-        match orphaned(out, rendered) {
+        match orphaned(&out, rendered) {
             Ok(orphans) => {
                 for env in orphans {
                     found
                         .stale
-                        .push(orphan(Severity::Error, out, shown_root, &env));
+                        .push(orphan(Severity::Error, &out, shown_root, &env));
                     found.orphans.push(env);
                 }
             }
@@ -559,7 +692,10 @@ mod tests {
     fn settings(root: &Path) -> Settings {
         Settings {
             project: project::discover(root).unwrap(),
-            output: root.join("generated"),
+            output: super::super::Folder {
+                path: root.join("generated"),
+                named_on_command_line: false,
+            },
             templates: None,
             deny_warnings: false,
         }

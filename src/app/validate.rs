@@ -7,6 +7,7 @@ use crate::load::display_path;
 use crate::pipeline::{self, Outcome as SpecOutcome};
 use crate::plan::Plan;
 use crate::plan::record::{self, Record};
+use crate::project_fs::Root;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -33,8 +34,18 @@ impl Checks {
 pub fn validate(settings: &Settings, specs: &[PathBuf]) -> Result<Checks, Problem> {
     let paths = spec_paths(settings, specs)?;
     let by_source = OnceLock::new();
-    let previous =
-        |plan: &Plan| previous_record(&settings.project.root, &settings.output, plan, &by_source);
+    // The output folder, opened once through project_fs; none yet: nothing was rendered.
+    let out = match settings.output.open(&settings.project, false) {
+        Ok(root) => Ok(Some(root)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(format!("`{}`: {}", display_path(e.path()), e.reason())),
+    };
+    let project = Root::open(&settings.project.root).ok();
+    let previous = |plan: &Plan| match &out {
+        Ok(Some(out)) => previous_record(project.as_ref(), out, plan, &by_source),
+        Ok(None) => Ok(None),
+        Err(why) => Err(why.clone()),
+    };
     let outcomes = pipeline::check_all(&settings.project, &paths, &previous);
     let unreadable: Vec<Problem> = outcomes
         .iter()
@@ -69,14 +80,14 @@ pub fn validate(settings: &Settings, specs: &[PathBuf]) -> Result<Checks, Proble
 /// outside the project's environments naming the same environment, such as a test fixture);
 /// one whose spec is gone is (the spec's folder was moved).
 fn previous_record(
-    root: &Path,
-    out: &Path,
+    project: Option<&Root>,
+    out: &Root,
     plan: &Plan,
     by_source: &OnceLock<BTreeMap<String, Record>>,
 ) -> Result<Option<Record>, String> {
     if let Some(text) = crate::output::read_generated(out, &plan.environment, record::FILE_NAME)? {
         let r = Record::parse(&text)?;
-        if r.source != plan.source && spec_still_there(root, &r.source) {
+        if r.source != plan.source && spec_still_there(project, &r.source) {
             return Ok(None);
         }
         return Ok(Some(r));
@@ -98,15 +109,18 @@ fn previous_record(
         .cloned())
 }
 
-/// Whether `source` (a record's spec, relative to the project root) names a file that exists.
-/// A path that leaves the project counts as existing: such a record is never taken as this
-/// spec's past. Nothing is followed or opened.
-fn spec_still_there(root: &Path, source: &str) -> bool {
+/// Whether `source` (a record's spec, relative to the project root) names something that
+/// exists. A path that leaves the project, or that project_fs refuses (a link on the way),
+/// counts as existing: such a record is never taken as this spec's past. Nothing is opened.
+fn spec_still_there(project: Option<&Root>, source: &str) -> bool {
     let relative = Path::new(source);
     let inside = relative
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_)));
-    !inside || std::fs::symlink_metadata(root.join(relative)).is_ok()
+    match project {
+        Some(root) if inside => !matches!(root.metadata(relative), Ok(None)),
+        _ => true,
+    }
 }
 
 /// The specs named on the command line, or every `environments/*/cache.yaml` of the project.
@@ -134,9 +148,10 @@ fn spec_paths(settings: &Settings, specs: &[PathBuf]) -> Result<Vec<PathBuf>, Pr
             format!("no specs found: `{environments}` has no <environment>/cache.yaml"),
             "pass spec files explicitly, or run `cachegen init` to start a project",
         )),
-        Err(e) => Err(Problem::new(
-            format!("cannot list `{environments}`: {e}"),
+        Err(e) if e.is_not_found() => Err(Problem::new(
+            e.to_string(),
             "run cachegen from the project root (where cachegen.toml is), or pass spec files",
         )),
+        Err(e) => Err(Problem::new(e.to_string(), e.help())),
     }
 }

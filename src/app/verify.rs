@@ -2,13 +2,15 @@
 
 use super::{Outcome, Problem, Settings};
 use crate::diagnostics::{self, Diagnostic};
-use crate::load::display_path;
 use crate::pipeline;
 use crate::verify::{self, Options};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use crate::verify::{Endpoint, Report, Secret};
+
+/// Largest `--tls-ca` file read: a PEM bundle of every public CA is a few hundred kilobytes.
+const MAX_CA_BYTES: u64 = 4 << 20;
 
 /// The server to compare with, as the command line names it.
 #[derive(Debug)]
@@ -46,12 +48,20 @@ impl VerifyReport {
 pub fn verify(settings: &Settings, spec: &Path, server: &Server) -> Result<VerifyReport, Problem> {
     let tls_ca = match &server.tls_ca {
         None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            Problem::new(
-                format!("cannot read --tls-ca `{}`: {e}", display_path(path)),
-                "pass the PEM file of the CA that signed the server's certificate",
-            )
-        })?),
+        // Named on the command line: links followed, but a FIFO or a device is refused before
+        // it is opened (it would hang past --timeout-ms) and the size is bounded.
+        Some(path) => Some(
+            crate::project_fs::read_named_file(path, MAX_CA_BYTES).map_err(|e| {
+                Problem::new(
+                    format!(
+                        "cannot read --tls-ca `{}`: {}",
+                        crate::project_fs::display_path(path),
+                        e.reason()
+                    ),
+                    "pass the PEM file of the CA that signed the server's certificate",
+                )
+            })?,
+        ),
     };
     let options = Options {
         tls_ca,

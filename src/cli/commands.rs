@@ -7,6 +7,7 @@ use crate::app::render::{Comparison, Mode, Rendering, Written};
 use crate::app::verify::{Server, VerifyReport};
 use crate::app::{self, Outcome, Problem, Settings, explain::ExplainReport, validate::Checks};
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::text::{lines, one_line};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -35,14 +36,14 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
         Ok(created) => {
             if !p.quiet {
                 for f in &created.files {
-                    eprintln!("created {f}");
+                    eprintln!("created {}", one_line(f));
                 }
                 let at = if created.project_dir == "." {
                     String::new()
                 } else {
                     format!(
                         " (from the repository root: `cachegen -C {} ...`)",
-                        created.project_dir
+                        one_line(&created.project_dir)
                     )
                 };
                 eprintln!("next:");
@@ -54,12 +55,12 @@ pub fn init(p: &Printer, dir: &Path) -> Outcome {
                 );
                 eprintln!(
                     "  3. commit everything above and generated/: CI ({}) runs `cachegen render --check`",
-                    created.workflow
+                    one_line(&created.workflow)
                 );
                 if created.needs_git_url {
                     eprintln!(
                         "  4. set CACHEGEN_GIT in {} to the Git URL your team installs cachegen from",
-                        created.workflow
+                        one_line(&created.workflow)
                     );
                 }
             }
@@ -125,7 +126,10 @@ pub fn render(p: &Printer, settings: &Settings, specs: &[PathBuf], mode: Mode) -
             if p.human() {
                 print_written(p, root, written);
             }
-            p.diagnostics(&[diags, written.orphans.clone()].concat(), specs);
+            p.diagnostics(
+                &[diags, written.orphans.clone(), written.notices.clone()].concat(),
+                specs,
+            );
         }
         Rendering::Compared(found) => {
             if p.human() {
@@ -150,12 +154,14 @@ fn print_written(p: &Printer, root: &str, written: &Written) {
     for env in &written.environments {
         let _ = writeln!(
             err,
-            "wrote {root}/{}/ ({} files) from {}",
-            env.environment, env.files, env.source
+            "wrote {}/ ({} files) from {}",
+            one_line(&format!("{root}/{}", env.environment)),
+            env.files,
+            one_line(&env.source)
         );
     }
     for schema in &written.schemas {
-        let _ = writeln!(err, "wrote {schema} (the schema editors read)");
+        let _ = writeln!(err, "wrote {} (the schema editors read)", one_line(schema));
     }
 }
 
@@ -169,40 +175,56 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
         Box::new(std::io::stderr().lock())
     };
     for diff in &found.diffs {
-        let _ = diffs.write_all(diff.as_bytes());
+        // A stale file on disk holds whatever a pull request put there: no terminal control
+        // of it reaches the CI log.
+        let _ = diffs.write_all(lines(diff).as_bytes());
     }
-    let _ = diffs.write_all(found.schema_diffs.as_bytes());
+    let _ = diffs.write_all(lines(&found.schema_diffs).as_bytes());
     if let Some(problem) = &found.failure {
         return Err(problem);
     }
     for env in &found.orphans {
         let _ = writeln!(
             diffs,
-            "extra: {root}/{env}/ (no spec renders this environment any more)"
+            "extra: {}/ (no spec renders this environment any more)",
+            one_line(&format!("{root}/{env}"))
+        );
+    }
+    for t in &found.foreign_temporaries {
+        let _ = writeln!(
+            diffs,
+            "not generated: {}, named like a cachegen temporary",
+            one_line(t)
         );
     }
     drop(diffs);
     let envs = found.stale_environments();
+    let not_generated = found.not_generated + found.foreign_temporaries.len();
     if !found.schemas.is_empty() {
         eprintln!(
             "error: the editor schemas are not this cachegen's ({}): {}",
             env!("CARGO_PKG_VERSION"),
-            found.schemas.join(", ")
+            one_line(&found.schemas.join(", "))
         );
-        if envs == 0 {
+        if !found.is_stale() {
             eprintln!("help: run `cachegen render` and commit the result");
         }
     }
-    if envs == 0 && found.schemas.is_empty() {
+    if !found.is_stale() && found.schemas.is_empty() {
         if !p.quiet && p.human() {
             eprintln!(
                 "generated files are up to date ({} environments)",
                 found.environments
             );
         }
-    } else if envs > 0 {
+    } else if found.is_stale() {
+        let foreign = if not_generated > 0 {
+            format!(", {not_generated} not generated by cachegen")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "error: generated files are stale: {} changed, {} missing, {} extra in {envs} environment{}",
+            "error: generated files are stale: {} changed, {} missing, {} extra{foreign} in {envs} environment{}",
             found.changed,
             found.missing,
             found.extra_with_orphans(),
@@ -215,7 +237,8 @@ fn print_comparison<'a>(p: &Printer, root: &str, found: &'a Comparison) -> Resul
         }
         for env in &found.orphans {
             eprintln!(
-                "help: `{root}/{env}` belongs to an environment whose spec is gone: destroy what it provisioned, then delete the folder and commit (render never deletes it)"
+                "help: `{}` belongs to an environment whose spec is gone: destroy what it provisioned, then delete the folder and commit (render never deletes it)",
+                one_line(&format!("{root}/{env}"))
             );
         }
     }
@@ -232,7 +255,7 @@ pub fn explain(p: &Printer, settings: &Settings, spec: &Path) -> Outcome {
         ExplainReport::Explained(e) => {
             match p.format {
                 Format::Json | Format::Sarif | Format::Markdown => println!("{}", e.json()),
-                Format::Human => print!("{}", e.text()),
+                Format::Human => print!("{}", lines(&e.text())),
             }
             // The machine formats print the explanation as their document; the spec's
             // diagnostics are `validate`'s.

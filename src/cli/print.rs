@@ -3,6 +3,7 @@
 
 use super::{ColorChoice, Format, GlobalArgs};
 use crate::app::{self, Outcome, Problem};
+use crate::diagnostics::text::one_line;
 use crate::diagnostics::{self, Diagnostic, Severity, codes};
 use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
@@ -161,10 +162,16 @@ impl Printer {
                             format!(", {n} connected replica{}", if n == 1 { "" } else { "s" })
                         })
                         .unwrap_or_default();
+                    // The engine and role are what the server says: no terminal control of theirs
+                    // reaches the terminal either.
                     let _ = writeln!(
                         err,
-                        "verifying {} ({}, {}{replicas}, {} keys) against {spec}\n",
-                        server.endpoint, server.engine, server.role, server.keys
+                        "verifying {} ({}, {}{replicas}, {} keys) against {}\n",
+                        one_line(&server.endpoint),
+                        one_line(&server.engine),
+                        one_line(&server.role),
+                        server.keys,
+                        one_line(spec)
                     );
                 }
                 let shown: Vec<Diagnostic> = diags
@@ -208,8 +215,8 @@ impl Printer {
 /// A run-level problem in plain text on stderr, whatever the format.
 pub fn problem_to_stderr(problem: &Problem) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {}", problem.message);
+    let _ = writeln!(err, "error: {}", one_line(&problem.message));
     if let Some(h) = &problem.help {
-        let _ = writeln!(err, "help: {h}");
+        let _ = writeln!(err, "help: {}", one_line(h));
     }
 }

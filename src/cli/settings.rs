@@ -2,7 +2,7 @@
 //! `cachegen.toml` can give is decided here, once: the flag, else the file, else the default.
 
 use crate::app::verify::{Endpoint, Secret, Server};
-use crate::app::{Problem, Settings};
+use crate::app::{Folder, Problem, Settings};
 use crate::diagnostics::Diagnostic;
 use crate::project::{self, Project};
 use std::path::{Path, PathBuf};
@@ -87,12 +87,27 @@ fn project_file_of(cwd: &Path, specs: &[PathBuf]) -> Result<Option<PathBuf>, Pro
 /// Flags over `cachegen.toml` over defaults. Paths from a flag are as given (relative to the
 /// working folder); paths from the file are already relative to the project root.
 pub fn resolve(flags: Flags, project: Project) -> Settings {
+    let named = |path: PathBuf| Folder {
+        path,
+        named_on_command_line: true,
+    };
+    let from_project = |path: PathBuf| Folder {
+        path,
+        named_on_command_line: false,
+    };
     Settings {
-        output: flags
-            .out
-            .or_else(|| project.output.clone())
-            .unwrap_or_else(|| project.root.join(project::DEFAULT_OUTPUT)),
-        templates: flags.templates.or_else(|| project.templates.clone()),
+        output: flags.out.map(named).unwrap_or_else(|| {
+            from_project(
+                project
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| project.root.join(project::DEFAULT_OUTPUT)),
+            )
+        }),
+        templates: flags
+            .templates
+            .map(named)
+            .or_else(|| project.templates.clone().map(from_project)),
         deny_warnings: flags
             .deny_warnings
             .or(project.deny_warnings)
@@ -175,7 +190,8 @@ mod tests {
         let p = project(None);
         let root = p.root.clone();
         let s = resolve(Flags::default(), p);
-        assert_eq!(s.output, root.join("generated"));
+        assert_eq!(s.output.path, root.join("generated"));
+        assert!(!s.output.named_on_command_line);
         assert_eq!(s.templates, None);
         assert!(!s.deny_warnings);
     }
@@ -185,8 +201,13 @@ mod tests {
         let p = project(Some(FILE));
         let root = p.root.clone();
         let s = resolve(Flags::default(), p);
-        assert_eq!(s.output, root.join("gen"), "relative to the project root");
-        assert_eq!(s.templates, Some(root.join("tpl")));
+        assert_eq!(
+            s.output.path,
+            root.join("gen"),
+            "relative to the project root"
+        );
+        assert!(!s.output.named_on_command_line, "inside the project");
+        assert_eq!(s.templates.map(|t| t.path), Some(root.join("tpl")));
         assert!(s.deny_warnings);
     }
 
@@ -200,11 +221,12 @@ mod tests {
         };
         let s = resolve(flags, p);
         assert_eq!(
-            s.output,
+            s.output.path,
             PathBuf::from("elsewhere"),
             "as given: relative to the working folder"
         );
-        assert_eq!(s.templates, Some(PathBuf::from("mine")));
+        assert!(s.output.named_on_command_line, "may be anywhere");
+        assert_eq!(s.templates.map(|t| t.path), Some(PathBuf::from("mine")));
         assert!(!s.deny_warnings);
     }
 

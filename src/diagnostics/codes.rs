@@ -41,6 +41,9 @@ codes! {
     CACHEGEN_VERSION_MISMATCH = "CG0042";
     RUN_FAILED = "CG0050";
     STALE_OUTPUT = "CG0051";
+    FOREIGN_OUTPUT_ENTRY = "CG0052";
+    UNGENERATED_LOADED_FILE = "CG0053";
+    TEAM_FILES_KEPT_ASIDE = "CG0054";
     RECORD_UNREADABLE = "CG0060";
     // Spec rules: what any target needs (CG10xx).
     DECIMAL_MEMORY_UNIT = "CG1001";
@@ -64,6 +67,7 @@ codes! {
     PASSWORD_WHILE_AUTH_OFF = "CG1019";
     TINY_MAX_MEMORY = "CG1020";
     SOFT_LIMIT_ABOVE_HARD = "CG1021";
+    ZERO_MEMORY_SIZE = "CG1024";
     // Changes to a cache that exists (day 2), judged against what it was last rendered with.
     CHANGE_REPLACES_CACHE = "CG1040";
     // AWS ElastiCache rules (CG20xx).
@@ -124,6 +128,8 @@ codes! {
     COMPOSE_HOST_ADDRESS = "CG5004";
     CONTAINER_MEMORY_HEADROOM = "CG5005";
     SELF_HOSTED_CLUSTER_NEEDS_THREE_PRIMARIES = "CG5006";
+    COMPOSE_SUBNET = "CG5007";
+    CLUSTER_HOST_PORTS = "CG5009";
     // Tier policy rules (CG60xx).
     REQUIRE_TLS = "CG6001";
     REQUIRE_AUTH = "CG6002";
@@ -321,6 +327,27 @@ pub static INPUT: &[RuleInfo] = &[
         summary: "`render --check`: a generated file differs from what the spec renders, is missing, or is no longer produced.",
         rationale: "`render --check`: a generated file differs from what the spec renders, is missing, or is no longer produced.",
         default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: FOREIGN_OUTPUT_ENTRY,
+        name: "foreign-output-entry",
+        summary: "A path where cachegen writes holds something it did not write: a symbolic link, a FIFO, a device, a folder, a file without its header, or an entry named like its temporaries.",
+        rationale: "The output folder comes with the repository, and a pull request can commit a link at a generated path (to `/proc/self/environ`, `~/.ssh`, a shell start-up file). cachegen never reads, follows, replaces or deletes what it did not write: `render` refuses (exit 2) and `render --check` fails, naming the path.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: UNGENERATED_LOADED_FILE,
+        name: "ungenerated-loaded-file",
+        summary: "A generated folder holds a file the consuming tool loads with the generated ones, which cachegen did not write: another `*.tf` or `*.tf.json` next to the generated Terraform, a compose override next to `docker-compose.yml`, or a symbolic link.",
+        rationale: "Terraform loads every `*.tf` of its folder and docker compose merges `docker-compose.override.yml` by itself, so such a file changes what is applied without changing the spec, and a `render --check` that ignored it would call the folder up to date. It is a warning after `render` (the team's file is kept) and an error under `render --check`.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: TEAM_FILES_KEPT_ASIDE,
+        name: "team-files-kept-aside",
+        summary: "Files written into an environment's folder while a render ran could not be placed in the new folder; the old folder is kept with them.",
+        rationale: "A file the team writes while cachegen swaps the folder (a shell, `terraform init`) is never deleted. When it sits where cachegen now generates a file, the old folder is kept as a hidden temporary and reported until the team moves the file.",
+        default_severity: Severity::Warning,
     },
     RuleInfo {
         code: RECORD_UNREADABLE,

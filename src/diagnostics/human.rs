@@ -1,3 +1,4 @@
+use super::text::one_line;
 use super::{Diagnostic, Severity, source::Excerpt};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -10,7 +11,10 @@ fn level(sev: Severity) -> Level<'static> {
 }
 
 /// rustc-style text: the message with its code, the source line with a caret under the value,
-/// related places, and the help line. Redacted ranges (secrets) are masked in the snippet.
+/// related places, and the help line. Redacted ranges (secrets) are masked in the snippet, and
+/// every character a terminal would interpret (ESC, a bidirectional override, a line
+/// separator) in a message, a path or a line of a spec is written as a visible escape: they
+/// come from a pull request's file and folder names (`text`).
 pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -27,36 +31,46 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
             .iter()
             .map(|r| r.location.file.excerpt(r.location.span.clone()))
             .collect();
+        let message = one_line(&d.message);
+        let path = d.location.as_ref().map(|l| one_line(l.file.display_path()));
+        let related_text: Vec<(_, _)> = d
+            .related
+            .iter()
+            .map(|r| {
+                (
+                    one_line(&r.message),
+                    one_line(r.location.file.display_path()),
+                )
+            })
+            .collect();
+        let help = d.help.as_deref().map(one_line);
 
-        let mut title_group = Group::with_title(
-            level(d.severity)
-                .primary_title(d.message.as_str())
-                .id(d.code),
-        );
-        if let (Some(loc), Some(ex)) = (&d.location, &primary) {
+        let mut title_group =
+            Group::with_title(level(d.severity).primary_title(message.as_ref()).id(d.code));
+        if let (Some(path), Some(ex)) = (&path, &primary) {
             title_group = title_group.element(
                 Snippet::source(ex.text.as_str())
                     .line_start(ex.line)
-                    .path(loc.file.display_path())
+                    .path(path.as_ref())
                     .fold(true)
                     .annotation(AnnotationKind::Primary.span(ex.span.clone())),
             );
         }
         let mut report: Vec<Group> = vec![title_group];
-        for (r, ex) in d.related.iter().zip(&related) {
+        for ((message, path), ex) in related_text.iter().zip(&related) {
             report.push(
-                Level::NOTE.secondary_title(r.message.as_str()).element(
+                Level::NOTE.secondary_title(message.as_ref()).element(
                     Snippet::source(ex.text.as_str())
                         .line_start(ex.line)
-                        .path(r.location.file.display_path())
+                        .path(path.as_ref())
                         .fold(true)
                         .annotation(AnnotationKind::Context.span(ex.span.clone())),
                 ),
             );
         }
-        if let Some(help) = &d.help {
+        if let Some(help) = &help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         out.push_str(&renderer.render(&report));

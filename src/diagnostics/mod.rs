@@ -7,6 +7,7 @@ mod human;
 mod json;
 mod sarif;
 mod source;
+pub mod text;
 
 pub use human::{render_human, summary};
 pub use json::{FORMAT_VERSION, render_json};

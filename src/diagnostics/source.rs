@@ -66,34 +66,6 @@ impl SourceFile {
         &self.text
     }
 
-    /// The text with every redacted range replaced by `*`, one per byte, so that byte spans
-    /// into the text stay valid and nothing of the value's content is shown.
-    pub fn redacted_text(&self) -> String {
-        self.redact(0..self.text.len())
-    }
-
-    /// `range` of the text (on char boundaries), with redacted bytes masked.
-    fn redact(&self, range: Range<usize>) -> String {
-        let part = &self.text[range.clone()];
-        let mut out = String::with_capacity(part.len());
-        let mut last = range.start;
-        for r in self.redactions() {
-            if r.end <= last || r.start >= range.end {
-                continue;
-            }
-            let start = floor_boundary(&self.text, r.start.max(last));
-            let end = ceil_boundary(&self.text, r.end.min(range.end));
-            if start < last || start >= end {
-                continue;
-            }
-            out.push_str(&self.text[last..start]);
-            out.extend(std::iter::repeat_n('*', end - start));
-            last = end;
-        }
-        out.push_str(&self.text[last..range.end]);
-        out
-    }
-
     /// The line that holds `span.start`, as a diagnostic shows it (see `Excerpt`).
     pub fn excerpt(&self, span: Range<usize>) -> Excerpt {
         let len = self.text.len();
@@ -116,12 +88,42 @@ impl SourceFile {
             if from > line_start { "..." } else { "" },
             if to < line_end { "..." } else { "" },
         );
-        let text = format!("{prefix}{}{suffix}", self.redact(from..to));
-        let offset = prefix.len();
+        // A line that holds any part of a secret is masked from there to its end, so that
+        // nothing after it (a comment, the rest of a flow mapping) is shown either.
+        let mask_from = self
+            .redactions()
+            .iter()
+            .filter(|r| r.start < line_end.max(line_start + 1) && r.end > line_start)
+            .map(|r| r.start.max(line_start))
+            .min();
+        let mut text = String::with_capacity(to - from + 16);
+        text.push_str(prefix);
+        let (mut span_start, mut span_end) = (None, None);
+        for (i, c) in self.text[from..to].char_indices() {
+            let at = from + i;
+            if at == start {
+                span_start = Some(text.len());
+            }
+            if at == end {
+                span_end = Some(text.len());
+            }
+            if mask_from.is_some_and(|m| at >= m) {
+                text.extend(std::iter::repeat_n('*', c.len_utf8()));
+            } else if c != '\t' && super::text::is_unsafe(c) {
+                // A terminal must not interpret what a spec holds.
+                text.push_str(&super::text::escape(c));
+            } else {
+                text.push(c);
+            }
+        }
+        let body_end = text.len();
+        text.push_str(suffix);
+        let span_start = span_start.unwrap_or(if start >= to { body_end } else { prefix.len() });
+        let span_end = span_end.unwrap_or(if end >= to { body_end } else { span_start });
         Excerpt {
             text,
             line: line_index + 1,
-            span: (start - from + offset)..(end - from + offset),
+            span: span_start..span_end.max(span_start),
         }
     }
 

@@ -11,13 +11,15 @@ pub use tree::{Node, Value, dotted};
 pub use yaml::ReadFailure;
 
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
-use std::path::{Component, Path, PathBuf};
+use crate::project_fs::{FsError, Kind, Problem, Root};
+pub use crate::project_fs::{display_path, normalize};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A spec and its bases, merged.
 #[derive(Debug)]
 pub struct LoadedSpec {
-    /// The spec file as given.
+    /// The spec file (its project's root joined with its path there).
     pub path: PathBuf,
     /// The merged tree (`extends` taken out).
     pub root: Node,
@@ -61,32 +63,52 @@ pub enum LoadError {
     Invalid(Vec<Diagnostic>),
 }
 
-/// Load a spec and its `extends` chain.
+/// Load a spec and its `extends` chain, with the spec's own folder as its project: its bases
+/// must lie in that folder or below it. (A run loads specs with [`load_in`] and the project's
+/// root.)
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
-    load_within(path, None)
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let root = Root::open(folder).map_err(|e| LoadError::Unreadable(unreadable(&e)))?;
+    load_in(&root, &name)
 }
 
-/// Load a spec and its `extends` chain, reading no file that resolves (through `..` or
-/// symbolic links) outside `boundary`: the project's root, when the spec is in the project.
-/// A spec comes from a pull request; `extends: ../../../proc/self/environ` or a link to
-/// `~/.aws/credentials` must not put the CI machine's secrets into a diagnostic.
-pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, LoadError> {
-    let boundary = boundary.map(canonical);
-    if let Some(b) = &boundary
-        && let Some(outside) = outside(path, b)
-    {
+/// Load the spec at `rel` in `root` (the project) and its `extends` chain. Every file is read
+/// through `project_fs`: inside the root, through no symbolic link, a regular file of at most
+/// `MAX_SPEC_BYTES`. A spec comes from a pull request; `extends: ../../../proc/self/environ` or
+/// a link to `~/.aws/credentials` must not put the CI machine's secrets into a diagnostic.
+pub fn load_in(root: &Root, rel: &Path) -> Result<LoadedSpec, LoadError> {
+    let rel = normalize(rel);
+    if rel.as_os_str().is_empty() {
         return Err(LoadError::Unreadable(ReadFailure {
             message: format!(
-                "`{}` resolves to `{}`, outside the project `{}`",
-                display_path(path),
-                outside.display(),
-                b.display()
+                "`{}` is a directory, not a spec file",
+                display_path(root.path())
             ),
-            help: OUTSIDE_HELP.into(),
+            help: "point at the cache.yaml inside it".into(),
             too_large: false,
         }));
     }
-    let bytes = yaml::read_bytes(path).map_err(|f| {
+    let rel = match rel.components().next() {
+        Some(std::path::Component::Normal(_)) => rel,
+        _ => {
+            return Err(LoadError::Unreadable(ReadFailure {
+                message: format!(
+                    "`{}` is outside the project `{}`",
+                    rel.display(),
+                    display_path(root.path())
+                ),
+                help: OUTSIDE_HELP.into(),
+                too_large: false,
+            }));
+        }
+    };
+    let path = root.full(&rel);
+    let bytes = root.read(&rel, limits::MAX_SPEC_BYTES).map_err(|e| {
+        let f = unreadable(&e);
         if f.too_large {
             LoadError::Invalid(vec![
                 Diagnostic::error(codes::SPEC_TOO_LARGE, f.message).help(f.help),
@@ -96,20 +118,22 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         }
     })?;
     let file =
-        yaml::decode(path, display_path(path), bytes).map_err(|d| LoadError::Invalid(vec![d]))?;
-    let root = yaml::parse(&file).map_err(|d| LoadError::Invalid(vec![d]))?;
-    check_root(&root, &file).map_err(|d| LoadError::Invalid(vec![d]))?;
+        yaml::decode(&path, display_path(&path), bytes).map_err(|d| LoadError::Invalid(vec![d]))?;
+    let root_node = yaml::parse(&file).map_err(|d| LoadError::Invalid(vec![d]))?;
+    check_root(&root_node, &file).map_err(|d| LoadError::Invalid(vec![d]))?;
 
     let mut files = vec![file];
-    let mut trees = vec![root];
-    let mut seen = vec![canonical(path)];
+    let mut trees = vec![root_node];
+    // Paths relative to the root, normalized: with no link followed, equal paths are the same
+    // file and different paths are different files.
+    let mut seen = vec![rel.clone()];
     loop {
         let current = trees.last_mut().expect("chain has the spec");
         let Some(ext) = current.remove_key("extends") else {
             break;
         };
-        let including = files.last().expect("chain has the spec").clone();
-        let base_path = match &ext.value {
+        let including = seen.last().expect("chain has the spec").clone();
+        let base_rel = match &ext.value {
             Value::Str(s) if !s.trim().is_empty() => {
                 if let Err(why) = check_extends_path(s) {
                     return Err(LoadError::Invalid(vec![
@@ -118,8 +142,23 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
                             .help("write the path of a base spec relative to this file, e.g. `extends: ../base.yaml`"),
                     ]));
                 }
-                let dir = including.path().parent().unwrap_or(Path::new("."));
-                dir.join(s)
+                let dir = including.parent().unwrap_or(Path::new(""));
+                match crate::project_fs::join_written(dir, s) {
+                    Some(r) => r,
+                    None => {
+                        return Err(LoadError::Invalid(vec![
+                            Diagnostic::error(
+                                codes::EXTENDS_UNREADABLE,
+                                format!(
+                                    "cannot load the base spec: `{s}` leads outside the project `{}`",
+                                    display_path(root.path())
+                                ),
+                            )
+                            .at(ext.loc.clone())
+                            .help(OUTSIDE_HELP),
+                        ]));
+                    }
+                }
             }
             _ => {
                 return Err(LoadError::Invalid(vec![
@@ -142,28 +181,8 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
                 .help("flatten the chain: one shared base is usually enough"),
             ]));
         }
-        let canon = canonical(&base_path);
-        // A link named `base.yaml` may lead anywhere: judge where it resolves to.
-        let refusal = boundary
-            .as_deref()
-            .and_then(|b| outside(&base_path, b))
-            .map(|to| (to, "outside the project"))
-            .or_else(|| (!is_yaml_name(&canon)).then(|| (canon.clone(), "not a YAML file")));
-        if let Some((to, why)) = refusal {
-            return Err(LoadError::Invalid(vec![
-                Diagnostic::error(
-                    codes::EXTENDS_UNREADABLE,
-                    format!(
-                        "cannot load the base spec: `{}` resolves to `{}`, {why}",
-                        display_path(&base_path),
-                        to.display(),
-                    ),
-                )
-                .at(ext.loc.clone())
-                .help(OUTSIDE_HELP),
-            ]));
-        }
-        if let Some(i) = seen.iter().position(|s| *s == canon) {
+        let base_path = root.full(&base_rel);
+        if let Some(i) = seen.iter().position(|s| *s == base_rel) {
             let mut d = Diagnostic::error(
                 codes::EXTENDS_CYCLE,
                 format!("`extends` cycle: `{}` is already in the chain", display_path(&base_path)),
@@ -178,9 +197,10 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
             }
             return Err(LoadError::Invalid(vec![d]));
         }
-        let bytes = match yaml::read_bytes(&base_path) {
+        let bytes = match root.read(&base_rel, limits::MAX_SPEC_BYTES) {
             Ok(b) => b,
-            Err(f) => {
+            Err(e) => {
+                let f = unreadable(&e);
                 let code = if f.too_large {
                     codes::SPEC_TOO_LARGE
                 } else {
@@ -197,7 +217,7 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
             .map_err(|d| LoadError::Invalid(vec![d]))?;
         let base_root = yaml::parse(&base_file).map_err(|d| LoadError::Invalid(vec![d]))?;
         check_root(&base_root, &base_file).map_err(|d| LoadError::Invalid(vec![d]))?;
-        seen.push(canon);
+        seen.push(base_rel);
         files.push(base_file);
         trees.push(base_root);
     }
@@ -208,13 +228,55 @@ pub fn load_within(path: &Path, boundary: Option<&Path>) -> Result<LoadedSpec, L
         merged = tree::merge(merged, over);
     }
     Ok(LoadedSpec {
-        path: path.to_path_buf(),
+        path,
         root: merged,
         files,
     })
 }
 
-const OUTSIDE_HELP: &str = "cachegen reads specs and their bases only inside the project (the folder of cachegen.toml, or the working folder); a `..` or a symbolic link may not lead out of it";
+const OUTSIDE_HELP: &str = "cachegen reads specs and their bases only inside the project (the folder of cachegen.toml, or the working folder), through no symbolic link: write a relative path that stays inside it, and replace a link with the file itself";
+
+/// A file that could not be read, in the words of a spec problem.
+fn unreadable(e: &FsError) -> ReadFailure {
+    let too_large = matches!(e.problem(), Problem::TooLarge { .. });
+    let (message, help) = match e.problem() {
+        Problem::TooLarge { len, limit } => (
+            format!(
+                "`{}` is {len} bytes, more than the {limit} byte limit for a spec",
+                display_path(e.path())
+            ),
+            "a cache spec is a few kilobytes; split shared settings into a base file with `extends`".to_string(),
+        ),
+        Problem::NotAFile(Kind::Dir) => (
+            format!("`{}` is a directory, not a spec file", display_path(e.path())),
+            "point at the cache.yaml inside it".to_string(),
+        ),
+        Problem::NotAFile(k) => (
+            format!(
+                "`{}` is not a regular file ({}), so it is not read",
+                display_path(e.path()),
+                k.describe()
+            ),
+            "a spec must be a regular YAML file".to_string(),
+        ),
+        Problem::Link | Problem::Outside { .. } | Problem::KernelView => {
+            (e.to_string(), OUTSIDE_HELP.to_string())
+        }
+        _ => (
+            e.to_string(),
+            if e.is_not_found() {
+                "check the path; `extends` paths are relative to the file that names them".to_string()
+            } else {
+                e.help().to_string()
+            },
+        ),
+    };
+    ReadFailure {
+        message,
+        help,
+        too_large,
+    }
+}
 
 /// What an `extends` value may be: a relative path to a `.yaml` or `.yml` file.
 fn check_extends_path(s: &str) -> Result<(), String> {
@@ -238,23 +300,6 @@ fn is_yaml_name(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
-/// Where `path` really is, when that is outside `boundary` (a canonical folder). A path that
-/// does not resolve (missing) is judged by its normalized form; reading it then fails anyway.
-fn outside(path: &Path, boundary: &Path) -> Option<PathBuf> {
-    let real = match std::fs::canonicalize(path) {
-        Ok(p) => p,
-        Err(_) => {
-            let abs = if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                std::env::current_dir().ok()?.join(path)
-            };
-            normalize(&abs)
-        }
-    };
-    (!real.starts_with(boundary)).then_some(real)
-}
-
 fn check_root(root: &Node, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
     match &root.value {
         Value::Map(m) if !m.is_empty() => Ok(()),
@@ -267,41 +312,4 @@ fn check_root(root: &Node, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
                 .help("a spec is a YAML mapping: `spec_version: 1`, `name: ...`, ..."),
         ),
     }
-}
-
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| normalize(p))
-}
-
-/// `a/b/../c` -> `a/c`, without touching the file system.
-pub(crate) fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            // `..` cancels a name before it; above the root it stays `/`; at the start of a
-            // relative path it is kept (`../../x` is not `x`).
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// A path as diagnostics print it: relative to the working folder when under it, normalized,
-/// with `/` separators, so that output is the same on every machine.
-pub fn display_path(p: &Path) -> String {
-    let normalized = normalize(p);
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| normalized.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or(normalized);
-    let s = rel.to_string_lossy().replace('\\', "/");
-    if s.is_empty() { ".".into() } else { s }
 }

@@ -2,7 +2,7 @@
 //! serde-saphyr parses (it reports a position for every error, refuses duplicate keys, and
 //! enforces depth and alias budgets); we keep a span for every key and value.
 
-use super::limits::{MAX_ALIASES, MAX_DEPTH, MAX_NODES, MAX_SPEC_BYTES};
+use super::limits::{MAX_ALIASES, MAX_DEPTH, MAX_NODES};
 use super::redact as secrets;
 use super::tree::{Node, Value};
 use crate::diagnostics::codes;
@@ -10,7 +10,6 @@ use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
-use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -22,98 +21,6 @@ pub struct ReadFailure {
     pub help: String,
     /// The file is there but over the size limit: a problem of the spec, not of I/O.
     pub too_large: bool,
-}
-
-/// Read a spec file's bytes, refusing what is not a regular file and what is too large
-/// before reading it whole (a FIFO would block, `/dev/zero` would never end). The file is
-/// opened without blocking and checked again through its handle, so that a file swapped for
-/// a FIFO between the two looks cannot hang a run either.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadFailure> {
-    let meta = std::fs::metadata(path).map_err(|e| io_failure(path, &e))?;
-    check_kind(path, &meta)?;
-    let file = open_nonblocking(path).map_err(|e| io_failure(path, &e))?;
-    let meta = file.metadata().map_err(|e| io_failure(path, &e))?;
-    check_kind(path, &meta)?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The size can change between stat and read; never read more than the limit.
-    file.take(MAX_SPEC_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_failure(path, &e))?;
-    if bytes.len() as u64 > MAX_SPEC_BYTES {
-        return Err(too_large(path, bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-fn check_kind(path: &Path, meta: &std::fs::Metadata) -> Result<(), ReadFailure> {
-    if meta.is_dir() {
-        return Err(ReadFailure {
-            message: format!("`{}` is a directory, not a spec file", path.display()),
-            help: "point at the cache.yaml inside it".into(),
-            too_large: false,
-        });
-    }
-    if !meta.is_file() {
-        return Err(ReadFailure {
-            message: format!(
-                "`{}` is not a regular file (a FIFO, socket or device)",
-                path.display()
-            ),
-            help: "a spec must be a regular YAML file".into(),
-            too_large: false,
-        });
-    }
-    if meta.len() > MAX_SPEC_BYTES {
-        return Err(too_large(path, meta.len()));
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
-fn too_large(path: &Path, len: u64) -> ReadFailure {
-    ReadFailure {
-        message: format!(
-            "`{}` is {} bytes, more than the {} byte limit for a spec",
-            path.display(),
-            len,
-            MAX_SPEC_BYTES
-        ),
-        help:
-            "a cache spec is a few kilobytes; split shared settings into a base file with `extends`"
-                .into(),
-        too_large: true,
-    }
-}
-
-fn io_failure(path: &Path, e: &std::io::Error) -> ReadFailure {
-    let help = match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            "check the path; `extends` paths are relative to the file that names them"
-        }
-        std::io::ErrorKind::PermissionDenied => {
-            "make the file readable by the user running cachegen"
-        }
-        _ if e.raw_os_error() == Some(40) => "a symbolic link in the path points back at itself",
-        _ => "check that the path names a readable file",
-    };
-    ReadFailure {
-        message: format!("cannot read `{}`: {}", path.display(), e),
-        help: help.into(),
-        too_large: false,
-    }
 }
 
 /// Decode a spec's bytes as UTF-8 (a leading byte-order mark is accepted and dropped) and
@@ -185,7 +92,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
             return Err(syntax_diagnostic(file, &e));
         }
     };
-    let mut redactions = Vec::new();
+    let mut redactions = secrets::comment_redactions(file.text());
     let root = convert(file, raw, None, "", false, &mut redactions);
     file.set_redactions(redactions);
     Ok(root)
@@ -357,9 +264,26 @@ fn convert(
 ) -> Node {
     let loc = location(file, &raw.referenced);
     let is_scalar = !matches!(raw.value, Raw::Seq(_) | Raw::Map(_) | Raw::Null);
-    let secret = secret_context && is_scalar;
+    let url_secret = match &raw.value {
+        Raw::Str(s) => secrets::url_password(s).is_some(),
+        _ => false,
+    };
+    let secret =
+        is_scalar && (secret_context || url_secret || secrets::is_secret_scalar_position(pointer));
     if secret {
         redactions.push(loc.span.clone());
+        // Reached through an alias: the value is written where its anchor is defined.
+        let defined = location(file, &raw.defined);
+        if defined.span != loc.span {
+            redactions.push(defined.span);
+        }
+    } else if secret_context {
+        // A mapping or list under a secret key, through an alias: its anchor's text is the
+        // secret's too (its scalars are marked one by one below, where they are defined).
+        let defined = location(file, &raw.defined);
+        if defined.span != loc.span && !defined.span.is_empty() {
+            redactions.push(defined.span);
+        }
     }
     let value = match raw.value {
         Raw::Null => Value::Null,

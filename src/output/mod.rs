@@ -4,23 +4,26 @@
 //! mix; generated files no longer produced disappear with the old folder. `--check` writes
 //! nothing and diffs what would be written against the disk.
 //!
-//! The folder is shared with the team (Terraform's working files, TLS keys): see `team` for
-//! how their files survive the swap.
+//! Everything goes through `project_fs`, from the output folder held open: no link below it is
+//! followed (a link where cachegen writes is refused, naming it), and only cachegen's own files
+//! are replaced or deleted (`team` says which those are, and how the team's files survive the
+//! swap). Temporaries are recognised only as real folders of this user whose process is gone;
+//! anything else with their name is reported, never moved or deleted.
 
 mod check;
 pub mod project_files;
 pub mod team;
 
-pub use check::{Drift, Stale, check_env, first_difference};
-pub use team::is_generated;
+pub use check::{Drift, Stale, check_env, first_difference, loaded_extras};
+pub use team::{HEADER, Kept, header_in};
 
+use crate::project_fs::{self, FsError, Kind, Move, Root};
 use crate::targets::OutFile;
-use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use team::Refusal;
 
 /// Prefix of the temporary folders a render works in (hidden, next to the environment folders).
-const TMP_PREFIX: &str = ".cachegen-tmp-";
+pub const TMP_PREFIX: &str = ".cachegen-tmp-";
 
 /// One environment's rendered files.
 pub struct EnvFiles<'a> {
@@ -32,39 +35,74 @@ pub struct EnvFiles<'a> {
 #[derive(Debug)]
 pub struct WriteError {
     pub environment: String,
-    pub error: io::Error,
+    /// What went wrong, naming the path.
+    pub message: String,
+    pub help: String,
     /// Environments already swapped in when the error happened (their new output is in
     /// place); every other folder is as it was.
     pub replaced: Vec<String>,
 }
 
+/// What a successful write leaves to report.
+#[derive(Debug, Default)]
+pub struct WriteReport {
+    /// Old folders kept because they hold files that could not be placed in the new one.
+    pub kept: Vec<Kept>,
+}
+
 /// Write one environment's files into `out/<environment>/`, replacing the folder atomically.
-pub fn write_env(out: &Path, environment: &str, files: &[OutFile]) -> io::Result<()> {
-    write_all(out, &[EnvFiles { environment, files }]).map_err(|e| e.error)
+pub fn write_env(
+    out: &Root,
+    environment: &str,
+    files: &[OutFile],
+) -> Result<WriteReport, WriteError> {
+    write_all(out, &[EnvFiles { environment, files }])
 }
 
 /// Write every environment into `out/<environment>/`. A folder that already holds exactly
 /// its files is left untouched. The others are written into temporary folders and flushed to
 /// disk first (one `syncfs` for the whole run, not one `fsync` per file); only then is each
-/// folder swapped in, atomically. A failure while writing (a full disk, a read-only folder)
-/// therefore leaves every folder as it was.
-pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
+/// folder swapped in, atomically. A failure while writing (a full disk, a read-only folder, a
+/// path that is not cachegen's) therefore leaves every folder as it was.
+pub fn write_all(out: &Root, envs: &[EnvFiles]) -> Result<WriteReport, WriteError> {
     let first = envs.first().map(|e| e.environment).unwrap_or("");
-    fs::create_dir_all(out).map_err(at(first))?;
     for e in envs {
-        // The folder is cachegen's own; a file or link in its place is not swapped away.
-        if let Ok(meta) = fs::symlink_metadata(out.join(e.environment))
-            && !meta.is_dir()
-        {
-            return Err(at(e.environment)(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("`{}` exists and is not a folder", e.environment),
-            )));
+        // The folder is cachegen's own; a file or a link in its place is not swapped away.
+        match out.metadata(Path::new(e.environment)) {
+            Ok(None) => {}
+            Ok(Some(m)) if m.kind == Kind::Dir => {}
+            Ok(Some(m)) => {
+                return Err(refused(
+                    e.environment,
+                    Refusal::Foreign {
+                        path: out.full(Path::new(e.environment)),
+                        what: format!("{}, not a folder", m.kind.describe()),
+                    },
+                ));
+            }
+            Err(err) => return Err(refused(e.environment, err.into())),
         }
     }
-    remove_stale_temporaries(out, envs);
+    if let Some((path, what)) = foreign_temporaries(out)
+        .map_err(|e| refused(first, e.into()))?
+        .into_iter()
+        .next()
+    {
+        return Err(WriteError {
+            environment: first.to_string(),
+            message: format!(
+                "`{}` is {what} named like a cachegen temporary: cachegen never follows, moves or deletes it",
+                project_fs::display_path(&path)
+            ),
+            help: "remove it (it is not something cachegen made), then render again; nothing was replaced".into(),
+            replaced: Vec::new(),
+        });
+    }
+    let mut report = WriteReport {
+        kept: settle_temporaries(out, envs),
+    };
     // A folder that already holds exactly these files is left alone: no I/O, mtimes kept.
-    let fresh = crate::parallel::map(envs, 32, |e| up_to_date(&out.join(e.environment), e.files));
+    let fresh = crate::parallel::map(envs, 32, |e| up_to_date(out, e.environment, e.files));
     let changed: Vec<&EnvFiles> = envs
         .iter()
         .zip(fresh)
@@ -72,7 +110,7 @@ pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
         .map(|(e, _)| e)
         .collect();
     if changed.is_empty() {
-        return Ok(());
+        return Ok(report);
     }
     let envs = changed;
 
@@ -80,69 +118,95 @@ pub fn write_all(out: &Path, envs: &[EnvFiles]) -> Result<(), WriteError> {
     let stamp = unique();
     let temporaries: Vec<PathBuf> = envs
         .iter()
-        .map(|e| out.join(format!("{TMP_PREFIX}{}-{pid}-{stamp}", e.environment)))
+        .map(|e| PathBuf::from(format!("{TMP_PREFIX}{}-{pid}-{stamp}", e.environment)))
         .collect();
-    let written =
-        fill_all(&envs, &temporaries).and_then(|()| flush(out, &temporaries).map_err(at(first)));
+    let written = fill_all(out, &envs, &temporaries)
+        .and_then(|()| out.sync_all().map_err(|e| refused(first, e.into())));
     if let Err(e) = written {
         for t in &temporaries {
-            let _ = fs::remove_dir_all(t);
+            let _ = out.remove_tree(t);
         }
         return Err(e);
     }
     let mut replaced = Vec::new();
     for (e, tmp) in envs.iter().zip(&temporaries) {
-        if let Err(err) = swap_in(tmp, &out.join(e.environment)) {
-            let _ = fs::remove_dir_all(tmp);
-            return Err(WriteError {
-                replaced,
-                ..at(e.environment)(err)
-            });
+        match swap_in(out, tmp, Path::new(e.environment)) {
+            Ok(kept) => report.kept.extend(kept),
+            Err(err) => {
+                let _ = out.remove_tree(tmp);
+                return Err(WriteError {
+                    replaced,
+                    ..refused(e.environment, err.into())
+                });
+            }
         }
         replaced.push(e.environment.to_string());
     }
-    sync_dir(out).map_err(|error| WriteError {
+    out.sync_folder().map_err(|err| WriteError {
         replaced,
-        ..at(first)(error)
-    })
+        ..refused(first, err.into())
+    })?;
+    Ok(report)
 }
 
-/// Whether `dir` holds exactly `files`, byte for byte, and no other generated file (the
-/// team's own files do not count).
-fn up_to_date(dir: &Path, files: &[OutFile]) -> bool {
-    match list_files(dir) {
-        Ok(on_disk) => {
-            on_disk.len() >= files.len()
-                && files.iter().all(|f| {
-                    on_disk.binary_search(&f.path).is_ok()
-                        && fs::read(dir.join(&f.path)).is_ok_and(|b| b == f.contents.as_bytes())
-                })
-                && on_disk
-                    .iter()
-                    .filter(|rel| !files.iter().any(|f| &f.path == *rel))
-                    .all(|rel| !is_generated(&dir.join(rel)))
-        }
-        Err(_) => false,
-    }
-}
-
-/// A `map_err` that names the environment.
-fn at(environment: &str) -> impl Fn(io::Error) -> WriteError + '_ {
-    move |error| WriteError {
+fn refused(environment: &str, r: Refusal) -> WriteError {
+    WriteError {
         environment: environment.to_string(),
-        error,
+        message: r.message(),
+        help: r.help(),
         replaced: Vec::new(),
     }
 }
 
+/// Whether `out/env` holds exactly `files`, byte for byte, and no other file of cachegen's
+/// (the team's own files do not count).
+fn up_to_date(out: &Root, env: &str, files: &[OutFile]) -> bool {
+    let Ok(dir) = out.folder(Path::new(env), false) else {
+        return false;
+    };
+    let Ok(entries) = dir.walk(Path::new("")) else {
+        return false;
+    };
+    let all_there = files.iter().all(|f| {
+        dir.read(Path::new(&f.path), f.contents.len() as u64)
+            .is_ok_and(|b| b == f.contents.as_bytes())
+    });
+    all_there
+        && entries.iter().all(|e| {
+            e.kind == Kind::Dir
+                || files.iter().any(|f| Path::new(&f.path) == e.path)
+                || !team::is_owned(&dir, &e.path, e.kind)
+        })
+}
+
 /// Fill the temporary folders, spread over the cores when there are many.
-fn fill_all(envs: &[&EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError> {
-    let one = |(e, tmp): (&&EnvFiles, &PathBuf)| {
-        fs::create_dir(tmp)
-            .and_then(|()| fill(tmp, e.files))
-            // The temporary is a sibling of the environment's folder.
-            .and_then(|()| team::carry_over(&tmp.with_file_name(e.environment), tmp, e.files))
-            .map_err(at(e.environment))
+fn fill_all(out: &Root, envs: &[&EnvFiles], temporaries: &[PathBuf]) -> Result<(), WriteError> {
+    let one = |(e, tmp): (&&EnvFiles, &PathBuf)| -> Result<(), WriteError> {
+        let at = |r: Refusal| refused(e.environment, r);
+        // A fresh name: `create_dir_all` of a folder that exists would reuse it; the pid and
+        // the time make it this run's own.
+        if out.metadata(tmp).map_err(|err| at(err.into()))?.is_some() {
+            return Err(at(Refusal::Foreign {
+                path: out.full(tmp),
+                what: "already there".into(),
+            }));
+        }
+        let new = out.folder(tmp, true).map_err(|err| at(err.into()))?;
+        fill(&new, e.files).map_err(|err| at(err.into()))?;
+        let current = match out.folder(Path::new(e.environment), false) {
+            Ok(c) => Some(c),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(at(err.into())),
+        };
+        team::carry_over(current.as_ref(), &new, e.files).map_err(at)?;
+        if let Some(m) = out
+            .metadata(Path::new(e.environment))
+            .map_err(|err| at(err.into()))?
+        {
+            new.set_dir_mode(Path::new(""), m.mode)
+                .map_err(|err| at(err.into()))?;
+        }
+        Ok(())
     };
     let pairs: Vec<(&&EnvFiles, &PathBuf)> = envs.iter().zip(temporaries).collect();
     crate::parallel::map(&pairs, 32, |p| one(*p))
@@ -157,170 +221,165 @@ fn unique() -> u128 {
         .unwrap_or(0)
 }
 
-fn fill(dir: &Path, files: &[OutFile]) -> io::Result<()> {
-    let mut dirs: Vec<PathBuf> = vec![dir.to_path_buf()];
+fn fill(dir: &Root, files: &[OutFile]) -> Result<(), FsError> {
     for f in files {
-        let path = dir.join(&f.path);
-        if let Some(parent) = path.parent()
-            && !dirs.iter().any(|d| d == parent)
-        {
-            fs::create_dir_all(parent)?;
-            dirs.push(parent.to_path_buf());
-        }
-        let mut file = fs::File::create(&path)?;
-        file.write_all(f.contents.as_bytes())?;
+        dir.write_new(Path::new(&f.path), f.contents.as_bytes())?;
     }
     Ok(())
 }
 
-/// Make the written files durable before any folder is swapped in. On Linux one `syncfs` of
-/// the output's file system; elsewhere every file and folder is synced.
-#[cfg(target_os = "linux")]
-fn flush(out: &Path, _temporaries: &[PathBuf]) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let dir = fs::File::open(out)?;
-    // SAFETY: the descriptor is open for the duration of the call.
-    if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn flush(_out: &Path, temporaries: &[PathBuf]) -> io::Result<()> {
-    for t in temporaries {
-        for rel in list_files(t)? {
-            fs::File::open(t.join(rel))?.sync_all()?;
-        }
-        sync_dir(t)?;
-    }
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    match fs::File::open(dir) {
-        Ok(f) => f.sync_all().or(Ok(())),
-        Err(e) => Err(e),
-    }
-}
-
-/// Put `tmp` at `target`. On Linux the two are exchanged in one step (renameat2 with
-/// RENAME_EXCHANGE), then the old folder, now at `tmp`, is removed.
-fn swap_in(tmp: &Path, target: &Path) -> io::Result<()> {
-    if !target.exists() {
-        match fs::rename(tmp, target) {
-            Ok(()) => return Ok(()),
+/// Put `tmp` at `env` (both names in `out`). The two are exchanged in one step (renameat2 with
+/// RENAME_EXCHANGE), then the old folder, now at `tmp`, is retired.
+fn swap_in(out: &Root, tmp: &Path, env: &Path) -> Result<Option<Kept>, FsError> {
+    if out.metadata(env)?.is_none() {
+        match out.rename_to(tmp, out, env, Move::NoReplace) {
+            Ok(()) => return Ok(None),
             // Another render created it meanwhile: exchange with that one instead.
-            Err(_) if target.exists() => {}
+            Err(_) if out.metadata(env)?.is_some() => {}
             Err(e) => return Err(e),
         }
     }
-    exchange(tmp, target)?;
+    exchange(out, tmp, env)?;
     // The new folder is in place. What the team wrote into the old one meanwhile moves over;
     // should that fail, the old folder stays as a hidden temporary that the next render
     // retires again (the swap itself succeeded).
-    let _ = team::retire(tmp, target);
-    Ok(())
+    Ok(team::retire(out, tmp, env, false).unwrap_or_else(|_| {
+        Some(Kept {
+            folder: out.full(tmp),
+            files: Vec::new(),
+        })
+    }))
 }
 
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+fn exchange(out: &Root, a: &Path, b: &Path) -> Result<(), FsError> {
+    out.rename_to(a, out, b, Move::Exchange)
 }
 
 /// Elsewhere: move the old folder aside, then the new one in (a short window without it).
 #[cfg(not(target_os = "linux"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    let aside = a.with_extension("old");
-    fs::rename(b, &aside)?;
-    fs::rename(a, b)?;
-    fs::rename(&aside, a)
+fn exchange(out: &Root, a: &Path, b: &Path) -> Result<(), FsError> {
+    let aside = PathBuf::from(format!("{}.old", a.display()));
+    out.rename_to(b, out, &aside, Move::NoReplace)?;
+    out.rename_to(a, out, b, Move::NoReplace)?;
+    out.rename_to(&aside, out, a, Move::NoReplace)
 }
 
-/// Temporary folders of these environments left by killed runs, whose process is gone. One
-/// listing of the output folder for the whole run.
-fn remove_stale_temporaries(out: &Path, envs: &[EnvFiles]) {
-    let Ok(entries) = fs::read_dir(out) else {
-        return;
-    };
-    let names: std::collections::HashSet<&str> = envs.iter().map(|e| e.environment).collect();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(TMP_PREFIX) else {
-            continue;
-        };
-        let Some(env) = rest.rsplitn(3, '-').nth(2) else {
-            continue;
-        };
-        if names.contains(env) && temporary_owner(&name, env).is_some_and(|p| !process_alive(p)) {
-            // A killed run's folder may be the previous output (killed after the swap) with
-            // files the team wrote meanwhile: they move into the environment's folder first.
-            let _ = team::retire(&e.path(), &out.join(env));
-        }
-    }
+/// A temporary's name, parsed: `.cachegen-tmp-<environment>-<pid>-<nanos>`.
+struct Temporary {
+    environment: String,
+    pid: u32,
 }
 
-/// The pid that made `name`, when it is a temporary folder of exactly `environment`
-/// (`.cachegen-tmp-<environment>-<pid>-<nanos>`). Parsed from the right: environment `prod`
+/// The environment and pid of a temporary's name. Parsed from the right: environment `prod`
 /// must not take `.cachegen-tmp-prod-2-<pid>-<nanos>` of environment `prod-2` for its own.
-fn temporary_owner(name: &str, environment: &str) -> Option<u32> {
+fn parse_temporary(name: &str) -> Option<Temporary> {
     let rest = name.strip_prefix(TMP_PREFIX)?;
     let mut parts = rest.rsplitn(3, '-');
     let nanos = parts.next()?;
     let pid = parts.next()?;
-    let env = parts.next()?;
-    (env == environment && nanos.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| pid.parse().ok())
+    let environment = parts.next()?;
+    (!environment.is_empty() && !nanos.is_empty() && nanos.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| {
+            Some(Temporary {
+                environment: environment.to_string(),
+                pid: pid.parse().ok()?,
+            })
+        })
         .flatten()
 }
 
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
-    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+/// Entries of `out` named like a temporary that cachegen cannot have made: anything but a
+/// folder of this user (a link, a file, another user's folder), or a name it would not write.
+pub fn foreign_temporaries(out: &Root) -> Result<Vec<(PathBuf, String)>, FsError> {
+    let mut found = Vec::new();
+    for (name, kind) in out.list(Path::new(""))? {
+        let Some(text) = name.to_str().filter(|n| n.starts_with(TMP_PREFIX)) else {
+            if name.to_string_lossy().starts_with(TMP_PREFIX) {
+                found.push((
+                    out.full(Path::new(&name)),
+                    "an entry with a name that is not text".into(),
+                ));
+            }
+            continue;
+        };
+        let rel = Path::new(&name);
+        let what = if kind != Kind::Dir {
+            Some(kind.describe().to_string())
+        } else if out
+            .metadata(rel)?
+            .is_some_and(|m| m.uid != project_fs::euid())
+        {
+            Some("a folder of another user".to_string())
+        } else {
+            // A folder of this user: a temporary when its name parses (and then only retired
+            // once its process is gone), else never touched.
+            let _ = text;
+            None
+        };
+        if let Some(what) = what {
+            found.push((out.full(rel), what));
+        }
+    }
+    Ok(found)
 }
 
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    true
-}
-
-/// Every file under `dir`, as paths relative to it with `/`, sorted.
-/// Folders directly under `out` that are not among `known` environments and that hold a file
-/// cachegen generated (someone else's folder, without one, is never reported).
-pub fn orphaned_environments(out: &Path, known: &[&str]) -> io::Result<Vec<String>> {
-    let entries = match fs::read_dir(out) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+/// Temporary folders of these environments left by killed runs (whose process is gone): what
+/// the team wrote into them moves into the environment's folder, the rest is removed. One
+/// listing of the output folder for the whole run. Folders that keep files are reported.
+fn settle_temporaries(out: &Root, envs: &[EnvFiles]) -> Vec<Kept> {
+    let Ok(entries) = out.list(Path::new("")) else {
+        return Vec::new();
     };
-    let mut found: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.starts_with('.') && !known.contains(&name.as_str()))
-        .filter(|name| team::holds_generated(&out.join(name)))
-        .collect();
+    let names: std::collections::HashSet<&str> = envs.iter().map(|e| e.environment).collect();
+    let mut kept = Vec::new();
+    for (name, kind) in entries {
+        let Some(t) = name.to_str().and_then(parse_temporary) else {
+            continue;
+        };
+        let ours = kind == Kind::Dir
+            && out
+                .metadata(Path::new(&name))
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.uid == project_fs::euid());
+        if ours
+            && names.contains(t.environment.as_str())
+            && t.pid != std::process::id()
+            && !project_fs::process_alive(t.pid)
+        {
+            // A killed run's folder may be the previous output (killed after the swap) with
+            // files the team wrote meanwhile: they move into the environment's folder first.
+            match team::retire(out, Path::new(&name), Path::new(&t.environment), true) {
+                Ok(Some(k)) => kept.push(k),
+                Ok(None) => {}
+                Err(_) => kept.push(Kept {
+                    folder: out.full(Path::new(&name)),
+                    files: Vec::new(),
+                }),
+            }
+        }
+    }
+    kept
+}
+
+/// Folders directly under `out` that are not among `known` environments and that hold a file
+/// cachegen generated (someone else's folder, without one, is never reported). Links are not
+/// folders: never entered.
+pub fn orphaned_environments(out: &Root, known: &[&str]) -> Result<Vec<String>, FsError> {
+    let mut found: Vec<String> = Vec::new();
+    for (name, kind) in out.list(Path::new(""))? {
+        let text = name.to_string_lossy().into_owned();
+        if kind != Kind::Dir || text.starts_with('.') || known.contains(&text.as_str()) {
+            continue;
+        }
+        if out
+            .folder(Path::new(&name), false)
+            .is_ok_and(|d| team::holds_generated(&d))
+        {
+            found.push(text);
+        }
+    }
     found.sort();
     Ok(found)
 }
@@ -328,119 +387,87 @@ pub fn orphaned_environments(out: &Path, known: &[&str]) -> io::Result<Vec<Strin
 /// Largest generated file read back (a record is a few hundred bytes).
 const MAX_READ_BACK: u64 = 64 * 1024;
 
-/// A file cachegen generated in `out/<environment>/`, read back: `None` when it is not there.
-/// Only a regular file is read (a link, FIFO or device in its place is an error, never
-/// followed or opened for long), and never more than a bounded size: the folder may come
-/// from anyone's pull request.
-pub fn read_generated(out: &Path, environment: &str, name: &str) -> Result<Option<String>, String> {
-    use std::io::Read;
-    let path = out.join(environment).join(name);
-    for dir in [out.to_path_buf(), out.join(environment)] {
-        match fs::symlink_metadata(&dir) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => return Err(format!("`{}` is not a folder", dir.display())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.to_string()),
-        }
+/// A file cachegen generated in `<environment>/` of the output folder `out`, read back:
+/// `None` when it is not there. Read through `project_fs`: a link, FIFO or device in its place
+/// (or in the environment's) is an error, never followed or opened, and never more than a
+/// bounded size is read. The folder may come from anyone's pull request.
+pub fn read_generated(out: &Root, environment: &str, name: &str) -> Result<Option<String>, String> {
+    match out.read(&Path::new(environment).join(name), MAX_READ_BACK) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("`{name}` is not UTF-8 text")),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(format!("`{environment}/{name}`: {}", e.reason())),
     }
-    match fs::symlink_metadata(&path) {
-        Ok(m) if m.is_file() && m.len() <= MAX_READ_BACK => {}
-        Ok(m) if m.is_file() => return Err(format!("`{name}` is larger than it can be")),
-        Ok(_) => return Err(format!("`{name}` is not a regular file")),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    }
-    #[cfg(unix)]
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
-            .open(&path)
-    };
-    #[cfg(not(unix))]
-    let file = fs::File::open(&path);
-    let file = file.map_err(|e| e.to_string())?;
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(format!("`{name}` is not a regular file"));
-    }
-    let mut text = String::new();
-    file.take(MAX_READ_BACK)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("`{name}`: {e}"))?;
-    Ok(Some(text))
 }
 
-/// The folders directly under `out` (not links), sorted: where environments were rendered.
-pub fn environment_folders(out: &Path) -> Vec<String> {
-    let mut found: Vec<String> = fs::read_dir(out)
+/// The folders directly under `out` (not links, not hidden), sorted: where environments were
+/// rendered.
+pub fn environment_folders(out: &Root) -> Vec<String> {
+    let mut found: Vec<String> = out
+        .list(Path::new(""))
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|(_, kind)| *kind == Kind::Dir)
+        .map(|(name, _)| name.to_string_lossy().into_owned())
         .filter(|name| !name.starts_with('.'))
         .collect();
     found.sort();
     found
 }
 
-/// The first file cachegen generated in `dir` (sorted), relative to it: what a finding about
-/// the whole folder points at.
-pub fn first_generated_file(dir: &Path) -> Option<String> {
-    list_files(dir)
-        .ok()?
+/// Every file under `dir` (not folders; links are listed, never followed), as paths relative
+/// to it with `/`, sorted. A folder that is not there has none.
+pub fn list_files(dir: &Path) -> std::io::Result<Vec<String>> {
+    let root = match Root::open(dir) {
+        Ok(r) => r,
+        Err(e) if e.is_not_found() => return Ok(Vec::new()),
+        Err(e) => return Err(e.into_io()),
+    };
+    Ok(root
+        .walk(Path::new(""))
+        .map_err(FsError::into_io)?
         .into_iter()
-        .find(|rel| is_generated(&dir.join(rel)))
+        .filter(|e| e.kind != Kind::Dir)
+        .map(|e| team::slashed(&e.path))
+        .collect())
 }
 
-pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = match fs::read_dir(&d) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound && d == dir => return Ok(out),
-            Err(e) => return Err(e),
-        };
-        for e in entries {
-            let e = e?;
-            let ty = e.file_type()?;
-            if ty.is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|_| e.path());
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+/// The first file cachegen generated in `out/<env>` (sorted), relative to that folder: what a
+/// finding about the whole folder points at. Links are not followed.
+pub fn first_generated_file(out: &Root, env: &str) -> Option<String> {
+    let dir = out.folder(Path::new(env), false).ok()?;
+    let mut files: Vec<PathBuf> = dir
+        .walk(Path::new(""))
+        .ok()?
+        .into_iter()
+        .filter(|e| e.kind == Kind::File)
+        .map(|e| e.path)
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .find(|rel| team::has_header(&dir, rel))
+        .map(|rel| team::slashed(&rel))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::temporary_owner;
+    use super::parse_temporary;
 
     #[test]
     fn temporaries_belong_to_exactly_one_environment() {
+        let env_pid = |name: &str| parse_temporary(name).map(|t| (t.environment, t.pid));
         assert_eq!(
-            temporary_owner(".cachegen-tmp-prod-42-1700", "prod"),
-            Some(42)
+            env_pid(".cachegen-tmp-prod-42-1700"),
+            Some(("prod".into(), 42))
         );
         assert_eq!(
-            temporary_owner(".cachegen-tmp-prod-2-42-1700", "prod"),
-            None
+            env_pid(".cachegen-tmp-prod-2-42-1700"),
+            Some(("prod-2".into(), 42))
         );
-        assert_eq!(
-            temporary_owner(".cachegen-tmp-prod-2-42-1700", "prod-2"),
-            Some(42)
-        );
-        assert_eq!(temporary_owner(".cachegen-tmp-prod-x-1700", "prod"), None);
-        assert_eq!(temporary_owner("prod", "prod"), None);
+        assert_eq!(env_pid(".cachegen-tmp-prod-x-1700"), None);
+        assert_eq!(env_pid(".cachegen-tmp-prod-42-17x"), None);
+        assert_eq!(env_pid("prod"), None);
     }
 }

@@ -4,9 +4,9 @@
 //! change, and never through a symbolic link: the folder and the file come from the
 //! repository, and a pull request may have made either a link to somewhere else.
 
-use std::fs;
-use std::io::{self, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use crate::project_fs::{FsError, Move, Root};
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// A file of the project: its path relative to the project root, and its contents.
 #[derive(Clone, Debug)]
@@ -18,93 +18,27 @@ pub struct ProjectFile {
 /// Larger files are not ours: a schema is under 100 KiB.
 const MAX_BYTES: u64 = 4 * 1024 * 1024;
 
-fn refused(what: &Path, why: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("`{}` {why}", what.display()),
-    )
-}
-
-/// `root/rel`, checking that no folder on the way below `root` is a symbolic link or
-/// something other than a folder. Folders that do not exist are created when `create`.
-fn real_folder(root: &Path, rel: &Path, create: bool) -> io::Result<Option<PathBuf>> {
-    let mut at = root.to_path_buf();
-    for c in rel.components() {
-        match c {
-            Component::Normal(name) => at.push(name),
-            Component::CurDir => continue,
-            _ => return Err(refused(rel, "must be a folder inside the project")),
-        }
-        match fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(refused(
-                    &at,
-                    "is a symbolic link; cachegen writes only real folders of the project",
-                ));
-            }
-            Ok(m) if !m.is_dir() => return Err(refused(&at, "is not a folder")),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if !create {
-                    return Ok(None);
-                }
-                fs::create_dir(&at)?;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Some(at))
-}
-
-/// What `root/rel` holds now: `None` when it does not exist. A link, a folder, a device or a
-/// FIFO in its place is an error, and so is a file too large to be ours.
+/// What `root/rel` holds now: `None` when it does not exist. A link (there or on the way), a
+/// folder, a device or a FIFO in its place is an error, and so is a file too large to be ours
+/// (`project_fs` reads nothing else).
 pub fn read(root: &Path, rel: &Path) -> io::Result<Option<String>> {
-    let Some(dir) = real_folder(root, rel.parent().unwrap_or(Path::new("")), false)? else {
-        return Ok(None);
-    };
-    let path = dir.join(rel.file_name().unwrap_or_default());
-    match fs::symlink_metadata(&path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-        Ok(m) if !m.is_file() => {
-            return Err(refused(
-                &path,
-                "is not a regular file (a link, folder, device or FIFO)",
-            ));
-        }
-        Ok(_) => {}
-    }
-    let file = open_no_follow(&path)?;
-    if !file.metadata()?.is_file() {
-        return Err(refused(&path, "is not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(refused(&path, "is larger than a file cachegen writes"));
-    }
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    read_in(&Root::open(root).map_err(FsError::into_io)?, rel)
 }
 
-#[cfg(unix)]
-fn open_no_follow(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_no_follow(path: &Path) -> io::Result<fs::File> {
-    fs::File::open(path)
+fn read_in(root: &Root, rel: &Path) -> io::Result<Option<String>> {
+    match root.read(rel, MAX_BYTES) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.into_io()),
+    }
 }
 
 /// Which of `files` differ from the disk (or are missing), with what the disk holds.
 pub fn stale(root: &Path, files: &[ProjectFile]) -> io::Result<Vec<(ProjectFile, Option<String>)>> {
+    let root = Root::open(root).map_err(FsError::into_io)?;
     let mut out = Vec::new();
     for f in files {
-        let now = read(root, &f.path)?;
+        let now = read_in(&root, &f.path)?;
         if now.as_deref() != Some(f.contents.as_str()) {
             out.push((f.clone(), now));
         }
@@ -112,43 +46,42 @@ pub fn stale(root: &Path, files: &[ProjectFile]) -> io::Result<Vec<(ProjectFile,
     Ok(out)
 }
 
-/// Write every file whose bytes change; returns the files written.
+/// Write every file whose bytes change; returns the files written. Each is written to a new
+/// temporary file next to it, flushed, and renamed over it (a rename replaces a name, it
+/// follows nothing); a link in its place was refused when it was read.
 pub fn write(root: &Path, files: &[ProjectFile]) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for (f, _) in stale(root, files)? {
-        let dir =
-            real_folder(root, f.path.parent().unwrap_or(Path::new("")), true)?.expect("created");
-        let name = f
-            .path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let tmp = dir.join(format!(".cachegen-tmp-{name}-{}", std::process::id()));
-        let _ = fs::remove_file(&tmp);
-        let result = (|| {
-            let mut out = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
-            out.write_all(f.contents.as_bytes())?;
-            out.sync_all()?;
-            // rename replaces a link in the file's place rather than following it.
-            fs::rename(&tmp, dir.join(&name))?;
-            fs::File::open(&dir)?.sync_all()
-        })();
+    let changed = stale(root, files)?;
+    let root = Root::open(root).map_err(FsError::into_io)?;
+    for (f, _) in changed {
+        let dir = root
+            .folder(f.path.parent().unwrap_or(Path::new("")), true)
+            .map_err(FsError::into_io)?;
+        let name = PathBuf::from(f.path.file_name().unwrap_or_default());
+        let tmp = PathBuf::from(format!(
+            ".cachegen-tmp-{}-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let _ = dir.remove_file(&tmp);
+        let result = dir
+            .write_new(&tmp, f.contents.as_bytes())
+            .and_then(|()| dir.sync_all())
+            .and_then(|()| dir.rename_to(&tmp, &dir, &name, Move::Replace))
+            .and_then(|()| dir.sync_folder());
         if let Err(e) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
+            let _ = dir.remove_file(&tmp);
+            return Err(e.into_io());
         }
         written.push(f.path.clone());
     }
     Ok(written)
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn tmp(tag: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!(

@@ -5,6 +5,7 @@
 
 pub mod record;
 pub mod sizing;
+pub mod subnet;
 
 use crate::facts::{aws, azure, gcp};
 use crate::settings::{Platform, Values};
@@ -356,6 +357,10 @@ pub struct ComposePlan {
     pub mem_limit: String,
     pub mem_limit_bytes: u64,
     pub tls_dir: String,
+    /// The IPv4 network the stack declares (`a.b.c.d/prefix`, as written; `subnet::Subnet`
+    /// parses it): as written, or derived in cluster mode, where the nodes need fixed
+    /// addresses. None: Docker picks the network.
+    pub subnet: Option<String>,
 }
 
 /// The platform guide's production `save` points: what snapshots default to.
@@ -692,12 +697,18 @@ pub fn resolve(spec: &Spec, source: &str) -> Plan {
                 mem_limit,
                 mem_limit_bytes,
                 tls_dir: v.typed(&s::COMPOSE_TLS_DIR),
+                subnet: c.subnet.clone().or_else(|| {
+                    topology
+                        .is_cluster()
+                        .then(|| subnet::derived(&spec.name, &spec.environment))
+                }),
             };
             v.set(&s::COMPOSE_IMAGE, &plan.image);
             v.set(&s::COMPOSE_CONTAINER_NAME, &plan.container_name);
             v.set(&s::COMPOSE_HOST_PORT, plan.host_port);
             v.set(&s::COMPOSE_HOST_ADDRESS, &plan.host_address);
             v.set(&s::COMPOSE_MEM_LIMIT, &plan.mem_limit);
+            v.set(&s::COMPOSE_SUBNET, &plan.subnet);
             plan
         }),
     };

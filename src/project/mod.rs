@@ -7,6 +7,7 @@ pub mod version;
 
 use crate::diagnostics::codes;
 use crate::diagnostics::{Diagnostic, Location, Severity, SourceFile};
+use crate::project_fs::Root;
 use crate::rules::Overrides;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -94,12 +95,17 @@ pub struct Project {
     pub repository: PathBuf,
 }
 
-/// Find `cachegen.toml` from `start` upwards.
+/// Largest `cachegen.toml` read, in bytes.
+const MAX_PROJECT_FILE_BYTES: u64 = 1 << 20;
+
+/// Find `cachegen.toml` from `start` upwards. Whatever holds the name marks the project's root
+/// (a link or a folder named `cachegen.toml` too: loading it then says why it cannot be read),
+/// so that a hostile entry cannot make cachegen look further up for another project.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
+        if crate::project_fs::kind_at(&candidate).is_some() {
             return Some(candidate);
         }
         dir = d.parent();
@@ -155,11 +161,20 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::error(
-            codes::PROJECT_SETTINGS,
-            format!("cannot read `{}`: {e}", path.display()),
-        )]
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let text = Root::open(&root)
+        .and_then(|r| r.read(&name, MAX_PROJECT_FILE_BYTES))
+        .map_err(|e| {
+            vec![Diagnostic::error(codes::PROJECT_SETTINGS, e.to_string()).help(e.help())]
+        })?;
+    let text = String::from_utf8(text).map_err(|_| {
+        vec![
+            Diagnostic::error(
+                codes::PROJECT_SETTINGS,
+                format!("`{}` is not UTF-8 text", crate::load::display_path(path)),
+            )
+            .help("save cachegen.toml as UTF-8"),
+        ]
     })?;
     let file = SourceFile::new(path.to_path_buf(), crate::load::display_path(path), text);
     file.set_redactions(Vec::new());
@@ -185,8 +200,33 @@ pub fn load(path: &Path) -> Result<Project, Vec<Diagnostic>> {
     };
     let rules = parsed.rules.clone().unwrap_or_default();
     let required = parsed.required_version.clone();
-    let mut project = defaults(root, true, parsed);
     let mut diags = Vec::new();
+    // Folders the file names must be inside the project: a pull request that writes
+    // `output = "/"` or `environments = "/proc/self/root/home"` must not lead cachegen out.
+    let schema_folder = match &parsed.schema {
+        Some(SchemaFolder::Folder(dir)) => Some(dir.clone()),
+        _ => None,
+    };
+    for (key, value) in [
+        ("environments", &parsed.environments),
+        ("output", &parsed.output),
+        ("templates", &parsed.templates),
+        ("schema", &schema_folder),
+    ] {
+        if let Some(v) = value
+            && crate::project_fs::join_written(Path::new(""), v).is_none()
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::PROJECT_SETTINGS,
+                    format!("cachegen.toml: `{key}` must be a folder inside the project, not `{v}`"),
+                )
+                .at(locate_key(&file, key))
+                .help("write a path relative to the folder of cachegen.toml that stays inside it (no absolute path, `~` or `..` above it); `--out` and `--templates` on the command line may name any folder"),
+            );
+        }
+    }
+    let mut project = defaults(root, true, parsed);
     if let Some(req) = required {
         let at = Location::from_span(&file, req.span());
         if let Err(d) = check_version(req.get_ref(), Version::current()) {
@@ -261,7 +301,7 @@ pub fn repository_root(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     start
         .ancestors()
-        .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+        .find(|d| crate::project_fs::kind_at(&d.join(".git")).is_some())
         .map(Path::to_path_buf)
 }
 

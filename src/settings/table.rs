@@ -1458,6 +1458,24 @@ pub static COMPOSE_TLS_DIR: Setting = Setting {
     change: only(true, false, false, false, COMPOSE_RECREATE),
     ..option("targets.compose.tls_dir", Fixed(Str("./tls")))
 };
+pub static COMPOSE_SUBNET: Setting = Setting {
+    change: only(
+        true,
+        false,
+        false,
+        false,
+        always(
+            E::Restart,
+            "`docker compose up -d` recreates the network and every container on it (a short outage; the data volumes are kept); in cluster mode the nodes come back on new addresses",
+        ),
+    ),
+    ..option(
+        "targets.compose.subnet",
+        Derived(
+            "in cluster mode, a /24 in 172.16.0.0/16 (outside Docker's own address pools) picked by a hash of `name` and `environment`; otherwise none (Docker picks the network)",
+        ),
+    )
+};
 
 // Policy.
 pub static EXCEPTIONS: Setting = Setting {
@@ -1571,6 +1589,7 @@ pub static SETTINGS: &[&Setting] = &[
     &COMPOSE_RESTART,
     &COMPOSE_MEM_LIMIT,
     &COMPOSE_TLS_DIR,
+    &COMPOSE_SUBNET,
     &EXCEPTIONS,
     &ACCEPT_REPLACEMENT,
 ];

@@ -112,7 +112,14 @@ pub fn conf_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Every byte of a character some reader takes for a line break or a terminal
+            // control (NEL, U+2028, a bidirectional override), escaped.
+            c if crate::diagnostics::text::is_unsafe(c) => {
+                let mut bytes = [0u8; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
             c => out.push(c),
         }
     }

@@ -49,9 +49,18 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
     /// Tags (AWS, Azure) or labels (Google) put on every cloud resource, e.g. `{ team: platform }`.
-    /// `managed-by` and `environment` are added by cachegen.
+    /// `managed-by` and `environment` are added by cachegen. At most 48, values of at most 256
+    /// letters, digits, spaces and `_ . : / = + - @` (AWS and Azure take 50 tags of that).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9_-]{0,62}$" }))]
+    #[schemars(extend("additionalProperties" = {
+        "type": "string",
+        "description": "A label's value: at most 256 letters, digits, spaces and `_ . : / = + - @`, e.g. `platform`.",
+        "maxLength": 256,
+        "pattern": "^[\\p{L}\\p{N} _.:/=+@-]*$",
+        "x-expected": "at most 256 letters, digits, spaces and `_ . : / = + - @` (what AWS and Azure accept in a tag value)"
+    }))]
+    #[schemars(extend("maxProperties" = 48))]
     pub labels: Option<BTreeMap<String, String>>,
     /// The Redis-compatible engine and its version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -675,11 +684,22 @@ pub struct ComposeTarget {
     /// Memory limit of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<MemorySize>,
-    /// Folder with `redis.crt`, `redis.key` and `ca.crt`, relative to the generated folder,
-    /// mounted read-only when TLS is on.
+    /// Folder with `redis.crt`, `redis.key` and `ca.crt`, relative to the generated folder and
+    /// inside it (no leading `/`, no `..`), mounted read-only when TLS is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9._/-]+$"))]
+    #[schemars(regex(
+        pattern = r"^(\./)?\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?$"
+    ))]
+    #[schemars(extend("x-expected" = "a folder inside the generated folder, relative to it: no leading `/`, no `..` (e.g. ./tls)"))]
     pub tls_dir: Option<String>,
+    /// Private IPv4 network the stack declares, e.g. `172.16.40.0/24` (a /16 to a /28). In
+    /// cluster mode node `i` gets the fixed address `10 + i` in its lower half, so that the
+    /// nodes find each other again after `docker compose down`/`up` or a reboot; Docker gives
+    /// other containers addresses from its upper half. Pick one that no other Docker network
+    /// (`docker network inspect`) and no route of the host (`ip route`) uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"))]
+    pub subnet: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -494,7 +494,7 @@ fn check_beyond_schema(schema: &Value, root: &Node) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     codes::LITERAL_SECRET,
                     format!(
-                        "`{}` looks like a secret (its key says so); a spec never holds a secret value (value hidden)",
+                        "`{}` looks like a secret (its key or its value says so); a spec never holds a secret value (value hidden)",
                         dotted(pointer)
                     ),
                 )

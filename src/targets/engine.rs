@@ -3,6 +3,7 @@
 //! Nothing reaches a file unformatted: the formatter refuses booleans, none, lists and maps,
 //! so a Jinja `True` or `None` can never be written into HCL, YAML or redis.conf.
 
+use crate::project_fs::Root;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use std::path::Path;
@@ -38,8 +39,11 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Compile the built-in templates, replaced by same-named files under `overrides`.
-    pub fn new(overrides: Option<&Path>) -> Result<Engine, String> {
+    /// Compile the built-in templates, replaced by same-named files under `overrides`. An
+    /// override is read through `project_fs`: a regular file under the folder, reached through
+    /// no link; anything else at a template's name (a link, a FIFO, a folder) is an error, never
+    /// followed, and never silently skipped.
+    pub fn new(overrides: Option<&Root>) -> Result<Engine, String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -65,10 +69,12 @@ impl Engine {
         env.add_filter("env", env_value);
         env.add_function("fail", fail);
         for (name, source) in BUILTIN {
-            let text = match overrides.map(|d| d.join(name)) {
-                Some(p) if p.is_file() => std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read template override `{}`: {e}", p.display()))?,
-                _ => (*source).to_string(),
+            let text = match overrides {
+                Some(dir) => match override_text(dir, name)? {
+                    Some(text) => text,
+                    None => (*source).to_string(),
+                },
+                None => (*source).to_string(),
             };
             env.add_template_owned(*name, text)
                 .map_err(|e| format!("template `{name}` does not compile: {e:#}"))?;
@@ -81,6 +87,28 @@ impl Engine {
         t.render(ctx)
             .map_err(|e| format!("template `{name}`: {e:#}"))
     }
+}
+
+/// Largest template override read, in bytes.
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// The override of template `name` under `dir`, when there is one.
+fn override_text(dir: &Root, name: &str) -> Result<Option<String>, String> {
+    let rel = Path::new(name);
+    match dir.metadata(rel) {
+        Ok(None) => return Ok(None),
+        Ok(Some(_)) => {}
+        Err(e) => return Err(format!("template override: {e}")),
+    }
+    let bytes = dir
+        .read(rel, MAX_TEMPLATE_BYTES)
+        .map_err(|e| format!("template override: {e}"))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        format!(
+            "template override `{}` is not UTF-8 text",
+            crate::project_fs::display_path(&dir.full(rel))
+        )
+    })
 }
 
 fn want_bool(v: &Value, filter: &str) -> Result<bool, Error> {
@@ -161,7 +189,12 @@ pub fn hcl_string(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if crate::diagnostics::text::is_unsafe(c) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{:04x}", u));
+                }
+            }
             c => out.push(c),
         }
     }
@@ -176,7 +209,20 @@ fn yaml(v: Value) -> Result<String, Error> {
         ValueKind::Bool => Ok(if v.is_true() { "true" } else { "false" }.into()),
         ValueKind::Number => Ok(v.to_string()),
         ValueKind::String => {
-            Ok(serde_json::to_string(v.as_str().unwrap_or_default()).expect("string"))
+            let json = serde_json::to_string(v.as_str().unwrap_or_default()).expect("string");
+            // JSON leaves NEL, U+2028 and U+2029 raw, and YAML 1.1 folds them as line breaks.
+            let mut out = String::with_capacity(json.len());
+            for c in json.chars() {
+                if crate::diagnostics::text::is_unsafe(c) {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{:04x}", u));
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Ok(out)
         }
         k => Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -212,10 +258,10 @@ fn env_value(v: Value) -> Result<String, Error> {
             ));
         }
     };
-    if s.contains('\'') || s.contains('\n') {
+    if s.contains('\'') || s.chars().any(crate::diagnostics::text::is_unsafe) {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            "`env`: a value with a quote or a newline cannot be written portably",
+            "`env`: a value with a quote, a line break or a control character cannot be written portably",
         ));
     }
     if !s.is_empty()

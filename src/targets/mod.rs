@@ -33,6 +33,45 @@ pub struct OutFile {
     pub contents: String,
 }
 
+/// Every path cachegen may generate in an environment's folder, over every platform and mode;
+/// `<i>` stands for a node's number. These are the only paths it ever replaces or deletes, and
+/// only when the file there carries its header (`output` decides; README "Outputs"): a copy of
+/// a generated file under another name (`.env.local`, `main.tf.orig`) is the team's. A test
+/// renders specs of every platform and mode and fails on a file missing here.
+pub const OUTPUT_PATHS: &[&str] = &[
+    ".env",
+    "docker-compose.yml",
+    "redis.conf",
+    "redis-<i>.conf",
+    "start-redis.sh",
+    "create-cluster.sh",
+    "terraform/aws/versions.tf",
+    "terraform/aws/variables.tf",
+    "terraform/aws/main.tf",
+    "terraform/aws/outputs.tf",
+    "terraform/azure/versions.tf",
+    "terraform/azure/variables.tf",
+    "terraform/azure/main.tf",
+    "terraform/azure/outputs.tf",
+    "terraform/gcp/versions.tf",
+    "terraform/gcp/variables.tf",
+    "terraform/gcp/main.tf",
+    "terraform/gcp/outputs.tf",
+];
+
+/// Whether cachegen may generate `path` (relative to an environment's folder, `/` separators).
+pub fn may_generate(path: &str) -> bool {
+    OUTPUT_PATHS
+        .iter()
+        .any(|pattern| match pattern.split_once("<i>") {
+            None => *pattern == path,
+            Some((before, after)) => path
+                .strip_prefix(before)
+                .and_then(|rest| rest.strip_suffix(after))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        })
+}
+
 /// What every target needs besides the Plan.
 #[derive(Clone, Copy)]
 pub struct RenderInput<'a> {
@@ -167,17 +206,12 @@ fn record_file(input: &RenderInput, record: &crate::plan::record::Record) -> Out
     }
 }
 
-/// Text for a one-line comment: control characters (a newline in a folder name, a carriage
-/// return in a waiver's reason) would end the comment and leave the rest as code, so they are
-/// written escaped.
+/// Text for a one-line comment: a character that ends a line for some consumer (a newline, a
+/// carriage return, NEL, U+2028 and U+2029, which JavaScript's dotenv and YAML 1.1 parsers take
+/// for line breaks) would end the comment and leave the rest as code, so it is written as a
+/// visible escape, like every terminal control (`diagnostics::text`).
 fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' '.to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::diagnostics::text::one_line(text).into_owned()
 }
 
 /// The header every generated file starts with, in the file's comment syntax, naming the spec

@@ -105,21 +105,32 @@ fn every_code_is_unique_and_described_once() {
 /// targets. ARCHITECTURE.md explains each layer.
 const LAYERS: &[(&str, &[&str])] = &[
     ("diagnostics", &[]),
+    ("project_fs", &["diagnostics"]),
     ("parallel", &[]),
-    ("load", &["diagnostics"]),
+    ("load", &["diagnostics", "project_fs"]),
     ("settings", &["diagnostics"]),
     ("spec", &["diagnostics", "load", "settings"]),
     ("facts", &["spec"]),
     ("plan", &["facts", "settings", "spec"]),
     (
         "targets",
-        &["diagnostics", "facts", "plan", "settings", "spec"],
+        &[
+            "diagnostics",
+            "facts",
+            "plan",
+            "project_fs",
+            "settings",
+            "spec",
+        ],
     ),
     (
         "rules",
         &["diagnostics", "facts", "load", "plan", "settings", "spec"],
     ),
-    ("project", &["diagnostics", "load", "rules", "targets"]),
+    (
+        "project",
+        &["diagnostics", "load", "project_fs", "rules", "targets"],
+    ),
     (
         "pipeline",
         &[
@@ -128,13 +139,17 @@ const LAYERS: &[(&str, &[&str])] = &[
             "parallel",
             "plan",
             "project",
+            "project_fs",
             "rules",
             "settings",
             "spec",
             "targets",
         ],
     ),
-    ("output", &["diagnostics", "load", "parallel", "targets"]),
+    (
+        "output",
+        &["diagnostics", "load", "parallel", "project_fs", "targets"],
+    ),
     (
         "verify",
         &[
@@ -177,7 +192,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "targets",
         ],
     ),
-    ("scaffold", &["diagnostics", "load", "project", "spec"]),
+    (
+        "scaffold",
+        &["diagnostics", "load", "project", "project_fs", "spec"],
+    ),
     (
         "app",
         &[
@@ -191,6 +209,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "pipeline",
             "plan",
             "project",
+            "project_fs",
             "rules",
             "scaffold",
             "settings",
@@ -211,6 +230,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "parallel",
             "pipeline",
             "project",
+            "project_fs",
             "rules",
             "scaffold",
             "settings",
@@ -313,5 +333,44 @@ fn the_use_parser_sees_groups_and_paths() {
     assert_eq!(
         names.into_iter().collect::<Vec<_>>(),
         ["diagnostics", "plan", "spec", "targets"]
+    );
+}
+
+/// Every read, write, listing, rename and delete of a project path goes through
+/// `src/project_fs`: no other module of `src/` names `std::fs` outside its tests (the module's
+/// documentation and ARCHITECTURE.md say why).
+#[test]
+fn only_project_fs_touches_the_file_system() {
+    let src = root().join("src");
+    let mut found = Vec::new();
+    for f in rust_files(&src) {
+        let rel = f.strip_prefix(&src).unwrap();
+        if rel.starts_with("project_fs") || rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("//") {
+                continue;
+            }
+            // Resolving a path to its canonical form opens and reads nothing; what is then
+            // opened under it still goes through project_fs.
+            let l = l.replace("std::fs::canonicalize(", "");
+            let bytes = l.as_bytes();
+            let hit = l.contains("std::fs")
+                || l.match_indices("fs::").any(|(i, _)| {
+                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
+                });
+            if hit {
+                found.push(format!("src/{}:{}: {l}", rel.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "file access outside src/project_fs (use project_fs::Root):\n{}",
+        found.join("\n")
     );
 }

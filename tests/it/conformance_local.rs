@@ -202,3 +202,150 @@ fn a_canary_password_reaches_no_generated_file() {
         assert!(!text.contains(canary), "{rel} contains the password");
     }
 }
+
+const CLUSTER_SPEC: &str = "spec_version: 1
+name: shop
+environment: local
+tier: development
+topology: { mode: cluster, shards: 3, replicas: 1 }
+memory: { max_memory: 1gb, eviction_policy: allkeys-lru }
+security:
+  auth: { password: { env: REDIS_PASSWORD } }
+targets:
+  compose: { host_port: 7000 }
+";
+
+/// `targets.compose.subnet`: CG5007 for what cannot work, and for a good one each cluster
+/// node's fixed address in the lower half, other containers in the upper half, as compose
+/// reads the file.
+#[test]
+fn a_compose_subnet_gives_each_cluster_node_its_address_or_is_refused() {
+    let tmp = TempDir::new("subnet");
+    let spec = tmp.path().join("cache.yaml");
+    let validate = |subnet: &str, mode: &str| {
+        let text = CLUSTER_SPEC
+            .replace("mode: cluster, shards: 3, replicas: 1", mode)
+            .replace(
+                "host_port: 7000",
+                &format!("host_port: 7000, subnet: \"{subnet}\""),
+            );
+        std::fs::write(&spec, text).unwrap();
+        let o = run_in(tmp.path(), &["--format", "json", "validate", "cache.yaml"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let found: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "CG5007")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        (code(&o), found)
+    };
+    let cluster = "mode: cluster, shards: 3, replicas: 1";
+    for (subnet, says) in [
+        ("172.16.9.5/24", "its network is `172.16.9.0/24`"),
+        ("8.8.8.0/24", "not a private network"),
+        ("172.16.0.0/15", "a /16 to a /28"),
+        ("172.16.9.0/29", "a /16 to a /28"),
+        ("172.16.9.0/28", "holds 0 cluster nodes"),
+        ("300.16.9.0/24", "not an IPv4 network"),
+    ] {
+        let (c, found) = validate(subnet, cluster);
+        assert_eq!(c, 1, "{subnet}: {found:?}");
+        assert!(
+            found.iter().any(|m| m.contains(says)),
+            "{subnet}: {found:?}"
+        );
+    }
+    // A /27 holds 6 nodes (addresses 10 to 15 of its lower 16), not 9.
+    assert_eq!(validate("172.16.9.0/27", cluster).1, Vec::<String>::new());
+    let (_, found) = validate("172.16.9.0/27", "mode: cluster, shards: 3, replicas: 2");
+    assert!(
+        found.iter().any(|m| m.contains("the cluster has 9")),
+        "{found:?}"
+    );
+    // Standalone: a /28 is enough, no node takes a fixed address.
+    assert_eq!(
+        validate("172.16.9.0/28", "mode: standalone").1,
+        Vec::<String>::new()
+    );
+
+    // A good one, rendered: as compose reads it.
+    validate("172.16.9.0/26", cluster);
+    let out = tmp.path().join("out");
+    render_spec(&spec, &out);
+    let file = out.join("local/docker-compose.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for i in 0..6 {
+        assert!(
+            text.contains(&format!("ipv4_address: \"172.16.9.{}\"", 10 + i)),
+            "redis-{i}: {text}"
+        );
+    }
+    assert!(text.contains("subnet: \"172.16.9.0/26\""), "{text}");
+    assert!(text.contains("ip_range: \"172.16.9.32/27\""), "{text}");
+    if let Some(compose) = tool("docker-compose") {
+        let (ok, said) = compose_config(&compose, &file);
+        assert!(ok, "{said}");
+    }
+
+    // No subnet in the spec: cluster mode derives one, standalone leaves it to Docker.
+    std::fs::write(&spec, CLUSTER_SPEC).unwrap();
+    let derived = tmp.path().join("derived");
+    render_spec(&spec, &derived);
+    let text = std::fs::read_to_string(derived.join("local/docker-compose.yml")).unwrap();
+    let want = cachegen::plan::subnet::derived("shop", "local");
+    assert!(text.contains(&format!("subnet: \"{want}\"")), "{text}");
+    std::fs::write(
+        &spec,
+        CLUSTER_SPEC.replace("mode: cluster, shards: 3, replicas: 1", "mode: standalone"),
+    )
+    .unwrap();
+    let standalone = tmp.path().join("standalone");
+    render_spec(&spec, &standalone);
+    let text = std::fs::read_to_string(standalone.join("local/docker-compose.yml")).unwrap();
+    assert!(
+        !text.contains("ipam") && !text.contains("ipv4_address"),
+        "{text}"
+    );
+}
+
+/// A Valkey stack (issue 19 item 9): its files say Valkey, and every container runs as uid
+/// 999, which the official valkey image has (its user is `valkey`; it has no `redis`).
+#[test]
+fn a_valkey_stack_says_valkey_and_runs_as_uid_999() {
+    let tmp = TempDir::new("valkey");
+    let out = tmp.path().join("out");
+    render_spec(
+        Path::new("tests/fixtures/compose/valkey-cluster-tls.yaml"),
+        &out,
+    );
+    let dir = out.join("valkey-cluster");
+    let compose = std::fs::read_to_string(dir.join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains(": Valkey 8.0 for tier development"),
+        "{compose}"
+    );
+    assert!(compose.contains("image: \"valkey/valkey:8.0-alpine\""));
+    let users: Vec<&str> = compose
+        .lines()
+        .filter(|l| l.trim_start().starts_with("user:"))
+        .collect();
+    assert_eq!(
+        users.len(),
+        8,
+        "redis-password, six nodes, redis-cluster-init"
+    );
+    assert!(
+        users.iter().all(|l| l.trim() == "user: \"999\""),
+        "{users:?}"
+    );
+    for i in 0..6 {
+        let conf = std::fs::read_to_string(dir.join(format!("redis-{i}.conf"))).unwrap();
+        assert!(
+            conf.contains(": self-hosted Valkey 8.0 (tier development)")
+                && !conf.contains("Redis 8.0"),
+            "redis-{i}.conf"
+        );
+    }
+}

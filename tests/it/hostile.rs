@@ -214,8 +214,9 @@ fn hostile_files_made_at_test_time() {
     for (spec, code) in [
         ("oversize-lines.yaml", "CG0003"),
         ("oversize-line.yaml", "CG0003"),
-        ("one-long-line.yaml", "CG0011"),
-        ("many-errors.yaml", "CG0011"),
+        // Thousands of labels, more than the 48 a cloud takes: that comes first, at `labels`.
+        ("one-long-line.yaml", "CG0013"),
+        ("many-errors.yaml", "CG0013"),
         ("chain-0.yaml", "CG0004"),
         ("extends-fifo.yaml", "CG0005"),
         ("extends-folder.yaml", "CG0005"),
@@ -237,7 +238,7 @@ fn hostile_files_made_at_test_time() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 100);
     assert!(
-        r.stdout.contains("23900 more schema errors"),
+        r.stdout.contains("23901 more schema errors"),
         "{}",
         r.stdout
     );
@@ -246,12 +247,12 @@ fn hostile_files_made_at_test_time() {
     for (spec, says) in [
         ("fifo.yaml", "not a regular file"),
         ("folder.yaml", "is a directory"),
-        ("loop.yaml", "cannot read"),
-        ("zero.yaml", "outside the project"),
+        ("loop.yaml", "symbolic link"),
+        ("zero.yaml", "symbolic link"),
         ("/dev/zero", "not a regular file"),
         ("missing.yaml", "cannot read"),
-        ("kmsg.yaml", "outside the project"),
-        ("outside.yaml", "outside the project"),
+        ("kmsg.yaml", "symbolic link"),
+        ("outside.yaml", "symbolic link"),
     ] {
         let r = bounded(d, &["validate", spec], spec);
         assert_eq!(r.code, 2, "{spec}: {}", r.stderr);

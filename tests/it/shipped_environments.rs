@@ -80,9 +80,12 @@ fn check_reports_a_hand_edit_with_a_diff() {
         .unwrap()
         .replace("maxmemory 4gb", "maxmemory 6gb");
     std::fs::write(&conf, text).unwrap();
-    // A generated file no longer produced (it carries cachegen's header) is stale; a file of
-    // the team's (no header) belongs in the folder and is not reported.
-    std::fs::copy(&conf, tmp.path().join("generated/staging/old-redis.conf")).unwrap();
+    // A generated file no longer produced (it carries cachegen's header, at a path cachegen
+    // generates: a node's config from cluster mode) is stale; a file of the team's (no header,
+    // or a copy of a generated file under a name cachegen never writes) belongs in the folder
+    // and is not reported.
+    std::fs::copy(&conf, tmp.path().join("generated/staging/redis-0.conf")).unwrap();
+    std::fs::copy(&conf, tmp.path().join("generated/staging/redis.conf.orig")).unwrap();
     std::fs::write(
         tmp.path().join("generated/staging/notes.txt"),
         "hand-written\n",
@@ -98,8 +101,13 @@ fn check_reports_a_hand_edit_with_a_diff() {
     // A render repairs it: the stale generated file disappears, the edit is undone, the
     // team's file stays.
     assert_eq!(code(&run_in(tmp.path(), &["render"])), 0);
-    assert!(!tmp.path().join("generated/staging/old-redis.conf").exists());
+    assert!(!tmp.path().join("generated/staging/redis-0.conf").exists());
     assert!(tmp.path().join("generated/staging/notes.txt").exists());
+    assert!(
+        tmp.path()
+            .join("generated/staging/redis.conf.orig")
+            .exists()
+    );
     assert_eq!(code(&run_in(tmp.path(), &["render", "--check"])), 0);
 }
 

@@ -23,6 +23,7 @@ pub mod soft_limit_above_hard;
 pub mod tiny_max_memory;
 pub mod unknown_command;
 pub mod windows_overlap;
+pub mod zero_memory_size;
 
 /// Memory-size settings of a spec, by pointer.
 pub const MEMORY_SIZE_FIELDS: &[&str] = &[

@@ -14,7 +14,16 @@ pub const CONF_PATH: &str = "/usr/local/etc/redis/redis.conf";
 pub const START_SCRIPT_PATH: &str = "/usr/local/etc/redis/start-redis.sh";
 pub const CREATE_CLUSTER_PATH: &str = "/usr/local/etc/redis/create-cluster.sh";
 pub const ACL_DIR: &str = "/run/redis";
+/// Where the Redis containers find the password: the `redis-secret` volume, mounted
+/// read-only, holding the one file the one-shot `redis-password` service copied from the
+/// compose secret of this name.
+pub const SECRET_DIR: &str = "/run/secrets";
+pub const SECRET_NAME: &str = "redis_password";
 pub const SECRET_FILE: &str = "/run/secrets/redis_password";
+/// The user every container of the stack runs as, by number: the official `redis` and
+/// `valkey/valkey` images both give uid 999 to their server user (named `redis` in one and
+/// `valkey` in the other) and own `/data` by it.
+pub const CONTAINER_UID: u32 = 999;
 pub const TLS_DIR: &str = "/tls";
 pub const DATA_DIR: &str = "/data";
 
@@ -54,6 +63,7 @@ pub fn cluster_nodes(plan: &Plan) -> Vec<ClusterNode> {
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
+    engine_name: &'static str,
     /// Every directive the settings table carries, with its value as redis.conf spells it.
     conf: std::collections::BTreeMap<&'static str, String>,
     /// `tls-protocols` from the minimum TLS version.
@@ -83,6 +93,14 @@ struct Ctx<'a> {
     cluster_settle_seconds: u64,
 }
 
+/// "Redis" or "Valkey", for headers.
+pub fn engine_name(plan: &Plan) -> &'static str {
+    match plan.engine.kind {
+        crate::spec::EngineKind::Redis => "Redis",
+        crate::spec::EngineKind::Valkey => "Valkey",
+    }
+}
+
 pub fn acl_rules(plan: &Plan) -> String {
     let mut r = String::from("~* &* +@all");
     for c in &plan.security.disabled_commands {
@@ -97,6 +115,7 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
     let nodes = cluster_nodes(plan);
     let mut ctx = Ctx {
         plan,
+        engine_name: engine_name(plan),
         conf: plan.values.conf_map(),
         tls_protocols: match plan.security.tls_min_version {
             crate::spec::TlsVersion::V1_2 => "TLSv1.2 TLSv1.3",
@@ -174,4 +193,14 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         contents: with_header("#", input, script),
     });
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_file_is_the_secret_in_its_folder() {
+        assert_eq!(SECRET_FILE, format!("{SECRET_DIR}/{SECRET_NAME}"));
+    }
 }

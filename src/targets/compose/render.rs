@@ -1,18 +1,22 @@
 //! `docker-compose.yml` (Compose Specification, no `version:` key) for a self-hosted Redis:
 //! the generated redis.conf and start script mounted read-only, a named volume for data, the
-//! password as a compose secret, ports on 127.0.0.1 unless the spec allows public access.
+//! password as a compose secret that a one-shot service hands to the read-only Redis
+//! containers through a volume, ports on 127.0.0.1 unless the spec allows public access, and
+//! in cluster mode a declared network with a fixed address per node.
 
 use super::redis_conf::{
-    ACL_DIR, CONF_PATH, CREATE_CLUSTER_PATH, DATA_DIR, SECRET_FILE, START_SCRIPT_PATH, TLS_DIR,
-    cluster_nodes,
+    ACL_DIR, CONF_PATH, CONTAINER_UID, CREATE_CLUSTER_PATH, DATA_DIR, SECRET_DIR, SECRET_FILE,
+    SECRET_NAME, START_SCRIPT_PATH, TLS_DIR, cluster_nodes, engine_name,
 };
 use crate::plan::Plan;
+use crate::plan::subnet::Subnet;
 use crate::targets::{OutFile, RenderInput, with_header};
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Ctx<'a> {
     plan: &'a Plan,
+    engine_name: &'static str,
     project: String,
     compose: &'a crate::plan::ComposePlan,
     conf_path: &'static str,
@@ -20,6 +24,11 @@ struct Ctx<'a> {
     acl_dir: &'static str,
     data_dir: &'static str,
     tls_dir: &'static str,
+    secret_dir: &'static str,
+    secret_name: &'static str,
+    /// The one-shot `redis-password` service's command: the compose secret into the volume.
+    password_copy: String,
+    uid: u32,
     password_env: String,
     /// `mem_limit` in MiB, as compose spells it (`2624m`).
     mem_limit: String,
@@ -28,6 +37,15 @@ struct Ctx<'a> {
     services: Vec<Service>,
     /// Cluster mode: the one-shot service that forms the cluster.
     create_cluster_path: Option<&'static str>,
+    /// The declared network, when the plan has one.
+    network: Option<Network>,
+}
+
+#[derive(Serialize)]
+struct Network {
+    subnet: String,
+    /// Where Docker picks the addresses of containers without a fixed one.
+    ip_range: String,
 }
 
 #[derive(Serialize)]
@@ -39,6 +57,28 @@ struct Service {
     /// `host:host_port:port` as compose publishes it.
     port_mapping: String,
     volume: String,
+    /// A cluster node's fixed address on the declared network.
+    ipv4_address: Option<String>,
+}
+
+/// The `redis-password` service's shell command. It refuses an empty secret (the variable
+/// unset at `up`) rather than overwrite the password the running nodes use; it writes the
+/// file under `umask 077` and renames it into place, so that a node starting at the same
+/// moment never reads half of it. No `$`: compose would interpolate it.
+fn password_copy(password_env: &str) -> String {
+    let secret = format!("/run/secrets/{SECRET_NAME}");
+    let copy = format!("{DATA_DIR}/{SECRET_NAME}");
+    [
+        "set -eu".to_string(),
+        "umask 077".to_string(),
+        format!(
+            "if [ ! -s {secret} ]; then echo 'redis-password: {password_env} is empty or not set; export it before docker compose up' >&2; exit 1; fi"
+        ),
+        format!("chmod 0700 {DATA_DIR}"),
+        format!("cat {secret} > {copy}.new"),
+        format!("mv -f {copy}.new {copy}"),
+    ]
+    .join("; ")
 }
 
 /// The healthcheck command: `redis-cli ping`, with the password from the secret file in
@@ -56,7 +96,11 @@ fn healthcheck(plan: &Plan) -> String {
     cmd
 }
 
-fn services(plan: &Plan, compose: &crate::plan::ComposePlan) -> Vec<Service> {
+fn services(
+    plan: &Plan,
+    compose: &crate::plan::ComposePlan,
+    subnet: Option<Subnet>,
+) -> Vec<Service> {
     let port = plan.network.port;
     let nodes = cluster_nodes(plan);
     if nodes.is_empty() {
@@ -66,6 +110,7 @@ fn services(plan: &Plan, compose: &crate::plan::ComposePlan) -> Vec<Service> {
             conf: "redis.conf".into(),
             port_mapping: format!("{}:{}:{port}", compose.host_address, compose.host_port),
             volume: "redis-data".into(),
+            ipv4_address: None,
         }];
     }
     nodes
@@ -74,6 +119,7 @@ fn services(plan: &Plan, compose: &crate::plan::ComposePlan) -> Vec<Service> {
             container_name: format!("{}-{}", compose.container_name, n.index),
             port_mapping: format!("{}:{}:{port}", compose.host_address, n.host_port),
             volume: format!("{}-data", n.service),
+            ipv4_address: subnet.map(|s| s.node_address(n.index).to_string()),
             conf: n.conf,
             name: n.service,
         })
@@ -87,8 +133,21 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         .compose
         .as_ref()
         .ok_or("the compose target is not listed")?;
+    // The rules have refused a subnet that does not parse or does not hold the nodes.
+    let subnet = match &compose.subnet {
+        Some(text) => Some(
+            Subnet::parse(text)
+                .map_err(|_| format!("`targets.compose.subnet` `{text}` is not a network"))?,
+        ),
+        None => None,
+    };
+    let password_env = match &plan.security.password {
+        Some(crate::spec::SecretRef::Env(n)) => n.clone(),
+        _ => "REDIS_PASSWORD".into(),
+    };
     let ctx = Ctx {
         plan,
+        engine_name: engine_name(plan),
         project: plan.resource_name.clone(),
         compose,
         conf_path: CONF_PATH,
@@ -96,14 +155,19 @@ pub(super) fn render(input: &RenderInput) -> Result<Vec<OutFile>, String> {
         acl_dir: ACL_DIR,
         data_dir: DATA_DIR,
         tls_dir: TLS_DIR,
-        password_env: match &plan.security.password {
-            Some(crate::spec::SecretRef::Env(n)) => n.clone(),
-            _ => "REDIS_PASSWORD".into(),
-        },
+        secret_dir: SECRET_DIR,
+        secret_name: SECRET_NAME,
+        password_copy: password_copy(&password_env),
+        uid: CONTAINER_UID,
+        password_env,
         mem_limit: format!("{}m", compose.mem_limit_bytes.div_ceil(1 << 20)),
         healthcheck: healthcheck(plan),
-        services: services(plan, compose),
+        services: services(plan, compose, subnet),
         create_cluster_path: plan.topology.is_cluster().then_some(CREATE_CLUSTER_PATH),
+        network: subnet.map(|s| Network {
+            subnet: s.to_string(),
+            ip_range: s.dynamic_range(),
+        }),
     };
     let text = input.engine.render(
         "compose/docker-compose.yml.j2",

@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The binary under test: this build's, or `CACHEGEN_BIN` (to show that a regression test
+/// fails on an older build: `CACHEGEN_BIN=/path/to/old/cachegen cargo test --test it security::`).
 pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_cachegen")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("CACHEGEN_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cachegen").into())
+    })
 }
 
 pub fn root() -> PathBuf {
@@ -330,13 +335,19 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 pub const ADDRESS_SPACE_LIMIT: u64 = 1 << 30;
 
 /// Run cachegen in `dir` with a timeout and a memory limit, measuring its peak memory.
+pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
+    run_limited(dir, args, RUN_TIMEOUT, &[])
+}
+
+/// [`run_bounded`] with another timeout and extra environment variables.
 // The child is reaped with wait4 (which also reports its peak memory), not Child::wait.
 #[allow(clippy::zombie_processes)]
-pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
+pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, &str)]) -> Bounded {
     use std::io::Read;
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(bin());
     cmd.args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CI")
@@ -382,7 +393,7 @@ pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
             break;
         }
         assert!(r == 0, "wait4: {}", std::io::Error::last_os_error());
-        if start.elapsed() > RUN_TIMEOUT && !timed_out {
+        if start.elapsed() > timeout && !timed_out {
             timed_out = true;
             // SAFETY: our own child, not yet reaped.
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -434,6 +445,39 @@ pub fn json_codes(doc: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A process that holds a POSIX (fcntl) lock on a file, as Terraform's local backend holds one
+/// on its state file while it plans or applies. Killed when dropped.
+pub struct LockHolder(std::process::Child);
+
+impl LockHolder {
+    /// Lock `file` from another process (python3's `fcntl.lockf`); `None` (SKIPPED, or a
+    /// failure under CI) without python3.
+    pub fn hold(file: &Path) -> Option<LockHolder> {
+        use std::io::BufRead;
+        let python = python_with("fcntl")?;
+        let mut child = Command::new(python)
+            .arg("-c")
+            .arg("import fcntl,sys,time\nf=open(sys.argv[1],'a+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(120)\n")
+            .arg(file)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start python3");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "locked", "the lock holder did not start");
+        Some(LockHolder(child))
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The vendored SARIF 2.1.0 schema (`tests/fixtures/sarif/`), compiled.
