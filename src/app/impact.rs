@@ -117,9 +117,9 @@ pub fn impact(settings: &Settings, source: &BaseSource) -> Result<ImpactReport, 
     let copy = snap.materialize()?;
     // Without a project file of its own the copy would find one above it (walking up from a
     // temporary folder): an empty one keeps the base's defaults.
-    let toml = copy.root.join(project::FILE_NAME);
-    if !toml.exists() {
-        std::fs::write(&toml, "").map_err(|e| {
+    let toml = Path::new(project::FILE_NAME);
+    if matches!(copy.folder.metadata(toml), Ok(None)) {
+        copy.folder.write_new(toml, b"").map_err(|e| {
             Problem::bare(format!("cannot copy the base into a temporary folder: {e}"))
         })?;
     }

@@ -6,6 +6,7 @@
 
 use super::super::Problem;
 use crate::project::{self, ProjectFile};
+use crate::project_fs::{Kind, Root};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -39,68 +40,70 @@ pub struct Snapshot {
 /// A private copy of the base project, removed when dropped.
 pub struct Copy {
     pub root: PathBuf,
+    /// The copy, open.
+    pub folder: Root,
+    /// The temporary directory, and the copy's name in it.
+    tmp: Root,
+    name: PathBuf,
 }
 
 impl Drop for Copy {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
+        let _ = self.tmp.remove_tree(&self.name);
     }
+}
+
+fn copy_failed(e: impl std::fmt::Display) -> Problem {
+    Problem::bare(format!("cannot copy the base into a temporary folder: {e}"))
 }
 
 impl Snapshot {
     /// Write the files under a new private folder (mode 0700) of the temporary directory.
     pub fn materialize(&self) -> Result<Copy, Problem> {
-        let root = new_private_dir()?;
-        let copy = Copy { root };
+        let copy = new_private_dir()?;
         for (rel, bytes) in &self.files {
-            let path = copy.root.join(checked_relative(rel).ok_or_else(|| {
+            let path = checked_relative(rel).ok_or_else(|| {
                 Problem::bare(format!(
                     "the base holds an unusable path `{}`",
                     rel.escape_debug()
                 ))
-            })?);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    Problem::bare(format!("cannot copy the base into a temporary folder: {e}"))
-                })?;
-            }
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|e| {
-                    Problem::bare(format!("cannot copy the base into a temporary folder: {e}"))
-                })?;
-            f.write_all(bytes).map_err(|e| {
-                Problem::bare(format!("cannot copy the base into a temporary folder: {e}"))
             })?;
+            copy.folder.write_new(&path, bytes).map_err(copy_failed)?;
         }
         Ok(copy)
     }
 }
 
-fn new_private_dir() -> Result<PathBuf, Problem> {
-    use std::os::unix::fs::DirBuilderExt;
-    let tmp = std::env::temp_dir();
+fn new_private_dir() -> Result<Copy, Problem> {
+    let unwritable = |e: crate::project_fs::FsError| {
+        Problem::new(
+            format!("cannot create a temporary folder for the base: {e}"),
+            "check that the temporary directory (TMPDIR) is writable",
+        )
+    };
+    let tmp = Root::open(&std::env::temp_dir()).map_err(unwritable)?;
     for attempt in 0..100u32 {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        let dir = tmp.join(format!(
+        let name = PathBuf::from(format!(
             "cachegen-impact-{}-{nanos:x}-{attempt}",
             std::process::id()
         ));
-        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(Problem::new(
-                    format!("cannot create a temporary folder for the base: {e}"),
-                    "check that the temporary directory (TMPDIR) is writable",
-                ));
-            }
+        if tmp.metadata(&name).map_err(unwritable)?.is_some() {
+            continue;
         }
+        tmp.create_dir_all(&name).map_err(unwritable)?;
+        // Private before anything is written into it.
+        tmp.set_dir_mode(&name, 0o700).map_err(unwritable)?;
+        let folder = tmp.folder(&name, false).map_err(unwritable)?;
+        return Ok(Copy {
+            root: folder.path().to_path_buf(),
+            folder,
+            tmp,
+            name,
+        });
     }
     Err(Problem::bare(
         "cannot create a temporary folder for the base",
@@ -195,100 +198,72 @@ impl Budget {
 // ---------------------------------------------------------------- a checkout on disk
 
 fn from_dir(dir: &Path) -> Result<Snapshot, Problem> {
-    let meta = std::fs::metadata(dir).map_err(|e| {
+    let root = Root::open(dir).map_err(|e| {
         Problem::new(
             format!("cannot read --base-dir `{}`: {e}", dir.display()),
             "pass the project's folder in a checkout of the base",
         )
     })?;
-    if !meta.is_dir() {
-        return Err(Problem::new(
-            format!("--base-dir `{}` is not a folder", dir.display()),
-            "pass the project's folder in a checkout of the base",
-        ));
-    }
     let mut snap = Snapshot {
         label: format!("--base-dir {}", crate::load::display_path(dir)),
         ..Snapshot::default()
     };
     let mut budget = Budget::default();
-    let toml = read_entry(dir, project::FILE_NAME, &mut budget, &mut snap.skipped)?;
+    let toml = read_entry(&root, project::FILE_NAME, &mut budget, &mut snap.skipped)?;
     let (dirs, outside) = folders(toml.as_deref().and_then(|b| std::str::from_utf8(b).ok()));
     snap.skipped.extend(outside);
     if let Some(t) = toml {
         snap.files.insert(project::FILE_NAME.into(), t);
     }
     for d in dirs {
-        walk(dir, &d, &mut budget, &mut snap)?;
+        walk(&root, &d, &mut budget, &mut snap)?;
     }
     Ok(snap)
 }
 
 /// Read `rel` under `root` if it is a regular file; a link or anything else is left out.
 fn read_entry(
-    root: &Path,
+    root: &Root,
     rel: &str,
     budget: &mut Budget,
     skipped: &mut Vec<String>,
 ) -> Result<Option<Vec<u8>>, Problem> {
-    let path = root.join(rel);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
-        Err(_) => return Ok(None),
+    let meta = match root.metadata(Path::new(rel)) {
+        Ok(Some(m)) => m,
+        _ => return Ok(None),
     };
-    if meta.file_type().is_symlink() {
+    if meta.kind == Kind::Link {
         skipped.push(format!(
             "`{}` is a symbolic link in the base: not followed",
             rel.escape_debug()
         ));
         return Ok(None);
     }
-    if !meta.is_file() {
+    if meta.kind != Kind::File {
         return Ok(None);
     }
-    if !budget.take(rel, meta.len(), skipped)? {
+    if !budget.take(rel, meta.len, skipped)? {
         return Ok(None);
     }
-    read_regular(&path, MAX_FILE_BYTES)
+    root.read(Path::new(rel), MAX_FILE_BYTES)
         .map(Some)
-        .map_err(|e| Problem::bare(format!("cannot read `{}` in the base: {e}", path.display())))
-}
-
-/// A regular file, opened without following a link and without blocking on a FIFO, read up
-/// to `limit` bytes.
-fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = f.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let mut out = Vec::new();
-    f.take(limit + 1).read_to_end(&mut out)?;
-    if out.len() as u64 > limit {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            "larger than the limit",
-        ));
-    }
-    Ok(out)
+        .map_err(|e| {
+            Problem::bare(format!(
+                "cannot read `{}` in the base: {e}",
+                rel.escape_debug()
+            ))
+        })
 }
 
 /// Every regular file under `root/rel`, links left out.
-fn walk(root: &Path, rel: &str, budget: &mut Budget, snap: &mut Snapshot) -> Result<(), Problem> {
+fn walk(root: &Root, rel: &str, budget: &mut Budget, snap: &mut Snapshot) -> Result<(), Problem> {
     // The folder itself must be a real folder, and so must each name on the way to it.
     let mut so_far = PathBuf::new();
     for c in Path::new(rel).components() {
         so_far.push(c);
-        match std::fs::symlink_metadata(root.join(&so_far)) {
-            Ok(m) if m.is_dir() => {}
-            Ok(m) if m.file_type().is_symlink() => {
+        match root.metadata(&so_far) {
+            Ok(Some(m)) if m.kind == Kind::Dir => {}
+            Ok(Some(m)) if m.kind == Kind::Link => {
                 snap.skipped.push(format!(
                     "`{}` is a symbolic link in the base: not followed",
                     so_far.display()
@@ -300,45 +275,41 @@ fn walk(root: &Path, rel: &str, budget: &mut Budget, snap: &mut Snapshot) -> Res
     }
     let mut stack = vec![rel.to_string()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(root.join(&d)).map_err(|e| {
+        let entries = root.list(Path::new(&d)).map_err(|e| {
             Problem::bare(format!(
                 "cannot list `{}` in the base: {e}",
-                root.join(&d).display()
+                d.escape_debug()
             ))
         })?;
-        let mut names: Vec<String> = Vec::new();
-        for e in entries {
-            let e = e.map_err(|e| Problem::bare(format!("cannot list the base: {e}")))?;
-            match e.file_name().into_string() {
-                Ok(n) => names.push(n),
+        let mut named: Vec<(String, Kind)> = Vec::new();
+        for (name, kind) in entries {
+            match name.into_string() {
+                Ok(n) => named.push((n, kind)),
                 Err(n) => snap.skipped.push(format!(
                     "`{d}/{}` is not a UTF-8 name: not read",
                     n.to_string_lossy()
                 )),
             }
         }
-        names.sort();
-        for name in names {
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, kind) in named {
             // Terraform's working files are the team's, and large.
             if name == ".terraform" {
                 continue;
             }
             let child = format!("{d}/{name}");
-            let meta = match std::fs::symlink_metadata(root.join(&child)) {
-                Ok(m) => m,
-                Err(_) => continue,
-            };
-            if meta.file_type().is_symlink() {
-                snap.skipped.push(format!(
+            match kind {
+                Kind::Link => snap.skipped.push(format!(
                     "`{}` is a symbolic link in the base: not followed",
                     child.escape_debug()
-                ));
-            } else if meta.is_dir() {
-                stack.push(child);
-            } else if meta.is_file()
-                && let Some(bytes) = read_entry(root, &child, budget, &mut snap.skipped)?
-            {
-                snap.files.insert(child, bytes);
+                )),
+                Kind::Dir => stack.push(child),
+                Kind::File => {
+                    if let Some(bytes) = read_entry(root, &child, budget, &mut snap.skipped)? {
+                        snap.files.insert(child, bytes);
+                    }
+                }
+                _ => {}
             }
         }
     }
