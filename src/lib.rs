@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod explain;
 pub mod facts;
+pub mod impact;
 pub mod load;
 pub mod output;
 pub mod parallel;

@@ -61,6 +61,9 @@ pub fn workflow(project_dir: &str) -> String {
             format!("cachegen/{project_dir}"),
         )
     };
+    // The change-impact job's SARIF and category, beside the validate job's.
+    let impact_sarif = sarif.replace("cachegen.sarif", "cachegen-impact.sarif");
+    let impact_category = category.replacen("cachegen", "cachegen-impact", 1);
     WORKFLOW
         .replace("@NAME@", &yaml_string(&name))
         .replace("@PATHS@", &paths)
@@ -69,6 +72,12 @@ pub fn workflow(project_dir: &str) -> String {
         .replace("@DIR@", &yaml_string(project_dir))
         .replace("@SARIF@", &yaml_string(&sarif))
         .replace("@CATEGORY@", &yaml_string(&category))
+        .replace("@IMPACT_SARIF@", &yaml_string(&impact_sarif))
+        .replace("@IMPACT_CATEGORY@", &yaml_string(&impact_category))
+        .replace(
+            "@IMPACT_KEY@",
+            &yaml_string(&format!("<!-- cachegen-impact for {project_dir} -->")),
+        )
 }
 
 /// The workflow's file name: `cachegen.yml` for a project at the root, else one per project
@@ -278,6 +287,9 @@ mod tests {
             "@DIR@",
             "@SARIF@",
             "@CATEGORY@",
+            "@IMPACT_SARIF@",
+            "@IMPACT_CATEGORY@",
+            "@IMPACT_KEY@",
         ] {
             assert!(!w.contains(placeholder), "{placeholder} is filled: {w}");
         }

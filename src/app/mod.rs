@@ -5,6 +5,7 @@
 //! for and turns its outcome into the exit code.
 
 pub mod explain;
+pub mod impact;
 pub mod init;
 pub mod render;
 pub mod rules;

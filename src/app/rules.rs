@@ -133,6 +133,13 @@ pub fn catalog_text() -> String {
     for c in codes::HEALTH {
         let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
     }
+    let _ = writeln!(
+        s,
+        "\nChange impact codes of `cachegen impact` (what a change does to live caches):"
+    );
+    for c in codes::IMPACT {
+        let _ = writeln!(s, "  {}  {:<28} {}", c.code, c.name, c.summary);
+    }
     let mut family = "";
     for r in catalog::RULES {
         if r.family.as_str() != family {
@@ -217,13 +224,20 @@ pub fn describe(code: &str) -> Result<String, Problem> {
             "{} {}  (health, reported by `cachegen verify`)\n\n{}\n\nWhy:\n  {}\n\nVerify judges a live server's INFO against the thresholds of `monitoring.alerts`; change a threshold there, or switch it off with `false`.",
             c.code, c.name, c.summary, c.rationale
         );
+    } else if let Some(c) = codes::IMPACT.iter().find(|c| c.code == code) {
+        let _ = writeln!(
+            s,
+            "{} {}  (change impact, reported by `cachegen impact`)\n\n{}\n\nWhy:\n  {}\n\nImpact describes a change, not a spec: nothing waives it. A replacement or deletion in production passes when the spec says why, with `policy.accept_replacement: \"<reason>\"` (remove it in a later change).",
+            c.code, c.name, c.summary, c.rationale
+        );
     } else {
         let all = catalog::RULES
             .iter()
             .map(|r| r.code)
             .chain(codes::INPUT.iter().map(|c| c.code))
             .chain(codes::DRIFT.iter().map(|c| c.code))
-            .chain(codes::HEALTH.iter().map(|c| c.code));
+            .chain(codes::HEALTH.iter().map(|c| c.code))
+            .chain(codes::IMPACT.iter().map(|c| c.code));
         let help = crate::spec::schema::did_you_mean(&code, all)
             .map(|s| format!("did you mean {s}?"))
             .unwrap_or_else(|| "`cachegen rules` lists every code".to_string());

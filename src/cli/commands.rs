@@ -254,7 +254,7 @@ pub fn explain(p: &Printer, settings: &Settings, spec: &Path) -> Outcome {
         ExplainReport::Invalid(diags) => p.diagnostics(diags, 1),
         ExplainReport::Explained(e) => {
             match p.format {
-                Format::Json | Format::Sarif => println!("{}", e.json()),
+                Format::Json | Format::Sarif | Format::Markdown => println!("{}", e.json()),
                 Format::Human => print!("{}", lines(&e.text())),
             }
             // The machine formats print the explanation as their document; the spec's
@@ -283,4 +283,58 @@ pub fn verify(p: &Printer, settings: &Settings, spec: &Path, server: &Server) ->
         VerifyReport::Compared { spec, found } => p.verify(found, spec),
     }
     report.outcome()
+}
+
+pub fn impact(p: &Printer, settings: &Settings, source: &app::impact::BaseSource) -> Outcome {
+    let found = match app::impact::impact(settings, source) {
+        Ok(r) => r,
+        Err(problem) => return p.problem(&problem),
+    };
+    let report = &found.report;
+    if !p.quiet {
+        let mut err = std::io::stderr().lock();
+        for s in &found.skipped {
+            let _ = writeln!(err, "note: {s}");
+        }
+    }
+    match p.format {
+        Format::Human => {
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(crate::impact::report::human(report, p.quiet).as_bytes());
+        }
+        Format::Markdown => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::impact::report::markdown(report).as_bytes());
+            if !p.quiet {
+                eprintln!("{}", report.verdict());
+            }
+        }
+        Format::Json => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::impact::report::json(report).as_bytes());
+        }
+        Format::Sarif => {
+            let diags = crate::impact::report::diagnostics(report);
+            let rules = app::rules::sarif_rules();
+            let help_uri = app::rules::help_uri();
+            let (repository, run_file) = p.project();
+            let run = crate::diagnostics::SarifRun {
+                rules: &rules,
+                source_root: repository,
+                run_file,
+                help_uri: help_uri.as_deref(),
+                successful: true,
+            };
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::diagnostics::render_sarif(&diags, &run).as_bytes());
+            if !p.quiet {
+                eprintln!("{}", report.verdict());
+            }
+        }
+    }
+    found.outcome()
 }

@@ -25,6 +25,7 @@ Examples:
   cachegen -C infra/cache validate           a project in a folder of a monorepo, from its root
   cachegen explain environments/production/cache.yaml
   cachegen rules CG1003                      what a rule checks, and why
+  cachegen impact --format markdown          what this branch does to live caches, as a pull-request comment
   cachegen verify environments/staging/cache.yaml --url rediss://cache.internal:6379 --tls-ca ca.crt
                                              compare a live Redis with its spec (password in REDIS_PASSWORD)
   cachegen schema                            the JSON Schema (render keeps schema/ up to date)";
@@ -49,7 +50,8 @@ pub struct GlobalArgs {
     /// Run as if cachegen was started in DIR (a project inside a monorepo, from its root).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Diagnostics format: human (stderr), json or sarif (stdout).
+    /// Diagnostics format: human (stderr), json or sarif (stdout); markdown (stdout) for
+    /// `impact`'s pull-request comment.
     #[arg(long, value_enum, global = true, default_value = "human")]
     pub format: Format,
     /// Print only errors and drift, no summary or progress.
@@ -69,6 +71,8 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// A pull-request comment (`cachegen impact` only).
+    Markdown,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -133,6 +137,19 @@ pub enum Command {
         #[arg(long, default_value_t = 5000)]
         timeout_ms: u64,
     },
+    /// What the change does to live caches: each replacement, deletion, staged change,
+    /// restart and update, per environment and target, with the spec line that causes it.
+    /// Exits 1 when something in tier production is replaced or deleted without
+    /// `policy.accept_replacement`.
+    Impact {
+        /// The revision to compare with (default: the merge base of HEAD with the default
+        /// branch).
+        #[arg(long, conflicts_with = "base_dir")]
+        base: Option<String>,
+        /// The project's folder in a checkout of the base, instead of git.
+        #[arg(long)]
+        base_dir: Option<PathBuf>,
+    },
     /// Scaffold cachegen.toml, a first environment, .gitignore entries and a CI workflow.
     Init {
         /// Folder to set up (default: the current folder).
@@ -173,9 +190,22 @@ fn run(cli: Cli) -> Outcome {
         deny_warnings: cli.global.deny_warnings.then_some(true),
         ..Flags::default()
     };
+    if p.format == Format::Markdown && !matches!(cli.command, Command::Impact { .. }) {
+        return p.problem(&crate::app::Problem::new(
+            "--format markdown is for `cachegen impact`",
+            "use --format human, json or sarif",
+        ));
+    }
     // Only the commands that work on the project read `cachegen.toml`: a broken one does not
     // stop `schema`, `rules` or `init`.
     match cli.command {
+        Command::Impact { base, base_dir } => {
+            let source = match base_dir {
+                Some(d) => crate::app::impact::BaseSource::Dir(d),
+                None => crate::app::impact::BaseSource::Git(base),
+            };
+            in_project(&p, flags, &[], |s| commands::impact(&p, s, &source))
+        }
         Command::Schema => commands::schema(),
         Command::Rules { code } => commands::rules(&p, code.as_deref()),
         Command::Init { dir } => commands::init(&p, &dir.unwrap_or_else(|| PathBuf::from("."))),

@@ -49,7 +49,7 @@ impl Printer {
 
     /// The repository and project file of the run; before a project is known, those around
     /// the working folder.
-    fn project(&self) -> &(PathBuf, PathBuf) {
+    pub(super) fn project(&self) -> &(PathBuf, PathBuf) {
         self.project.get_or_init(|| {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let root = crate::project::find(&cwd)
@@ -106,6 +106,24 @@ impl Printer {
                 let _ = std::io::stdout()
                     .lock()
                     .write_all(diagnostics::render_sarif(diags, &run).as_bytes());
+            }
+            // A pull-request comment that says the run failed, so that a CI job that posts
+            // stdout never posts an empty or stale report. The messages are cachegen's own
+            // (problems and input diagnostics), shown as code.
+            Format::Markdown => {
+                let mut text = format!(
+                    "{}\n### cachegen impact\n\n**cachegen impact could not judge this change.**\n\n",
+                    crate::impact::report::COMMENT_MARKER
+                );
+                for d in diags {
+                    let line: String = d
+                        .message
+                        .chars()
+                        .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+                        .collect();
+                    text.push_str(&format!("- `{}` `{line}`\n", d.code));
+                }
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
             }
         }
     }
@@ -198,7 +216,7 @@ impl Printer {
                 text.push('\n');
                 let _ = std::io::stdout().lock().write_all(text.as_bytes());
             }
-            Format::Sarif => self.diagnostics(diags, 1),
+            Format::Sarif | Format::Markdown => self.diagnostics(diags, 1),
         }
     }
 }

@@ -186,6 +186,13 @@ codes! {
     REPLICATION_LINK_DOWN = "CG8109";
     AUTH_FAILURES = "CG8110";
     HEALTH_NOT_JUDGED = "CG8190";
+    // Change impact: `cachegen impact`, what a change does to live caches (CG90xx). Not
+    // rules: they describe a change, not a spec.
+    IMPACT_REPLACE = "CG9001";
+    IMPACT_DELETE = "CG9002";
+    IMPACT_STAGED = "CG9003";
+    IMPACT_RESTART = "CG9004";
+    IMPACT_STALE_ACKNOWLEDGMENT = "CG9010";
 }
 
 /// Input and run-level codes (CG00xx). They are not rules: a spec that fails them cannot be
@@ -600,6 +607,45 @@ pub static HEALTH: &[RuleInfo] = &[
         summary: "Some measures could not be judged against their threshold (no traffic yet, no `maxmemory`, too little memory lost to fragmentation, a field the server does not report).",
         rationale: "Verify says what it could not judge instead of passing it silently.",
         default_severity: Severity::Note,
+    },
+];
+
+/// What `cachegen impact` reports to code scanning (SARIF).
+pub static IMPACT: &[RuleInfo] = &[
+    RuleInfo {
+        code: IMPACT_REPLACE,
+        name: "impact-replace",
+        summary: "The change destroys a resource and creates it again: its data and its endpoint are lost.",
+        rationale: "A one-line spec change (a rename, a port, an encryption key) can make Terraform replace a cache. In production that is an error unless the spec acknowledges it with `policy.accept_replacement`.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: IMPACT_DELETE,
+        name: "impact-delete",
+        summary: "The change deletes a resource (a removed environment, target or rule).",
+        rationale: "Deleting a cache loses its data. In production that is an error unless the spec acknowledges it with `policy.accept_replacement`.",
+        default_severity: Severity::Error,
+    },
+    RuleInfo {
+        code: IMPACT_STAGED,
+        name: "impact-staged",
+        summary: "The change cannot be applied in one step: apply it in the steps given.",
+        rationale: "Some changes (TLS or authentication on an existing ElastiCache group, cluster mode) fail at apply or leave the cache open when applied at once; the report says the steps.",
+        default_severity: Severity::Warning,
+    },
+    RuleInfo {
+        code: IMPACT_RESTART,
+        name: "impact-restart",
+        summary: "The change restarts or fails over nodes: a short interruption.",
+        rationale: "A node type change, an engine upgrade or a directive Redis reads only at start interrupt clients briefly; schedule them.",
+        default_severity: Severity::Warning,
+    },
+    RuleInfo {
+        code: IMPACT_STALE_ACKNOWLEDGMENT,
+        name: "impact-stale-acknowledgment",
+        summary: "`policy.accept_replacement` was already in the base: it acknowledges nothing in this change.",
+        rationale: "An acknowledgment of a replacement is for the change that adds it; left in place it would silently approve the next one. Remove it once the change is applied.",
+        default_severity: Severity::Warning,
     },
 ];
 

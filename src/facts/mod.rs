@@ -10,3 +10,4 @@ pub mod gcp;
 pub mod metrics;
 pub mod redis;
 pub mod terraform;
+pub mod terraform_schema;

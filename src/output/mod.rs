@@ -12,7 +12,7 @@
 
 mod check;
 pub mod project_files;
-mod team;
+pub mod team;
 
 pub use check::{Drift, Stale, check_env, first_difference, loaded_extras};
 pub use team::{HEADER, Kept, header_in};

@@ -44,8 +44,9 @@ pub struct Plan {
     pub targets: TargetsPlan,
     /// Rules waived for this spec, with their reasons.
     pub exceptions: Vec<Waiver>,
-    /// `policy.accept_replacement`: why applying this spec may destroy the live cache. It lifts
-    /// the deletion guards and the refusal of replacing changes.
+    /// `policy.accept_replacement`: why applying this change may destroy the live cache. It
+    /// lifts the deletion guards and the refusal of replacing changes, and passes `cachegen
+    /// impact` in production.
     pub accept_replacement: Option<String>,
     /// Every setting's value, as the settings table names it: what the spec writes, its
     /// tier's default, or what was derived above. Generic readers (redis.conf directives,

@@ -120,6 +120,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
     }));
     v.extend(codes::DRIFT.iter().copied());
     v.extend(codes::HEALTH.iter().copied());
+    v.extend(codes::IMPACT.iter().copied());
     v.sort_by_key(|r| r.code);
     v
 }

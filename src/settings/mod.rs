@@ -13,9 +13,11 @@
 //! the plan). Tests check that every leaf of the schema is a row (or is under one), that every
 //! default is valid against the schema, and that every platform answers for every row.
 
+pub mod change;
 mod table;
 mod values;
 
+pub use change::{Effect, Judgment, OnChange};
 pub use table::*;
 pub use values::{Values, conf_quote};
 
@@ -67,6 +69,8 @@ pub struct Setting {
     pub applies: When,
     /// What each platform does with it. Only `Kind::Server` and `Kind::Alert` rows are asked.
     pub takes: PerPlatform<Takes>,
+    /// What changing it does to a live cache on each platform (`cachegen impact`).
+    pub change: PerPlatform<OnChange>,
 }
 
 impl Setting {
@@ -356,6 +360,15 @@ pub const NO_PLATFORM: PerPlatform<Takes> = PerPlatform {
     gcp: Takes::Target,
 };
 
+/// No platform's change is stated yet (every row starts so; a test fails on it).
+pub const UNSTATED: PerPlatform<OnChange> = PerPlatform {
+    compose: OnChange::Unstated,
+    aws: OnChange::Unstated,
+    azure_cache: OnChange::Unstated,
+    azure_managed: OnChange::Unstated,
+    gcp: OnChange::Unstated,
+};
+
 /// What a platform does with a setting: the capability vocabulary. `explain` prints it; the
 /// capability rules turn a setting that a listed platform cannot honour (and that the spec
 /// actually sets) into a warning, never a silent drop.
@@ -433,6 +446,18 @@ impl Capabilities {
             .map(|(_, rows)| rows.as_slice())
             .unwrap_or(&[])
     }
+}
+
+/// `path on platform` for each cell of the `change` column that says nothing.
+pub fn unstated_changes(rows: &[&Setting]) -> Vec<String> {
+    rows.iter()
+        .flat_map(|s| {
+            Platform::ALL
+                .iter()
+                .filter(|p| !s.change.get(**p).is_stated())
+                .map(move |p| format!("{} on {p:?}", s.path))
+        })
+        .collect()
 }
 
 /// Every row, in the order of the schema.

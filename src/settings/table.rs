@@ -10,9 +10,10 @@
 use super::Default::{Derived, Fixed, PerTier};
 use super::Lit::{Bool, Float, Int, Json, List, Str};
 use super::Takes::{Config, FixedAt, NotExposed, Target, Unsupported};
+use super::change::{Effect as E, OnChange, judged};
 use super::{
     Compare, Conf, Default, InfoField, Kind, Lit, NO_PLATFORM, PerPlatform, Setting, Spelling,
-    Takes, Verify, When,
+    Takes, UNSTATED, Verify, When,
 };
 use crate::diagnostics::codes;
 
@@ -28,8 +29,110 @@ const fn row(path: &'static str, kind: Kind, default: Default) -> Setting {
         verify: Verify::No,
         applies: When::Always,
         takes: NO_PLATFORM,
+        change: UNSTATED,
     }
 }
+
+// The `change` column: what changing a setting does to a live cache (`cachegen impact`).
+// Terraform targets: the rendered diff decides which resources change and whether the
+// provider replaces them (`facts::terraform`); a cell here says what the service does to the
+// cache itself, which a diff cannot show (a restart, a failover, steps).
+
+const fn always(effect: E, why: &'static str) -> OnChange {
+    OnChange::Always(effect, why)
+}
+
+const fn none(why: &'static str) -> OnChange {
+    OnChange::Always(E::None, why)
+}
+
+/// One answer for every platform.
+const fn everywhere(c: OnChange) -> PerPlatform<OnChange> {
+    PerPlatform {
+        compose: c,
+        aws: c,
+        azure_cache: c,
+        azure_managed: c,
+        gcp: c,
+    }
+}
+
+/// Each platform's answer, both Azure services alike.
+const fn changes(
+    compose: OnChange,
+    aws: OnChange,
+    azure: OnChange,
+    gcp: OnChange,
+) -> PerPlatform<OnChange> {
+    PerPlatform {
+        compose,
+        aws,
+        azure_cache: azure,
+        azure_managed: azure,
+        gcp,
+    }
+}
+
+/// A redis.conf directive Redis takes at runtime; the managed services as given.
+const fn conf_change(aws: OnChange, azure: OnChange, gcp: OnChange) -> PerPlatform<OnChange> {
+    changes(RUNTIME_DIRECTIVE, aws, azure, gcp)
+}
+
+const RUNTIME_DIRECTIVE: OnChange = always(
+    E::Update,
+    "Redis takes the directive at runtime (`CONFIG SET`); `docker compose up -d` does not restart a container for a changed redis.conf, so set it with CONFIG SET or restart the service",
+);
+const START_DIRECTIVE: OnChange = always(
+    E::Restart,
+    "Redis reads the directive only at start: restart the service (`docker compose restart`) to apply it",
+);
+const PARAMETER_GROUP: OnChange = always(
+    E::Update,
+    "an ElastiCache parameter: the parameter group is updated in place and applied without a restart",
+);
+const NOT_ON_AWS: OnChange = none("ElastiCache does not take it (see `cachegen explain`)");
+const NOT_ON_AZURE: OnChange = none("Azure does not take it (see `cachegen explain`)");
+const NOT_ON_GCP: OnChange = none("Memorystore does not take it (see `cachegen explain`)");
+const REDIS_CONFIGS: OnChange = always(
+    E::Update,
+    "a `redis_configs` key: Memorystore applies it in place, without a restart",
+);
+const AZURE_CONFIGURATION: OnChange = always(
+    E::Update,
+    "a `redis_configuration` argument: Azure applies it in place",
+);
+/// The row is another platform's option.
+const fn only(
+    compose: bool,
+    aws: bool,
+    azure: bool,
+    gcp: bool,
+    c: OnChange,
+) -> PerPlatform<OnChange> {
+    let other = none("another target's option");
+    changes(
+        if compose { c } else { other },
+        if aws { c } else { other },
+        if azure { c } else { other },
+        if gcp { c } else { other },
+    )
+}
+const ENVIRONMENT_NAME: OnChange = always(
+    E::Replace,
+    "every resource is named `<name>-<environment>`: the cache is destroyed and created under the new name (every key lost, a new endpoint); the output folder moves to `generated/<environment>/` too, so move the Terraform state with it",
+);
+const RESOURCE_NAME: OnChange = always(
+    E::Replace,
+    "every resource is named `<name>-<environment>`: the cache is destroyed and created under the new name (every key lost, a new endpoint)",
+);
+const COMPOSE_PROJECT_NAME: OnChange = always(
+    E::Replace,
+    "the compose project and its data volume are named `<name>-<environment>`: `docker compose up -d` starts a new, empty server (the old project keeps running until `docker compose -p <old name> down`)",
+);
+const COMPOSE_RECREATE: OnChange = always(
+    E::Restart,
+    "`docker compose up -d` recreates the container (a short outage); the data volume is kept",
+);
 
 const fn server(path: &'static str, default: Default) -> Setting {
     row(path, Kind::Server, default)
@@ -79,23 +182,82 @@ const TARGETS_ANSWER: PerPlatform<Takes> = NO_PLATFORM;
 const DANGEROUS_COMMANDS: &[&str] = &["FLUSHALL", "FLUSHDB", "KEYS", "DEBUG"];
 
 // Identity.
-pub static SPEC_VERSION: Setting = row("spec_version", Kind::Identity, Default::None);
-pub static NAME: Setting = row("name", Kind::Identity, Default::None);
-pub static ENVIRONMENT: Setting = row("environment", Kind::Identity, Default::None);
-pub static TIER: Setting = row("tier", Kind::Identity, Default::None);
-pub static EXTENDS: Setting = row("extends", Kind::Identity, Default::None);
+pub static SPEC_VERSION: Setting = Setting {
+    change: everywhere(none(
+        "the version of the file format: nothing rendered depends on it",
+    )),
+    ..row("spec_version", Kind::Identity, Default::None)
+};
+pub static NAME: Setting = Setting {
+    change: changes(
+        COMPOSE_PROJECT_NAME,
+        RESOURCE_NAME,
+        RESOURCE_NAME,
+        RESOURCE_NAME,
+    ),
+    ..row("name", Kind::Identity, Default::None)
+};
+pub static ENVIRONMENT: Setting = Setting {
+    change: changes(
+        COMPOSE_PROJECT_NAME,
+        ENVIRONMENT_NAME,
+        ENVIRONMENT_NAME,
+        ENVIRONMENT_NAME,
+    ),
+    ..row("environment", Kind::Identity, Default::None)
+};
+pub static TIER: Setting = Setting {
+    change: everywhere(none(
+        "the tier itself changes nothing; the defaults it chooses may, and those changes are listed under it",
+    )),
+    ..row("tier", Kind::Identity, Default::None)
+};
+pub static EXTENDS: Setting = Setting {
+    change: everywhere(none(
+        "the base's settings are compared one by one, where they change the spec",
+    )),
+    ..row("extends", Kind::Identity, Default::None)
+};
 
 // The server.
-pub static LABELS: Setting = server("labels", Default::None);
+pub static LABELS: Setting = Setting {
+    change: changes(
+        none("containers carry no labels from the spec"),
+        always(E::Update, "tags change in place"),
+        always(E::Update, "tags change in place"),
+        always(E::Update, "labels change in place"),
+    ),
+    ..server("labels", Default::None)
+};
 pub static ENGINE_KIND: Setting = Setting {
+    change: changes(
+        OnChange::Judged(judged::compose_engine),
+        OnChange::Judged(judged::aws_engine),
+        none("Azure runs Redis only (a rule refuses Valkey)"),
+        none("Memorystore for Redis runs Redis only (a rule refuses Valkey)"),
+    ),
     verify: Verify::Code,
     ..server("engine.kind", Fixed(Str("redis")))
 };
 pub static ENGINE_VERSION: Setting = Setting {
+    change: PerPlatform {
+        compose: OnChange::Judged(judged::compose_engine),
+        aws: OnChange::Judged(judged::aws_engine),
+        azure_cache: OnChange::Judged(judged::azure_engine),
+        azure_managed: none("Azure Managed Redis runs the version Azure chooses"),
+        gcp: OnChange::Judged(judged::gcp_engine),
+    },
     verify: Verify::Code,
     ..server("engine.version", Fixed(Str("7.0")))
 };
 pub static TOPOLOGY_MODE: Setting = Setting {
+    change: PerPlatform {
+        compose: OnChange::Judged(judged::compose_topology),
+        aws: OnChange::Judged(judged::aws_topology),
+        azure_cache: OnChange::Judged(judged::azure_cache_topology),
+        azure_managed: OnChange::Judged(judged::azure_managed_topology),
+        gcp: OnChange::Judged(judged::gcp_topology),
+    },
     verify: Verify::Code,
     ..server(
         "topology.mode",
@@ -107,11 +269,43 @@ pub static TOPOLOGY_MODE: Setting = Setting {
     )
 };
 pub static SHARDS: Setting = Setting {
+    change: PerPlatform {
+        compose: OnChange::Steps(
+            "the compose stack forms its cluster once, at the first start: new nodes do not join by themselves, and removed ones take their slots with them",
+            &[
+                "to add shards: `docker compose up -d`, then `redis-cli --cluster add-node` for each new node and `redis-cli --cluster rebalance`",
+                "to remove shards: move their slots away first (`redis-cli --cluster reshard`), then apply",
+            ],
+        ),
+        aws: always(
+            E::Update,
+            "ElastiCache reshards online: slots move while the cluster serves",
+        ),
+        azure_cache: always(
+            E::Update,
+            "Azure adds or removes shards of a clustered Premium cache online",
+        ),
+        azure_managed: none("Azure Managed Redis sizes its shards from the SKU"),
+        gcp: always(
+            E::Update,
+            "Memorystore for Redis Cluster adds or removes shards online",
+        ),
+    },
     aliases: &["num_node_groups", "shard_count"],
     applies: When::ClusterMode,
     ..server("topology.shards", Derived("3 in cluster mode, else 1"))
 };
 pub static REPLICAS: Setting = Setting {
+    change: PerPlatform {
+        compose: OnChange::Judged(judged::compose_replicas),
+        aws: OnChange::Judged(judged::aws_topology),
+        azure_cache: always(
+            E::Update,
+            "Azure adds or removes replicas of a Premium cache online",
+        ),
+        azure_managed: OnChange::Judged(judged::azure_managed_replicas),
+        gcp: OnChange::Judged(judged::gcp_topology),
+    },
     aliases: &["num_cache_clusters", "replicas_per_node_group"],
     verify: Verify::Code,
     ..server(
@@ -121,15 +315,45 @@ pub static REPLICAS: Setting = Setting {
         ),
     )
 };
-pub static AUTOMATIC_FAILOVER: Setting = server(
-    "topology.automatic_failover",
-    Derived("on in cluster mode, and with replicas outside development"),
-);
-pub static MULTI_ZONE: Setting = server(
-    "topology.multi_zone",
-    Derived("on in production when failover is on"),
-);
+pub static AUTOMATIC_FAILOVER: Setting = Setting {
+    change: changes(
+        none("one container has no failover (a Redis Cluster fails over by itself)"),
+        always(E::Update, "ElastiCache turns failover on or off in place"),
+        none("Azure fails over by itself"),
+        none("Memorystore fails over by itself in the Standard tier"),
+    ),
+    ..server(
+        "topology.automatic_failover",
+        Derived("on in cluster mode, and with replicas outside development"),
+    )
+};
+pub static MULTI_ZONE: Setting = Setting {
+    change: changes(
+        none("a compose stack runs on one host"),
+        always(E::Update, "ElastiCache turns Multi-AZ on or off in place"),
+        none("Azure places replicas by its zones (`targets.azure.zones`)"),
+        none("Memorystore places the replica in another zone by itself"),
+    ),
+    ..server(
+        "topology.multi_zone",
+        Derived("on in production when failover is on"),
+    )
+};
 pub static MAX_MEMORY: Setting = Setting {
+    change: PerPlatform {
+        compose: always(
+            E::Update,
+            "`maxmemory` is taken at runtime (`CONFIG SET`); the container's memory limit follows it, and a changed limit recreates the container",
+        ),
+        aws: none(
+            "ElastiCache gives each node the memory of its node type (`targets.aws.node_type`); `memory.max_memory` only checks that it fits",
+        ),
+        azure_cache: always(E::Update, "`maxmemory_reserved` is updated in place"),
+        azure_managed: none(
+            "Azure Managed Redis gives the memory of its SKU (`targets.azure.sku`)",
+        ),
+        gcp: OnChange::Judged(judged::gcp_resize),
+    },
     conf: conf("maxmemory", Spelling::Text),
     verify: Verify::Code,
     ..server(
@@ -142,6 +366,11 @@ pub static MAX_MEMORY: Setting = Setting {
     )
 };
 pub static EVICTION_POLICY: Setting = Setting {
+    change: conf_change(
+        PARAMETER_GROUP,
+        always(E::Update, "the eviction policy is updated in place"),
+        REDIS_CONFIGS,
+    ),
     conf: conf("maxmemory-policy", Spelling::Text),
     env: Some("CACHE_EVICTION_POLICY"),
     verify: Verify::Config {
@@ -163,6 +392,7 @@ pub static EVICTION_POLICY: Setting = Setting {
     ..server("memory.eviction_policy", Fixed(Str("allkeys-lru")))
 };
 pub static EVICTION_SAMPLES: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("maxmemory-samples", Spelling::Number),
     verify: config(codes::EVICTION_SAMPLES_DRIFT, Compare::Exact),
     takes: PerPlatform {
@@ -180,13 +410,37 @@ pub static EVICTION_SAMPLES: Setting = Setting {
 };
 
 // Sizing.
-pub static ORGANIZATIONS: Setting = row("workload.organizations", Kind::Sizing, Default::None);
-pub static ENTRIES: Setting = row("workload.entries", Kind::Sizing, Default::None);
-pub static AVG_ENTRY_BYTES: Setting = row("workload.avg_entry_bytes", Kind::Sizing, Default::None);
-pub static AVG_KEY_BYTES: Setting = row("workload.avg_key_bytes", Kind::Sizing, Fixed(Int(40)));
+const SIZING_CHANGE: PerPlatform<OnChange> = everywhere(none(
+    "sizing input, never rendered; where it sizes `memory.max_memory` (no size written), that change is reported under it",
+));
+pub static ORGANIZATIONS: Setting = Setting {
+    change: SIZING_CHANGE,
+    ..row("workload.organizations", Kind::Sizing, Default::None)
+};
+pub static ENTRIES: Setting = Setting {
+    change: SIZING_CHANGE,
+    ..row("workload.entries", Kind::Sizing, Default::None)
+};
+pub static AVG_ENTRY_BYTES: Setting = Setting {
+    change: SIZING_CHANGE,
+    ..row("workload.avg_entry_bytes", Kind::Sizing, Default::None)
+};
+pub static AVG_KEY_BYTES: Setting = Setting {
+    change: SIZING_CHANGE,
+    ..row("workload.avg_key_bytes", Kind::Sizing, Fixed(Int(40)))
+};
 
 // Persistence.
 pub static SNAPSHOTS_ENABLED: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        always(
+            E::Update,
+            "the snapshot retention of the group changes in place",
+        ),
+        always(E::Update, "RDB persistence is turned on or off in place"),
+        always(E::Update, "the persistence of the cache changes in place"),
+    ),
     verify: Verify::Code,
     ..server(
         "persistence.snapshots.enabled",
@@ -196,6 +450,18 @@ pub static SNAPSHOTS_ENABLED: Setting = Setting {
     )
 };
 pub static SAVE_POINTS: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        none("ElastiCache snapshots once a day, in its window"),
+        always(
+            E::Update,
+            "the snapshot frequency (from the shortest save point) changes in place",
+        ),
+        always(
+            E::Update,
+            "the snapshot period (from the shortest save point) changes in place",
+        ),
+    ),
     aliases: &["save"],
     verify: Verify::Code,
     applies: When::SnapshotsOn,
@@ -232,6 +498,12 @@ const fn snapshot_format(
 }
 
 pub static SNAPSHOT_COMPRESSION: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        none("ElastiCache manages the backup format"),
+        none("Azure manages its snapshot format"),
+        none("Memorystore manages its snapshot format"),
+    ),
     conf: conf("rdbcompression", Spelling::YesNo),
     applies: When::SnapshotsOn,
     takes: snapshot_format(
@@ -242,6 +514,12 @@ pub static SNAPSHOT_COMPRESSION: Setting = Setting {
     ..server("persistence.snapshots.compression", Fixed(Bool(true)))
 };
 pub static SNAPSHOT_CHECKSUM: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        none("ElastiCache manages the backup format"),
+        none("Azure manages its snapshot format"),
+        none("Memorystore manages its snapshot format"),
+    ),
     conf: conf("rdbchecksum", Spelling::YesNo),
     applies: When::SnapshotsOn,
     takes: snapshot_format(
@@ -252,6 +530,15 @@ pub static SNAPSHOT_CHECKSUM: Setting = Setting {
     ..server("persistence.snapshots.checksum", Fixed(Bool(true)))
 };
 pub static SNAPSHOT_RETENTION_DAYS: Setting = Setting {
+    change: changes(
+        none("a self-hosted server keeps one dump.rdb"),
+        always(E::Update, "`snapshot_retention_limit` changes in place"),
+        none("Azure keeps no snapshot history"),
+        always(
+            E::Update,
+            "a cluster's automated backup retention changes in place (an instance keeps only its latest snapshot)",
+        ),
+    ),
     aliases: &["snapshot_retention_limit"],
     applies: When::SnapshotsOn,
     ..server(
@@ -264,11 +551,23 @@ pub static SNAPSHOT_RETENTION_DAYS: Setting = Setting {
     )
 };
 pub static SNAPSHOT_WINDOW: Setting = Setting {
+    change: changes(
+        none("a self-hosted server snapshots on its save points"),
+        always(E::Update, "`snapshot_window` changes in place"),
+        none("Azure chooses when it snapshots"),
+        always(E::Update, "the snapshot start time changes in place"),
+    ),
     aliases: &["snapshot_window"],
     applies: When::SnapshotsOn,
     ..server("persistence.snapshots.window", Default::None)
 };
 pub static AOF_ENABLED: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        none("ElastiCache has no append-only file"),
+        always(E::Update, "AOF persistence is turned on or off in place"),
+        always(E::Update, "AOF persistence of a cluster changes in place"),
+    ),
     conf: conf("appendonly", Spelling::YesNo),
     verify: Verify::Config {
         code: codes::AOF_DRIFT,
@@ -282,6 +581,14 @@ pub static AOF_ENABLED: Setting = Setting {
     ..server("persistence.aof.enabled", Fixed(Bool(false)))
 };
 pub static AOF_FSYNC: Setting = Setting {
+    change: conf_change(
+        NOT_ON_AWS,
+        always(E::Update, "the AOF frequency changes in place"),
+        always(
+            E::Update,
+            "the AOF fsync policy of a cluster changes in place",
+        ),
+    ),
     conf: conf("appendfsync", Spelling::Text),
     verify: config(codes::AOF_FSYNC_DRIFT, Compare::Exact),
     applies: When::AofOn,
@@ -302,6 +609,7 @@ const AOF_REWRITE: PerPlatform<Takes> = PerPlatform {
 };
 
 pub static AOF_REWRITE_PERCENTAGE: Setting = Setting {
+    change: conf_change(NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("auto-aof-rewrite-percentage", Spelling::Number),
     applies: When::AofOn,
     takes: PerPlatform {
@@ -311,6 +619,7 @@ pub static AOF_REWRITE_PERCENTAGE: Setting = Setting {
     ..server("persistence.aof.rewrite_percentage", Fixed(Int(100)))
 };
 pub static AOF_REWRITE_MIN_SIZE: Setting = Setting {
+    change: conf_change(NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("auto-aof-rewrite-min-size", Spelling::Text),
     applies: When::AofOn,
     takes: PerPlatform {
@@ -327,10 +636,23 @@ const VENDOR_UPDATES: Takes = FixedAt {
     otherwise: "{vendor} applies updates itself; they cannot be turned off",
 };
 pub static MAINTENANCE_WINDOW: Setting = Setting {
+    change: PerPlatform {
+        compose: none("nobody patches a self-hosted container"),
+        aws: always(E::Update, "`maintenance_window` changes in place"),
+        azure_cache: always(E::Update, "the patch schedule changes in place"),
+        azure_managed: none("Azure schedules the updates of Managed Redis itself"),
+        gcp: always(E::Update, "the maintenance policy changes in place"),
+    },
     aliases: &["maintenance_window", "preferred_maintenance_window"],
     ..server("maintenance.window", Default::None)
 };
 pub static AUTO_MINOR_VERSION_UPGRADE: Setting = Setting {
+    change: changes(
+        none("the image tag decides the version"),
+        always(E::Update, "`auto_minor_version_upgrade` changes in place"),
+        none("Azure applies updates itself"),
+        none("Google applies updates itself"),
+    ),
     takes: PerPlatform {
         compose: Unsupported(
             "nobody patches a self-hosted container; the image tag decides the version",
@@ -344,21 +666,57 @@ pub static AUTO_MINOR_VERSION_UPGRADE: Setting = Setting {
 };
 
 // Network.
-pub static PORT: Setting = server("network.port", Fixed(Int(6379)));
-pub static ALLOWED_CIDRS: Setting = server("network.allowed_cidrs", Fixed(List(&[])));
-pub static PUBLIC_ACCESS: Setting = server("network.public_access", Fixed(Bool(false)));
+pub static PORT: Setting = Setting {
+    change: changes(
+        COMPOSE_RECREATE,
+        always(
+            E::Replace,
+            "ElastiCache cannot change the port of a group: the provider replaces it (every key lost, a new endpoint)",
+        ),
+        none("Azure listens on its own ports (6380 with TLS, 6379 without)"),
+        none("Memorystore listens on its own port (6379, 6378 with TLS)"),
+    ),
+    ..server("network.port", Fixed(Int(6379)))
+};
+pub static ALLOWED_CIDRS: Setting = Setting {
+    change: changes(
+        none("the compose stack publishes on `host_address`; it writes no firewall"),
+        always(
+            E::Update,
+            "security group rules are added or removed; clients of a removed CIDR lose the cache",
+        ),
+        always(E::Update, "firewall rules are added or removed in place"),
+        none("Memorystore is reachable from its whole authorized network"),
+    ),
+    ..server("network.allowed_cidrs", Fixed(List(&[])))
+};
+pub static PUBLIC_ACCESS: Setting = Setting {
+    change: changes(
+        COMPOSE_RECREATE,
+        none("an ElastiCache group is never public"),
+        always(
+            E::Update,
+            "public network access is turned on or off in place",
+        ),
+        none("Memorystore has no public endpoint"),
+    ),
+    ..server("network.public_access", Fixed(Bool(false)))
+};
 pub static TCP_BACKLOG: Setting = Setting {
+    change: changes(START_DIRECTIVE, NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf_at_start("tcp-backlog", Spelling::Number),
     takes: takes(Config("tcp-backlog"), NotExposed, NotExposed, NotExposed),
     ..server("network.tcp_backlog", Fixed(Int(511)))
 };
 pub static IDLE_TIMEOUT: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("timeout", Spelling::Number),
     verify: config(codes::IDLE_TIMEOUT_DRIFT, Compare::Exact),
     takes: takes(Config("timeout"), Config("timeout"), NotExposed, NotExposed),
     ..server("network.idle_timeout_seconds", Fixed(Int(300)))
 };
 pub static TCP_KEEPALIVE: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("tcp-keepalive", Spelling::Number),
     verify: config(codes::TCP_KEEPALIVE_DRIFT, Compare::Exact),
     takes: takes(
@@ -372,6 +730,21 @@ pub static TCP_KEEPALIVE: Setting = Setting {
 
 // Security.
 pub static TLS_ENABLED: Setting = Setting {
+    change: changes(
+        always(
+            E::Restart,
+            "the TLS listener is read at start: the service restarts, and every client must switch to `rediss://` (or back) at once",
+        ),
+        OnChange::Judged(judged::aws_tls),
+        always(
+            E::Update,
+            "the plaintext port is opened or closed in place; clients must switch at once",
+        ),
+        always(
+            E::Replace,
+            "Memorystore sets in-transit encryption at creation: the instance is replaced (every key lost, a new endpoint)",
+        ),
+    ),
     verify: Verify::Code,
     ..server(
         "security.tls.enabled",
@@ -383,6 +756,12 @@ pub static TLS_ENABLED: Setting = Setting {
     )
 };
 pub static TLS_MIN_VERSION: Setting = Setting {
+    change: changes(
+        RUNTIME_DIRECTIVE,
+        none("ElastiCache accepts TLS 1.2 and 1.3"),
+        none("Azure sets its own minimum"),
+        none("Memorystore sets its own minimum"),
+    ),
     applies: When::TlsOn,
     takes: PerPlatform {
         compose: Target,
@@ -398,6 +777,16 @@ pub static TLS_MIN_VERSION: Setting = Setting {
     ..server("security.tls.min_version", Fixed(Str("1.2")))
 };
 pub static TLS_MODE: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "ElastiCache moves between `preferred` and `required` online (`transit_encryption_mode`); once `required`, clients without TLS are refused",
+        ),
+    ),
     applies: When::TlsOn,
     takes: PerPlatform {
         compose: TLS_REQUIRED_ONLY,
@@ -418,8 +807,31 @@ const MANAGED_TLS_MINIMUM: Takes = FixedAt {
     agree: Some("{service} accepts TLS 1.2 and later"),
     otherwise: "{service} also accepts TLS 1.2; the minimum cannot be raised to 1.3",
 };
-pub static AUTH_ENABLED: Setting = server("security.auth.enabled", Fixed(Bool(true)));
+pub static AUTH_ENABLED: Setting = Setting {
+    change: changes(
+        always(
+            E::Restart,
+            "the start script writes the ACL file at start: restart the service, and move every client at once",
+        ),
+        OnChange::Judged(judged::aws_auth),
+        none("Azure keeps access keys on"),
+        always(
+            E::Update,
+            "AUTH is turned on or off in place; clients must switch at once",
+        ),
+    ),
+    ..server("security.auth.enabled", Fixed(Bool(true)))
+};
 pub static PASSWORD: Setting = Setting {
+    change: changes(
+        always(
+            E::Restart,
+            "the start script reads the password at start: restart the service, and move every client at once",
+        ),
+        OnChange::Judged(judged::aws_auth),
+        none("Azure generates its access keys"),
+        none("Google generates the AUTH string"),
+    ),
     aliases: &["requirepass", "auth_token", "masterauth"],
     ..server(
         "security.auth.password",
@@ -427,6 +839,16 @@ pub static PASSWORD: Setting = Setting {
     )
 };
 pub static AUTH_ROTATION: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "how the next token change is made (`auth_token_update_strategy`): by itself it changes nothing on the group",
+        ),
+    ),
     aliases: &["auth_token_update_strategy"],
     takes: PerPlatform {
         compose: FixedAt {
@@ -456,6 +878,15 @@ const VENDOR_ENCRYPTION: Takes = FixedAt {
     otherwise: "{vendor} always encrypts data at rest",
 };
 pub static ENCRYPTION_AT_REST: Setting = Setting {
+    change: changes(
+        none("the data volume's encryption is the host's"),
+        always(
+            E::Replace,
+            "ElastiCache sets encryption at rest at creation: the provider replaces the group (every key lost, a new endpoint)",
+        ),
+        none("Azure always encrypts data at rest"),
+        none("Google always encrypts data at rest"),
+    ),
     takes: takes(Target, Target, VENDOR_ENCRYPTION, VENDOR_ENCRYPTION),
     ..server(
         "security.encryption_at_rest",
@@ -472,6 +903,15 @@ const NO_COMMAND_FILTER: Takes = FixedAt {
     otherwise: "{service} cannot disable or rename commands (it blocks CONFIG, DEBUG and other administrative commands itself)",
 };
 pub static DISABLED_COMMANDS: Setting = Setting {
+    change: changes(
+        always(
+            E::Restart,
+            "the start script writes the ACL rules at start: restart the service",
+        ),
+        OnChange::Judged(judged::aws_auth),
+        none("Azure cannot disable commands"),
+        none("Memorystore cannot disable commands"),
+    ),
     aliases: &["rename_command"],
     verify: Verify::Code,
     takes: takes(Target, Target, NO_COMMAND_FILTER, NO_COMMAND_FILTER),
@@ -487,6 +927,12 @@ pub static DISABLED_COMMANDS: Setting = Setting {
 
 // Server tuning.
 pub static DATABASES: Setting = Setting {
+    change: changes(
+        START_DIRECTIVE,
+        none("ElastiCache creates 16 databases"),
+        NOT_ON_AZURE,
+        NOT_ON_GCP,
+    ),
     conf: conf_at_start("databases", Spelling::Number),
     verify: config(codes::DATABASES_DRIFT, Compare::Exact),
     takes: PerPlatform {
@@ -528,6 +974,12 @@ const fn io_threads(value: Lit) -> PerPlatform<Takes> {
 }
 
 pub static IO_THREADS: Setting = Setting {
+    change: changes(
+        START_DIRECTIVE,
+        none("ElastiCache manages I/O threads"),
+        NOT_ON_AZURE,
+        NOT_ON_GCP,
+    ),
     conf: conf_at_start("io-threads", Spelling::Number),
     verify: Verify::Config {
         code: codes::IO_THREADS_DRIFT,
@@ -542,6 +994,12 @@ pub static IO_THREADS: Setting = Setting {
     ..server("server.io_threads", Fixed(Int(1)))
 };
 pub static IO_THREADS_DO_READS: Setting = Setting {
+    change: changes(
+        START_DIRECTIVE,
+        none("ElastiCache manages I/O threads"),
+        NOT_ON_AZURE,
+        NOT_ON_GCP,
+    ),
     conf: conf_at_start("io-threads-do-reads", Spelling::YesNo),
     verify: Verify::Config {
         code: codes::IO_THREADS_DRIFT,
@@ -556,6 +1014,7 @@ pub static IO_THREADS_DO_READS: Setting = Setting {
     ..server("server.io_threads_do_reads", Fixed(Bool(false)))
 };
 pub static SLOWLOG_LOG_SLOWER_THAN: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("slowlog-log-slower-than", Spelling::Number),
     verify: config(codes::SLOWLOG_DRIFT, Compare::Exact),
     takes: takes(
@@ -567,6 +1026,7 @@ pub static SLOWLOG_LOG_SLOWER_THAN: Setting = Setting {
     ..server("server.slowlog.log_slower_than_us", Fixed(Int(10000)))
 };
 pub static SLOWLOG_MAX_LEN: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("slowlog-max-len", Spelling::Number),
     verify: config(codes::SLOWLOG_DRIFT, Compare::Exact),
     takes: takes(
@@ -583,6 +1043,7 @@ const NO_LATENCY_MONITOR: Takes = FixedAt {
     otherwise: "{service} does not expose the latency monitor",
 };
 pub static LATENCY_MONITOR_THRESHOLD: Setting = Setting {
+    change: conf_change(NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("latency-monitor-threshold", Spelling::Number),
     takes: takes(
         Config("latency-monitor-threshold"),
@@ -597,6 +1058,13 @@ pub static LATENCY_MONITOR_THRESHOLD: Setting = Setting {
     ..server("server.latency_monitor_threshold_ms", Fixed(Int(0)))
 };
 pub static KEYSPACE_EVENTS: Setting = Setting {
+    change: PerPlatform {
+        compose: RUNTIME_DIRECTIVE,
+        aws: PARAMETER_GROUP,
+        azure_cache: AZURE_CONFIGURATION,
+        azure_managed: NOT_ON_AZURE,
+        gcp: REDIS_CONFIGS,
+    },
     conf: conf("notify-keyspace-events", Spelling::Text),
     verify: config(codes::KEYSPACE_EVENTS_DRIFT, Compare::KeyspaceFlags),
     takes: PerPlatform {
@@ -611,6 +1079,7 @@ pub static KEYSPACE_EVENTS: Setting = Setting {
 const NO_BUFFER_LIMITS: Takes =
     Unsupported("{service} does not expose client output buffer limits");
 pub static BUFFER_LIMIT_NORMAL: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("client-output-buffer-limit normal", Spelling::Words),
     takes: takes(
         Config("client-output-buffer-limit normal"),
@@ -624,6 +1093,7 @@ pub static BUFFER_LIMIT_NORMAL: Setting = Setting {
     )
 };
 pub static BUFFER_LIMIT_REPLICA: Setting = Setting {
+    change: conf_change(NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("client-output-buffer-limit replica", Spelling::Words),
     takes: takes(
         Config("client-output-buffer-limit replica"),
@@ -639,6 +1109,7 @@ pub static BUFFER_LIMIT_REPLICA: Setting = Setting {
     )
 };
 pub static BUFFER_LIMIT_PUBSUB: Setting = Setting {
+    change: conf_change(PARAMETER_GROUP, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("client-output-buffer-limit pubsub", Spelling::Words),
     takes: takes(
         Config("client-output-buffer-limit pubsub"),
@@ -652,6 +1123,7 @@ pub static BUFFER_LIMIT_PUBSUB: Setting = Setting {
     )
 };
 pub static CLUSTER_NODE_TIMEOUT: Setting = Setting {
+    change: conf_change(NOT_ON_AWS, NOT_ON_AZURE, NOT_ON_GCP),
     conf: conf("cluster-node-timeout", Spelling::Number),
     applies: When::ClusterMode,
     takes: takes(
@@ -667,6 +1139,9 @@ pub static CLUSTER_NODE_TIMEOUT: Setting = Setting {
 const fn application(path: &'static str, env: &'static str, default: Lit) -> Setting {
     Setting {
         env: Some(env),
+        change: everywhere(none(
+            "the application reads it from `.env` when it starts: restart the application; the cache is not touched",
+        )),
         ..row(path, Kind::Application, Fixed(default))
     }
 }
@@ -754,93 +1229,339 @@ pub static COMPOSE_EXPORTER_PORT: Setting =
 const fn option(path: &'static str, default: Default) -> Setting {
     row(path, Kind::TargetOption, default)
 }
-pub static AWS_REGION: Setting = option("targets.aws.region", Default::None);
-pub static AWS_NODE_TYPE: Setting = option("targets.aws.node_type", Default::None);
-pub static AWS_KMS_KEY_ARN: Setting = option("targets.aws.kms_key_arn", Default::None);
-pub static AWS_LOG_RETENTION_DAYS: Setting = option(
-    "targets.aws.log_retention_days",
-    PerTier {
-        development: Int(30),
-        staging: Int(30),
-        production: Int(365),
-    },
-);
-pub static AWS_APPLY_IMMEDIATELY: Setting = option(
-    "targets.aws.apply_immediately",
-    PerTier {
-        development: Bool(true),
-        staging: Bool(true),
-        production: Bool(false),
-    },
-);
-pub static AWS_ATTACH_RBAC_USERS: Setting =
-    option("targets.aws.attach_rbac_users", Fixed(Bool(true)));
-pub static AZURE_SERVICE: Setting = option("targets.azure.service", Default::None);
-pub static AZURE_LOCATION: Setting = option("targets.azure.location", Default::None);
-pub static AZURE_RESOURCE_GROUP: Setting = option("targets.azure.resource_group", Default::None);
-pub static AZURE_SKU: Setting = option("targets.azure.sku", Default::None);
-pub static AZURE_ZONES: Setting = option("targets.azure.zones", Fixed(List(&[])));
-pub static AZURE_ACCESS_KEYS: Setting = option(
-    "targets.azure.access_keys",
-    Derived(
-        "`true` (Azure Managed Redis: while authentication is on; without keys it has no password)",
+pub static AWS_REGION: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Replace,
+            "a group lives in one region: a new one is created there and the old one destroyed (every key lost, a new endpoint)",
+        ),
     ),
-);
-pub static GCP_REGION: Setting = option("targets.gcp.region", Default::None);
-pub static GCP_TIER: Setting = option(
-    "targets.gcp.tier",
-    Derived("`STANDARD_HA` with failover or replicas, else `BASIC`"),
-);
-pub static GCP_MEMORY_SIZE_GB: Setting = option(
-    "targets.gcp.memory_size_gb",
-    Derived(
-        "the smallest instance whose capacity holds `memory.max_memory` (80% of it when the instance snapshots or replicates; at least 5 GB with read replicas)",
+    ..option("targets.aws.region", Default::None)
+};
+pub static AWS_NODE_TYPE: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Restart,
+            "ElastiCache changes the node type online, node by node, and fails over to a resized replica: a short interruption of writes (a single node is unavailable while it is resized)",
+        ),
     ),
-);
-pub static GCP_NODE_TYPE: Setting = option(
-    "targets.gcp.node_type",
-    Derived(
-        "in cluster mode, the smallest node type whose writable keyspace holds `memory.max_memory` (shared-core nodes only outside production)",
+    ..option("targets.aws.node_type", Default::None)
+};
+pub static AWS_KMS_KEY_ARN: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Replace,
+            "ElastiCache sets the encryption key at creation: the provider replaces the group (every key lost, a new endpoint)",
+        ),
     ),
-);
-pub static GCP_READ_REPLICAS: Setting = option(
-    "targets.gcp.read_replicas",
-    Derived("`true` on a STANDARD_HA instance with more than one replica"),
-);
-pub static COMPOSE_IMAGE: Setting = option(
-    "targets.compose.image",
-    Derived(
-        "`redis:<engine.version>-alpine`, or `valkey/valkey:<engine.version>-alpine` for Valkey",
+    ..option("targets.aws.kms_key_arn", Default::None)
+};
+pub static AWS_LOG_RETENTION_DAYS: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(E::Update, "the log groups' retention changes in place"),
     ),
-);
-pub static COMPOSE_CONTAINER_NAME: Setting = option(
-    "targets.compose.container_name",
-    Derived("`<name>-<environment>`"),
-);
-pub static COMPOSE_HOST_PORT: Setting =
-    option("targets.compose.host_port", Derived("`network.port`"));
-pub static COMPOSE_HOST_ADDRESS: Setting = option(
-    "targets.compose.host_address",
-    Derived("`127.0.0.1`, or `0.0.0.0` with `network.public_access`"),
-);
-pub static COMPOSE_RESTART: Setting =
-    option("targets.compose.restart", Fixed(Str("unless-stopped")));
-pub static COMPOSE_MEM_LIMIT: Setting = option(
-    "targets.compose.mem_limit",
-    Derived("`memory.max_memory` plus headroom for the fork of a snapshot"),
-);
-pub static COMPOSE_TLS_DIR: Setting = option("targets.compose.tls_dir", Fixed(Str("./tls")));
-pub static COMPOSE_SUBNET: Setting = option(
-    "targets.compose.subnet",
-    Derived(
-        "in cluster mode, a /24 in 172.16.0.0/16 (outside Docker's own address pools) picked by a hash of `name` and `environment`; otherwise none (Docker picks the network)",
+    ..option(
+        "targets.aws.log_retention_days",
+        PerTier {
+            development: Int(30),
+            staging: Int(30),
+            production: Int(365),
+        },
+    )
+};
+pub static AWS_APPLY_IMMEDIATELY: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "changes nothing by itself: it decides whether later modifications wait for the maintenance window",
+        ),
     ),
-);
+    ..option(
+        "targets.aws.apply_immediately",
+        PerTier {
+            development: Bool(true),
+            staging: Bool(true),
+            production: Bool(false),
+        },
+    )
+};
+pub static AWS_ATTACH_RBAC_USERS: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "attaches the RBAC user group to the replication group or leaves it detached (`user_group_ids`); whether ElastiCache takes it in one step is judged from the rendered diff",
+        ),
+    ),
+    ..option("targets.aws.attach_rbac_users", Fixed(Bool(true)))
+};
+pub static AZURE_SERVICE: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Replace,
+            "Azure Cache for Redis and Azure Managed Redis are two resources: one is destroyed, the other created (every key lost, a new host name)",
+        ),
+    ),
+    ..option("targets.azure.service", Default::None)
+};
+pub static AZURE_LOCATION: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Replace,
+            "a cache lives in one region: it is destroyed and created there (every key lost, a new host name)",
+        ),
+    ),
+    ..option("targets.azure.location", Default::None)
+};
+pub static AZURE_RESOURCE_GROUP: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Replace,
+            "a cache is created in its resource group: it is destroyed and created in the new one (every key lost, a new host name)",
+        ),
+    ),
+    ..option("targets.azure.resource_group", Default::None)
+};
+pub static AZURE_SKU: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Restart,
+            "Azure scales the cache in place, with a failover (a Basic cache is unavailable while it scales)",
+        ),
+    ),
+    ..option("targets.azure.sku", Default::None)
+};
+pub static AZURE_ZONES: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Replace,
+            "availability zones are set at creation: the cache is replaced (every key lost, a new host name)",
+        ),
+    ),
+    ..option("targets.azure.zones", Fixed(List(&[])))
+};
+pub static AZURE_ACCESS_KEYS: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Update,
+            "key authentication is turned on or off in place; once off, clients that still use an access key are refused",
+        ),
+    ),
+    ..option(
+        "targets.azure.access_keys",
+        Derived(
+            "`true` (Azure Managed Redis: while authentication is on; without keys it has no password)",
+        ),
+    )
+};
+pub static GCP_REGION: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Replace,
+            "an instance lives in one region: it is destroyed and created there (every key lost, a new endpoint)",
+        ),
+    ),
+    ..option("targets.gcp.region", Default::None)
+};
+pub static GCP_TIER: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Replace,
+            "Memorystore sets the tier at creation: the instance is replaced (every key lost, a new endpoint)",
+        ),
+    ),
+    ..option(
+        "targets.gcp.tier",
+        Derived("`STANDARD_HA` with failover or replicas, else `BASIC`"),
+    )
+};
+pub static GCP_MEMORY_SIZE_GB: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        OnChange::Judged(judged::gcp_resize),
+    ),
+    ..option(
+        "targets.gcp.memory_size_gb",
+        Derived(
+            "the smallest instance whose capacity holds `memory.max_memory` (80% of it when the instance snapshots or replicates; at least 5 GB with read replicas)",
+        ),
+    )
+};
+pub static GCP_NODE_TYPE: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Restart,
+            "Memorystore for Redis Cluster changes the node type shard by shard, with failovers",
+        ),
+    ),
+    ..option(
+        "targets.gcp.node_type",
+        Derived(
+            "in cluster mode, the smallest node type whose writable keyspace holds `memory.max_memory` (shared-core nodes only outside production)",
+        ),
+    )
+};
+pub static GCP_READ_REPLICAS: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Update,
+            "read replicas are turned on in place (an instance created without a reserved secondary range is replaced: the rendered diff says so)",
+        ),
+    ),
+    ..option(
+        "targets.gcp.read_replicas",
+        Derived("`true` on a STANDARD_HA instance with more than one replica"),
+    )
+};
+pub static COMPOSE_IMAGE: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option(
+        "targets.compose.image",
+        Derived(
+            "`redis:<engine.version>-alpine`, or `valkey/valkey:<engine.version>-alpine` for Valkey",
+        ),
+    )
+};
+pub static COMPOSE_CONTAINER_NAME: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option(
+        "targets.compose.container_name",
+        Derived("`<name>-<environment>`"),
+    )
+};
+pub static COMPOSE_HOST_PORT: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option("targets.compose.host_port", Derived("`network.port`"))
+};
+pub static COMPOSE_HOST_ADDRESS: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option(
+        "targets.compose.host_address",
+        Derived("`127.0.0.1`, or `0.0.0.0` with `network.public_access`"),
+    )
+};
+pub static COMPOSE_RESTART: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option("targets.compose.restart", Fixed(Str("unless-stopped")))
+};
+pub static COMPOSE_MEM_LIMIT: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option(
+        "targets.compose.mem_limit",
+        Derived("`memory.max_memory` plus headroom for the fork of a snapshot"),
+    )
+};
+pub static COMPOSE_TLS_DIR: Setting = Setting {
+    change: only(true, false, false, false, COMPOSE_RECREATE),
+    ..option("targets.compose.tls_dir", Fixed(Str("./tls")))
+};
+pub static COMPOSE_SUBNET: Setting = Setting {
+    change: only(
+        true,
+        false,
+        false,
+        false,
+        always(
+            E::Restart,
+            "`docker compose up -d` recreates the network and every container on it (a short outage; the data volumes are kept); in cluster mode the nodes come back on new addresses",
+        ),
+    ),
+    ..option(
+        "targets.compose.subnet",
+        Derived(
+            "in cluster mode, a /24 in 172.16.0.0/16 (outside Docker's own address pools) picked by a hash of `name` and `environment`; otherwise none (Docker picks the network)",
+        ),
+    )
+};
 
 // Policy.
-pub static EXCEPTIONS: Setting = row("policy.exceptions", Kind::Policy, Fixed(Json("[]")));
-pub static ACCEPT_REPLACEMENT: Setting =
-    row("policy.accept_replacement", Kind::Policy, Default::None);
+pub static EXCEPTIONS: Setting = Setting {
+    change: everywhere(none(
+        "a waiver is written into the generated files' headers only",
+    )),
+    ..row("policy.exceptions", Kind::Policy, Fixed(Json("[]")))
+};
+pub static ACCEPT_REPLACEMENT: Setting = Setting {
+    change: {
+        const GUARDS: OnChange = always(
+            E::Update,
+            "an acknowledgment, written into the generated files' headers; in production it lifts the deletion guards (`prevent_destroy`, deletion protection), which changes nothing the cache serves",
+        );
+        changes(
+            none("an acknowledgment: written into the generated files' headers only"),
+            GUARDS,
+            GUARDS,
+            GUARDS,
+        )
+    },
+    ..row("policy.accept_replacement", Kind::Policy, Default::None)
+};
 
 /// Every row, in the order of the schema.
 pub static SETTINGS: &[&Setting] = &[

@@ -890,10 +890,12 @@ pub struct Policy {
     /// Rules waived for this spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<Vec<Exception>>,
-    /// A reviewed statement that applying this spec may destroy the live cache, with why: a
-    /// change that replaces it (its data and endpoint are lost), or its removal. It lifts the
-    /// production deletion guards and `cachegen validate`'s refusal of replacing changes, and
-    /// is written into the generated files. Remove it after the apply.
+    /// A reviewed statement that applying this change may destroy the live cache, with why: a
+    /// change that replaces it (its data and endpoint are lost, e.g. a rename or a new KMS
+    /// key), or its removal. It lifts the production deletion guards and `cachegen validate`'s
+    /// refusal of replacing changes, lets `cachegen impact` pass the change in tier
+    /// production, and is written into the generated files' headers. It acknowledges only the
+    /// change that adds it: remove it after the apply (impact warns while it stays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 10, max = 500))]
     pub accept_replacement: Option<String>,

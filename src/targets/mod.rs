@@ -228,9 +228,11 @@ pub fn with_header(comment: &str, input: &RenderInput, body: String) -> String {
             one_line(&w.reason)
         ));
     }
+    // Kept in every file, so that the generated diff shows the acknowledgment to whoever
+    // reviews it.
     if let Some(why) = &input.plan.accept_replacement {
         h.push_str(&format!(
-            "{comment} Replacement accepted (the deletion guards are off): {}\n",
+            "{comment} Replacement accepted (policy.accept_replacement; the deletion guards are off): {}\n",
             one_line(why)
         ));
     }

@@ -80,6 +80,7 @@ fn every_code_is_unique_and_described_once() {
                     .iter()
                     .chain(codes::DRIFT)
                     .chain(codes::HEALTH)
+                    .chain(codes::IMPACT)
                     .filter(|i| i.code == *code)
                     .map(|i| i.name.to_string()),
             )
@@ -178,6 +179,21 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "impact",
+        &[
+            "diagnostics",
+            "facts",
+            "load",
+            "parallel",
+            "pipeline",
+            "plan",
+            "rules",
+            "settings",
+            "spec",
+            "targets",
+        ],
+    ),
+    (
         "scaffold",
         &["diagnostics", "load", "project", "project_fs", "spec"],
     ),
@@ -187,6 +203,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diagnostics",
             "explain",
             "facts",
+            "impact",
             "load",
             "output",
             "parallel",
@@ -208,6 +225,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "app",
             "diagnostics",
             "explain",
+            "impact",
             "load",
             "output",
             "parallel",

@@ -161,6 +161,15 @@ fn catalogue() -> String {
             ),
         ));
     }
+    for c in codes::IMPACT {
+        all.push((
+            c.code,
+            format!(
+                "### {}\n\n`{}`, change impact (`cachegen impact`).\n\n{}\n\n{}\n",
+                c.code, c.name, c.summary, c.rationale
+            ),
+        ));
+    }
     all.sort_by_key(|(c, _)| *c);
     for (_, t) in all {
         out.push(t);

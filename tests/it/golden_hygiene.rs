@@ -35,6 +35,10 @@ fn expected() -> BTreeSet<String> {
         names.insert(format!("sarif@{fixture}"));
     }
     names.insert("check@hand-edit".into());
+    // tests/it/impact.rs: the pull-request comments.
+    for case in ["rename-production", "staging-memory", "template-only"] {
+        names.insert(format!("impact@{case}.md"));
+    }
     // tests/it/shipped_environments.rs: the example cluster.
     for rel in [
         ".env",

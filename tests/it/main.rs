@@ -22,6 +22,8 @@ mod editor;
 mod fuzz;
 mod golden_hygiene;
 mod hostile;
+mod impact;
+mod impact_agreement;
 mod init;
 mod invalid_specs;
 mod machine_output;

@@ -161,3 +161,184 @@ fn compared_and_server_settings_have_their_directive() {
         }
     }
 }
+
+/// `cachegen impact` reads what changing each setting does on each platform: every row says
+/// it for every platform (a new row starts with nothing said, and fails here until it does).
+#[test]
+fn every_setting_states_its_change_on_every_platform() {
+    let missing = settings::unstated_changes(settings::all());
+    assert!(
+        missing.is_empty(),
+        "the `change` column of src/settings/table.rs says nothing for:\n{}",
+        missing.join("\n")
+    );
+    // The check itself finds a row that says nothing.
+    static NEW_ROW: settings::Setting = settings::Setting {
+        change: settings::UNSTATED,
+        ..settings::LABELS
+    };
+    assert_eq!(
+        settings::unstated_changes(&[&NEW_ROW]).len(),
+        settings::Platform::ALL.len()
+    );
+}
+
+/// The judged cells: what ElastiCache and a self-hosted server do with an engine change, TLS
+/// and authentication transitions, cluster mode.
+#[test]
+fn judged_changes_follow_the_values() {
+    use cachegen::settings::{Effect, Platform, Values};
+    let values = |pairs: &[(&settings::Setting, serde_json::Value)]| {
+        let mut v = Values::default();
+        for (s, x) in pairs {
+            v.set(s, x);
+        }
+        v
+    };
+    let engine = |kind: &str, version: &str, now: bool| {
+        values(&[
+            (&settings::ENGINE_KIND, kind.into()),
+            (&settings::ENGINE_VERSION, version.into()),
+            (&settings::AWS_APPLY_IMMEDIATELY, now.into()),
+        ])
+    };
+    let aws = |o: &Values, n: &Values| {
+        settings::ENGINE_VERSION
+            .change
+            .get(Platform::Aws)
+            .judge(o, n)
+            .unwrap()
+    };
+    assert_eq!(
+        aws(
+            &engine("redis", "7.1", false),
+            &engine("redis", "7.0", false)
+        )
+        .effect,
+        Effect::Replace
+    );
+    assert_eq!(
+        aws(
+            &engine("redis", "7.0", false),
+            &engine("redis", "7.1", false)
+        )
+        .effect,
+        Effect::Restart
+    );
+    assert_eq!(
+        aws(
+            &engine("valkey", "8.0", false),
+            &engine("redis", "7.1", false)
+        )
+        .effect,
+        Effect::Replace,
+        "Valkey to Redis OSS is a downgrade"
+    );
+    let family = aws(
+        &engine("redis", "7.1", false),
+        &engine("valkey", "8.0", false),
+    );
+    assert_eq!(family.effect, Effect::Staged);
+    assert!(!family.steps.is_empty());
+    assert_eq!(
+        aws(
+            &engine("redis", "7.1", true),
+            &engine("valkey", "8.0", true)
+        )
+        .effect,
+        Effect::Restart,
+        "with apply_immediately the new parameter group is attached at once"
+    );
+    let compose = settings::ENGINE_VERSION
+        .change
+        .get(Platform::Compose)
+        .judge(&engine("redis", "7.4", true), &engine("redis", "7.2", true))
+        .unwrap();
+    assert_eq!(
+        compose.effect,
+        Effect::Replace,
+        "an older Redis cannot read the RDB"
+    );
+
+    let tls = |on: bool| values(&[(&settings::TLS_ENABLED, on.into())]);
+    let j = settings::TLS_ENABLED
+        .change
+        .get(Platform::Aws)
+        .judge(&tls(false), &tls(true))
+        .unwrap();
+    assert_eq!(j.effect, Effect::Staged);
+    assert!(j.steps.iter().any(|s| s.contains("preferred")), "{j:?}");
+
+    let auth = |on: bool, commands: &[&str]| {
+        values(&[
+            (&settings::AUTH_ENABLED, on.into()),
+            (&settings::DISABLED_COMMANDS, serde_json::json!(commands)),
+        ])
+    };
+    let judge = |o: &Values, n: &Values| {
+        settings::DISABLED_COMMANDS
+            .change
+            .get(Platform::Aws)
+            .judge(o, n)
+            .unwrap()
+            .effect
+    };
+    assert_eq!(
+        judge(&auth(true, &[]), &auth(true, &["KEYS"])),
+        Effect::Staged,
+        "token to RBAC"
+    );
+    assert_eq!(
+        judge(&auth(true, &["KEYS"]), &auth(true, &["KEYS", "DEBUG"])),
+        Effect::Update
+    );
+    assert_eq!(
+        judge(&auth(true, &[]), &auth(false, &[])),
+        Effect::Staged,
+        "auth off"
+    );
+
+    let mode = |m: &str| values(&[(&settings::TOPOLOGY_MODE, m.into())]);
+    let topo = |p: Platform, o: &str, n: &str| {
+        settings::TOPOLOGY_MODE
+            .change
+            .get(p)
+            .judge(&mode(o), &mode(n))
+            .unwrap()
+            .effect
+    };
+    assert_eq!(topo(Platform::Aws, "replicated", "cluster"), Effect::Staged);
+    assert_eq!(
+        topo(Platform::Aws, "standalone", "replicated"),
+        Effect::Update
+    );
+    assert_eq!(
+        topo(Platform::Gcp, "replicated", "cluster"),
+        Effect::Replace
+    );
+
+    // A compose cluster is formed once: a replica added later has to be attached by hand.
+    let replicas = |m: &str, n: u64| {
+        values(&[
+            (&settings::TOPOLOGY_MODE, m.into()),
+            (&settings::REPLICAS, n.into()),
+        ])
+    };
+    let j = settings::REPLICAS
+        .change
+        .get(Platform::Compose)
+        .judge(&replicas("cluster", 0), &replicas("cluster", 1))
+        .unwrap();
+    assert_eq!(j.effect, Effect::Staged);
+    assert!(j.steps.iter().any(|s| s.contains("add-node")), "{j:?}");
+    assert_eq!(
+        settings::REPLICAS
+            .change
+            .get(Platform::Compose)
+            .judge(&replicas("standalone", 0), &replicas("standalone", 1))
+            .unwrap()
+            .effect,
+        Effect::None,
+        "outside cluster mode the compose stack runs one server"
+    );
+}
