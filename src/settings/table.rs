@@ -1166,9 +1166,30 @@ pub static MAX_ENTRIES: Setting =
 // and off in development; each is a number or `false`. Every platform says in its own code
 // whether it publishes the metric (the capability matrix); `verify` judges a live server
 // against the same thresholds (its own code, `CG81xx`).
+// An alert is its own resource beside the cache: a changed threshold, or an alert turned on or
+// off, touches only that resource (the terraform diff lists it), never the cache itself.
+const ALERT_CHANGE: PerPlatform<OnChange> = changes(
+    always(
+        E::Update,
+        "a Prometheus rule in `redis-alerts.yml`: reload Prometheus to apply it; the Redis container is not touched",
+    ),
+    always(
+        E::Update,
+        "a CloudWatch alarm, a resource of its own: its threshold changes in place (a new alarm is created, a dropped one destroyed); the replication group is not touched",
+    ),
+    always(
+        E::Update,
+        "an Azure Monitor metric alert, a resource of its own: its threshold changes in place (a new alert is created, a dropped one destroyed); the cache is not touched",
+    ),
+    always(
+        E::Update,
+        "a Cloud Monitoring alert policy, a resource of its own: its threshold changes in place (a new policy is created, a dropped one destroyed); the instance is not touched",
+    ),
+);
 const fn alert(path: &'static str, on: Lit) -> Setting {
     Setting {
         verify: Verify::Code,
+        change: ALERT_CHANGE,
         ..row(
             path,
             Kind::Alert,
@@ -1200,30 +1221,88 @@ pub static ALERT_REPLICAS_MISSING: Setting = Setting {
 pub static ALERT_AUTH_FAILURES: Setting = alert("monitoring.alerts.auth_failures", Int(2));
 pub static ALERT_CPU: Setting = alert("monitoring.alerts.cpu_percent", Int(90));
 
+// The exporter is a service of its own: `docker compose up -d` creates, recreates or (with
+// `--remove-orphans`) removes only it; the Redis container and its data are not touched.
+const EXPORTER_CHANGE: OnChange = always(
+    E::Update,
+    "`docker compose up -d` creates or recreates the exporter service only (its metrics pause a moment); the Redis container is not restarted",
+);
+
 /// Where alerts go and the exporter: options of one platform each.
 const fn monitoring_option(path: &'static str, default: Default) -> Setting {
     row(path, Kind::TargetOption, default)
 }
-pub static AWS_SNS_TOPIC_ARN: Setting =
-    monitoring_option("monitoring.aws.sns_topic_arn", Default::None);
-pub static AZURE_ACTION_GROUP_ID: Setting =
-    monitoring_option("monitoring.azure.action_group_id", Default::None);
-pub static AZURE_LOG_ANALYTICS_WORKSPACE_ID: Setting =
-    monitoring_option("monitoring.azure.log_analytics_workspace_id", Default::None);
-pub static GCP_NOTIFICATION_CHANNELS: Setting =
-    monitoring_option("monitoring.gcp.notification_channels", Default::None);
-pub static COMPOSE_EXPORTER: Setting =
-    monitoring_option("monitoring.compose.exporter", Fixed(Bool(false)));
+pub static AWS_SNS_TOPIC_ARN: Setting = Setting {
+    change: only(
+        false,
+        true,
+        false,
+        false,
+        always(
+            E::Update,
+            "the alarms' actions and the group's `notification_topic_arn` change in place, without a restart; the topic cachegen creates (and its KMS key) is created when no topic is given and destroyed when one is; the cache is not replaced",
+        ),
+    ),
+    ..monitoring_option("monitoring.aws.sns_topic_arn", Default::None)
+};
+pub static AZURE_ACTION_GROUP_ID: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Update,
+            "the metric alerts' action changes in place; the cache is not touched",
+        ),
+    ),
+    ..monitoring_option("monitoring.azure.action_group_id", Default::None)
+};
+pub static AZURE_LOG_ANALYTICS_WORKSPACE_ID: Setting = Setting {
+    change: only(
+        false,
+        false,
+        true,
+        false,
+        always(
+            E::Update,
+            "the diagnostic setting, a resource of its own, is created, updated or destroyed (with the alerts that read its logs); the cache is not touched",
+        ),
+    ),
+    ..monitoring_option("monitoring.azure.log_analytics_workspace_id", Default::None)
+};
+pub static GCP_NOTIFICATION_CHANNELS: Setting = Setting {
+    change: only(
+        false,
+        false,
+        false,
+        true,
+        always(
+            E::Update,
+            "the alert policies' notification channels change in place; the instance is not touched",
+        ),
+    ),
+    ..monitoring_option("monitoring.gcp.notification_channels", Default::None)
+};
+pub static COMPOSE_EXPORTER: Setting = Setting {
+    change: only(true, false, false, false, EXPORTER_CHANGE),
+    ..monitoring_option("monitoring.compose.exporter", Fixed(Bool(false)))
+};
 // The version whose metric names the tests prove against a live exporter (Debian's
 // prometheus-redis-exporter is 1.45); the `-alpine` variant (a published tag of
 // oliver006/redis_exporter, which Chainguard's image map lists) has the shell that reads the
 // password secret (the default image is `FROM scratch`).
-pub static COMPOSE_EXPORTER_IMAGE: Setting = monitoring_option(
-    "monitoring.compose.exporter_image",
-    Fixed(Str("oliver006/redis_exporter:v1.45.0-alpine")),
-);
-pub static COMPOSE_EXPORTER_PORT: Setting =
-    monitoring_option("monitoring.compose.exporter_port", Fixed(Int(9121)));
+pub static COMPOSE_EXPORTER_IMAGE: Setting = Setting {
+    change: only(true, false, false, false, EXPORTER_CHANGE),
+    ..monitoring_option(
+        "monitoring.compose.exporter_image",
+        Fixed(Str("oliver006/redis_exporter:v1.45.0-alpine")),
+    )
+};
+pub static COMPOSE_EXPORTER_PORT: Setting = Setting {
+    change: only(true, false, false, false, EXPORTER_CHANGE),
+    ..monitoring_option("monitoring.compose.exporter_port", Fixed(Int(9121)))
+};
 
 // Target options.
 const fn option(path: &'static str, default: Default) -> Setting {
