@@ -319,6 +319,12 @@ pub static AWS: &[ArgumentFact] = &[
         "ForceNew: hashicorp/aws 5.46 kms/key.go L65-68",
     ),
     fact(
+        "aws_sns_topic",
+        "name",
+        Replaces,
+        "measured with 5.100.0 (day-2 pairs rename_name and change_environment: replace_paths name)",
+    ),
+    fact(
         "aws_kms_alias",
         "name",
         Replaces,

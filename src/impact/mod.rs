@@ -120,6 +120,21 @@ pub struct Finding {
     pub steps: Vec<String>,
 }
 
+/// An alarm, alert or alert policy: a rule over the cache's metrics, holding no data and no
+/// endpoint. One per member cluster (AWS), so a rename or a new node count destroys the old
+/// rules and creates new ones; that loses nothing, and must not block as data lost would.
+/// (The alarm topic is not one: its subscribers live outside Terraform.)
+fn is_alert_rule(resource: &str) -> bool {
+    [
+        "aws_cloudwatch_metric_alarm.",
+        "azurerm_monitor_metric_alert.",
+        "azurerm_monitor_scheduled_query_rules_alert_v2.",
+        "google_monitoring_alert_policy.",
+    ]
+    .iter()
+    .any(|t| resource.starts_with(t))
+}
+
 /// What happens to one environment as a whole.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -180,6 +195,7 @@ impl EnvironmentImpact {
         self.findings
             .iter()
             .filter(|f| matches!(f.effect, Effect::Replace | Effect::Delete))
+            .filter(|f| !is_alert_rule(&f.resource))
             .collect()
     }
 
