@@ -315,9 +315,34 @@ fn the_readme_is_the_short_entry_point_to_every_page() {
             );
         }
     }
-    // From a clone: the two commands that render and test everything.
-    assert!(readme.contains("cargo run --release -- render"));
-    assert!(readme.contains("cargo test --locked"));
+}
+
+/// The README's set-up survives every edit and merge: installing this version, locked, from its
+/// tag; starting a repository with `cachegen init` (in a block the walkthrough test runs); and,
+/// from a clone, the two commands that render and test everything.
+#[test]
+fn the_readme_keeps_its_set_up_commands() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = format!(
+        "cargo install --locked --git <cachegen's Git URL> --tag v{} cachegen",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        readme.contains(&format!("```sh\n{install}\n```")),
+        "README.md installs this version: {install}"
+    );
+    assert!(
+        block_after("README.md", "walkthrough: run")
+            .lines()
+            .any(|l| l.trim() == "cachegen init"),
+        "README.md's first walkthrough block runs `cachegen init`"
+    );
+    for cmd in ["cargo run --release -- render", "cargo test --locked"] {
+        assert!(
+            readme.lines().any(|l| l.starts_with(cmd)),
+            "README.md keeps `{cmd}`"
+        );
+    }
 }
 
 #[test]
