@@ -509,3 +509,36 @@ fn the_readme_split_script_moves_sections_by_their_headings() {
     assert_eq!(code(&o), 1, "{}", output_text(&o));
     assert!(stderr(&o).contains("already split"), "{}", stderr(&o));
 }
+
+/// azurerm 4.x refuses to plan without a subscription, and the generated provider block names
+/// none (one module serves every subscription), so the Azure page's apply snippet exports
+/// ARM_SUBSCRIPTION_ID before `terraform init`.
+#[test]
+fn the_azure_apply_snippet_names_the_subscription() {
+    let tf = root().join("generated/production-azure/terraform/azure");
+    let versions = std::fs::read_to_string(tf.join("versions.tf")).unwrap();
+    assert!(versions.contains("version = \">= 4."), "{versions}");
+    let main = std::fs::read_to_string(tf.join("main.tf")).unwrap();
+    let provider = main
+        .split("provider \"azurerm\" {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .expect("main.tf has a provider \"azurerm\" block");
+    assert!(!provider.contains("subscription_id"), "{provider}");
+
+    let page = std::fs::read_to_string(root().join("docs/azure.md")).unwrap();
+    let apply = page
+        .split("```sh\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.contains("terraform init"))
+        .expect("docs/azure.md shows how to apply");
+    let export = apply
+        .lines()
+        .position(|l| l.starts_with("export ARM_SUBSCRIPTION_ID="));
+    let init = apply.lines().position(|l| l.contains("terraform init"));
+    assert!(
+        matches!((export, init), (Some(e), Some(i)) if e < i),
+        "the apply snippet exports ARM_SUBSCRIPTION_ID before terraform init:\n{apply}"
+    );
+}
