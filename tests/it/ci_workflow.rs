@@ -137,9 +137,13 @@ fn actionlint_accepts_the_workflows() {
         cachegen::scaffold::workflow("infra/cache"),
     )
     .unwrap();
+    // A third party's binary: it gets the workflows and PATH (for shellcheck), none of the CI
+    // environment's variables.
     let lint = |dir: &Path| {
         Command::new(&actionlint)
             .args(["-no-color"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .current_dir(dir)
             .output()
             .unwrap()

@@ -337,9 +337,34 @@ fn the_readme_is_the_short_entry_point_to_every_page() {
             );
         }
     }
-    // From a clone: the two commands that render and test everything.
-    assert!(readme.contains("cargo run --release -- render"));
-    assert!(readme.contains("cargo test --locked"));
+}
+
+/// The README's set-up survives every edit and merge: installing this version, locked, from its
+/// tag; starting a repository with `cachegen init` (in a block the walkthrough test runs); and,
+/// from a clone, the two commands that render and test everything.
+#[test]
+fn the_readme_keeps_its_set_up_commands() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = format!(
+        "cargo install --locked --git <cachegen's Git URL> --tag v{} cachegen",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        readme.contains(&format!("```sh\n{install}\n```")),
+        "README.md installs this version: {install}"
+    );
+    assert!(
+        block_after("README.md", "walkthrough: run")
+            .lines()
+            .any(|l| l.trim() == "cachegen init"),
+        "README.md's first walkthrough block runs `cachegen init`"
+    );
+    for cmd in ["cargo run --release -- render", "cargo test --locked"] {
+        assert!(
+            readme.lines().any(|l| l.starts_with(cmd)),
+            "README.md keeps `{cmd}`"
+        );
+    }
 }
 
 #[test]
@@ -426,4 +451,116 @@ fn the_documented_backends_are_ones_terraform_accepts() {
     );
     let out = init(&tmp.path().join("negative"), &block);
     assert!(configuration_error(&out), "{out}");
+}
+
+/// scripts/split-readme.py redoes the README split on a README in one piece (after other
+/// branches edited its sections): sections move to their pages by heading, headings shift to
+/// the page's level, links follow the heading they name, a new page gets a row in the README's
+/// table, and a section without a page stops it before anything is written.
+#[test]
+fn the_readme_split_script_moves_sections_by_their_headings() {
+    let Some(python) = tool("python3") else {
+        return;
+    };
+    let tmp = TempDir::new("split-readme");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("scripts")).unwrap();
+    std::fs::copy(
+        root().join("scripts/split-readme.py"),
+        dir.join("scripts/split-readme.py"),
+    )
+    .unwrap();
+    let one_piece = "# cachegen\n\nSee [the state](#terraform-state).\n\n\
+        ## Documentation\n\n| page | what |\n| --- | --- |\n\
+        | [docs/outputs.md](docs/outputs.md) | outputs |\n\
+        | [docs/guarantees.md](docs/guarantees.md) | guarantees |\n\n\
+        ## Outputs\n\nWhat is written.\n\n### Terraform state\n\nRemote.\n\n#### Backends\n\n\
+        ```sh\n# a comment, not a heading\n```\n\n\
+        ## Guarantees\n\n[State](#terraform-state), [building](#development), \
+        [contributing](CONTRIBUTING.md), [here](#guarantees).\n\n\
+        ## Monitoring: alerts on every target, and `verify` health\n\nAlerts.\n\n\
+        ## Developing cachegen\n\nFrom a clone.\n";
+    let run = |readme: &str| {
+        std::fs::write(dir.join("README.md"), readme).unwrap();
+        Command::new(&python)
+            .arg("scripts/split-readme.py")
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+
+    // A section without a page: refused, naming it, nothing written.
+    let unknown = one_piece.replace(
+        "## Guarantees\n",
+        "## Something new\n\nX.\n\n## Guarantees\n",
+    );
+    let o = run(&unknown);
+    assert_eq!(code(&o), 1, "{}", output_text(&o));
+    assert!(stderr(&o).contains("## Something new"), "{}", stderr(&o));
+    assert!(!dir.join("docs").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("README.md")).unwrap(),
+        unknown
+    );
+
+    let o = run(one_piece);
+    assert_eq!(code(&o), 0, "{}", output_text(&o));
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let readme = read("README.md");
+    assert!(readme.contains("See [the state](docs/outputs.md#terraform-state)."));
+    assert!(readme.contains("## Developing cachegen\n\nFrom a clone.\n"));
+    assert!(readme.contains(
+        "| [docs/monitoring.md](docs/monitoring.md) | Monitoring: alerts on every target, and `verify` health |"
+    ));
+    assert!(!readme.contains("## Outputs") && !readme.contains("## Guarantees"));
+    assert_eq!(
+        read("docs/outputs.md"),
+        "# Outputs\n\nWhat is written.\n\n## Terraform state\n\nRemote.\n\n### Backends\n\n\
+         ```sh\n# a comment, not a heading\n```\n"
+    );
+    assert_eq!(
+        read("docs/guarantees.md"),
+        "# Guarantees\n\n[State](outputs.md#terraform-state), \
+         [building](../README.md#developing-cachegen), [contributing](../CONTRIBUTING.md), \
+         [here](#guarantees).\n"
+    );
+    assert!(read("docs/monitoring.md").starts_with("# Monitoring"));
+
+    // Run again on the split README: refused, nothing changed.
+    let o = run(&readme);
+    assert_eq!(code(&o), 1, "{}", output_text(&o));
+    assert!(stderr(&o).contains("already split"), "{}", stderr(&o));
+}
+
+/// azurerm 4.x refuses to plan without a subscription, and the generated provider block names
+/// none (one module serves every subscription), so the Azure page's apply snippet exports
+/// ARM_SUBSCRIPTION_ID before `terraform init`.
+#[test]
+fn the_azure_apply_snippet_names_the_subscription() {
+    let tf = root().join("generated/production-azure/terraform/azure");
+    let versions = std::fs::read_to_string(tf.join("versions.tf")).unwrap();
+    assert!(versions.contains("version = \">= 4."), "{versions}");
+    let main = std::fs::read_to_string(tf.join("main.tf")).unwrap();
+    let provider = main
+        .split("provider \"azurerm\" {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .expect("main.tf has a provider \"azurerm\" block");
+    assert!(!provider.contains("subscription_id"), "{provider}");
+
+    let page = std::fs::read_to_string(root().join("docs/azure.md")).unwrap();
+    let apply = page
+        .split("```sh\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.contains("terraform init"))
+        .expect("docs/azure.md shows how to apply");
+    let export = apply
+        .lines()
+        .position(|l| l.starts_with("export ARM_SUBSCRIPTION_ID="));
+    let init = apply.lines().position(|l| l.contains("terraform init"));
+    assert!(
+        matches!((export, init), (Some(e), Some(i)) if e < i),
+        "the apply snippet exports ARM_SUBSCRIPTION_ID before terraform init:\n{apply}"
+    );
 }

@@ -676,9 +676,11 @@ fn the_ci_workflow_comments_and_uploads_the_impact() {
     for s in [upload, comment] {
         assert_eq!(s["if"], "!github.event.pull_request.head.repo.fork");
     }
+    let last = steps.last().unwrap();
+    assert_eq!(last["run"], "exit \"$IMPACT_EXIT\"");
     assert_eq!(
-        steps.last().unwrap()["run"],
-        "exit \"${{ steps.impact.outputs.exit }}\""
+        last["env"]["IMPACT_EXIT"],
+        "${{ steps.impact.outputs.exit }}"
     );
 
     let Some(jq) = tool("jq") else {
@@ -758,6 +760,13 @@ cp "$body" "$GH_LOG.body"
         "exit=1\n",
         "the rename replaces production unacknowledged"
     );
+    // The last step turns that output into the job's failure.
+    let gate = Command::new("bash")
+        .args(["-e", "-c", last["run"].as_str().unwrap()])
+        .env("IMPACT_EXIT", "1")
+        .status()
+        .unwrap();
+    assert_eq!(gate.code(), Some(1), "the gate step fails the job");
     let md = repo.read("cachegen-impact.md");
     assert!(
         md.starts_with(cachegen::impact::report::COMMENT_MARKER),
