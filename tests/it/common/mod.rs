@@ -344,9 +344,19 @@ pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
 #[allow(clippy::zombie_processes)]
 pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, &str)]) -> Bounded {
     use std::io::Read;
-    use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
+    // The limit is set by a shell that then execs cachegen, not by a pre_exec hook: with a hook
+    // the standard library forks this test process, and the kernel then counts the test
+    // process's own memory at the fork (the day-2 corpus, hundreds of MiB in a full run) as the
+    // child's peak in wait4. A spawned shell shares no such pages; its own peak is a few MiB.
+    let script = format!(
+        "ulimit -v {} && exec \"$0\" \"$@\"",
+        ADDRESS_SPACE_LIMIT / 1024
+    );
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(bin())
+        .args(args)
         .envs(envs.iter().copied())
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -354,19 +364,6 @@ pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, 
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: ADDRESS_SPACE_LIMIT,
-                rlim_max: ADDRESS_SPACE_LIMIT,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
     let mut child = cmd.spawn().expect("run cachegen");
     let pid = child.id() as libc::pid_t;
     let mut out = child.stdout.take().unwrap();
