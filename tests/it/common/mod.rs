@@ -322,7 +322,7 @@ pub struct Bounded {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
-    /// Peak resident memory, from the kernel's accounting of the child (`wait4`).
+    /// Peak resident memory of the child, polled from /proc while it runs (a lower bound).
     pub peak_rss_kib: i64,
     pub timed_out: bool,
 }
@@ -334,6 +334,18 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// got through would abort instead of exhausting the machine.
 pub const ADDRESS_SPACE_LIMIT: u64 = 1 << 30;
 
+/// The peak resident memory of a running process's current memory map (0 once it has exited):
+/// polled, so a lower bound of the true peak; RLIMIT_AS is the hard bound.
+fn high_water_kib(pid: libc::pid_t) -> i64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
 /// Run cachegen in `dir` with a timeout and a memory limit, measuring its peak memory.
 pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
     run_limited(dir, args, RUN_TIMEOUT, &[])
@@ -344,10 +356,11 @@ pub fn run_bounded(dir: &Path, args: &[&str]) -> Bounded {
 #[allow(clippy::zombie_processes)]
 pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, &str)]) -> Bounded {
     use std::io::Read;
-    // The limit is set by a shell that then execs cachegen, not by a pre_exec hook: with a hook
-    // the standard library forks this test process, and the kernel then counts the test
-    // process's own memory at the fork (the day-2 corpus, hundreds of MiB in a full run) as the
-    // child's peak in wait4. A spawned shell shares no such pages; its own peak is a few MiB.
+    // The limit is set by a shell that then execs cachegen, not by a pre_exec hook, which would
+    // make the standard library fork this test process: the peak is read from the child's own
+    // memory map (VmHWM) while it runs, and before its exec a forked child's map is a copy of
+    // this process (the day-2 corpus: hundreds of MiB in a full run). wait4's ru_maxrss cannot
+    // serve either: the kernel folds the spawning process's peak into it at exec.
     let script = format!(
         "ulimit -v {} && exec \"$0\" \"$@\"",
         ADDRESS_SPACE_LIMIT / 1024
@@ -383,7 +396,9 @@ pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, 
     // SAFETY: zeroed rusage is a valid value; wait4 fills it in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let mut timed_out = false;
+    let mut peak_rss_kib = 0;
     loop {
+        peak_rss_kib = peak_rss_kib.max(high_water_kib(pid));
         // SAFETY: waits for our own child only.
         let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if r == pid {
@@ -406,7 +421,7 @@ pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration, envs: &[(&str, 
         code,
         stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
         stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        peak_rss_kib: usage.ru_maxrss,
+        peak_rss_kib,
         timed_out,
     }
 }
