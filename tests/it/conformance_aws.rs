@@ -22,28 +22,6 @@ const FIXTURES: &[&str] = &[
     "development-standalone",
 ];
 
-/// The folder that holds `registry.terraform.io/hashicorp/aws/<version>/<os_arch>/`.
-fn aws_mirror() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = std::env::var_os("CACHEGEN_TF_MIRROR")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.extend(
-        [
-            "/opt/tf-plugins",
-            "/usr/share/terraform/plugins",
-            "/usr/local/share/terraform/plugins",
-        ]
-        .map(PathBuf::from),
-    );
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(Path::new(&home).join(".terraform.d/plugins"));
-    }
-    candidates
-        .into_iter()
-        .find(|c| c.join("registry.terraform.io/hashicorp/aws").is_dir())
-}
-
 struct Terraform {
     bin: PathBuf,
     rc: PathBuf,

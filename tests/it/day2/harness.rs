@@ -16,7 +16,7 @@
 //! lower-cased window) drift only when the base state holds what a read returns; a pair can
 //! patch its base state for that (`Pair::patch`).
 
-use crate::common::{TempDir, output_text, skip_or_fail, which};
+use crate::common::{TempDir, aws_mirror, output_text, skip_or_fail, which};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -123,28 +123,6 @@ pub struct Terraform {
     rc: PathBuf,
     shared: PathBuf,
     _tmp: TempDir,
-}
-
-/// The folder that holds `registry.terraform.io/hashicorp/aws/<version>/<os_arch>/`.
-pub fn aws_mirror() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = std::env::var_os("CACHEGEN_TF_MIRROR")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.extend(
-        [
-            "/opt/tf-plugins",
-            "/usr/share/terraform/plugins",
-            "/usr/local/share/terraform/plugins",
-        ]
-        .map(PathBuf::from),
-    );
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(Path::new(&home).join(".terraform.d/plugins"));
-    }
-    candidates
-        .into_iter()
-        .find(|c| c.join("registry.terraform.io/hashicorp/aws").is_dir())
 }
 
 impl Terraform {
